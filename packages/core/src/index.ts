@@ -1,0 +1,65 @@
+/**
+ * `@douyin-live/core`: a Douyin live room as RxJS Observables. Raw frames go through one pipeline
+ * (frames → responses → typed messages, acking as a side effect) shared by live sessions, the recorder and
+ * replay.
+ */
+
+// Errors
+export { DouyinLiveError, ErrorCodes, isDouyinLiveError, type ErrorCode, type ErrorContext } from './errors.js';
+
+// Protocol constants
+export { CONTROL_ACTION_LIVE_END, FrameHeader, HEARTBEAT_FRAME, isGzip, PayloadType } from './protocol/constants.js';
+
+// The pipeline, one operator per stage
+export { ackFor, ackWith, type SendFn } from './pipeline/ackWith.js';
+export { decodeFrame, decodeFrames } from './pipeline/decodeFrames.js';
+export { decodeMessages } from './pipeline/decodeMessages.js';
+export { liveEnvelopes, livePipeline, type LivePipelineOptions } from './pipeline/livePipeline.js';
+export { isMethod, ofMethod, type MethodFilterInput } from './pipeline/ofMethod.js';
+export { envelopesOf, toMessages } from './pipeline/toMessages.js';
+export {
+  isDecodeFailure,
+  type DecodedFrame,
+  type DecodeFailure,
+  type DecodeStage,
+  type InboundResponse,
+} from './pipeline/types.js';
+export { unpackResponse, unpackResponses } from './pipeline/unpackResponses.js';
+
+// Messages
+export { decodeEnvelope, isKnownMethod, MessageEnvelope } from './messages/envelope.js';
+export { ANONYMOUS_USER_ID, isMaskedUser, toUser } from './messages/user.js';
+export type {
+  ChatMessage,
+  ControlMessage,
+  EmojiChatMessage,
+  FansclubMessage,
+  FriendlyMessageMap,
+  GenericMessage,
+  GiftInfo,
+  GiftMessage,
+  KnownMessage,
+  KnownMethod,
+  LikeMessage,
+  LiveMessage,
+  MemberMessage,
+  MessageBase,
+  MessageMap,
+  RankEntry,
+  RoomMessage,
+  RoomRankMessage,
+  RoomStatsMessage,
+  RoomUserSeqMessage,
+  ScreenChatMessage,
+  SocialKind,
+  SocialMessage,
+  UnknownMessage,
+  UpdateFanTicketMessage,
+  User,
+} from './messages/types.js';
+
+// Wire level (generated from proto/douyin.proto)
+export { methodTypes } from './gen/douyin.js';
+export type * as wire from './gen/douyin.js';
+export { decodeWire, encodeWire, type WireTypeName } from './wire/codec.js';
+export { WireFormatError } from './wire/reader.js';

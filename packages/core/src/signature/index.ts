@@ -1,0 +1,18 @@
+/** The push URL `signature` (§3 of the protocol sheet): stub, native signer and the server-side check. */
+export { md5, md5Hex } from './md5.js';
+export {
+  DEFAULT_NATIVE_SIGNER_OPTIONS,
+  nativeSigner,
+  randomSignatureEntropy,
+  SIGNATURE_ALPHABET,
+  SIGNATURE_LENGTH,
+  SIGNATURE_STUB_KEYS,
+  signatureStub,
+  signatureStubInput,
+  signStub,
+  verifySignature,
+  type NativeSignerOptions,
+  type SignatureEntropy,
+  type SignatureVerdict,
+  type Signer,
+} from './signature.js';

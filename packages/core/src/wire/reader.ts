@@ -1,0 +1,250 @@
+/**
+ * A minimal protobuf wire-format reader tuned for Douyin's payloads.
+ *
+ * 64-bit integers are returned as decimal strings (ids exceed 2^53). Every read is bounds-checked and a
+ * malformed input throws a {@link WireFormatError}; the pipeline turns that into a typed error value.
+ */
+
+/** Thrown by the reader when bytes are not valid protobuf wire format. Internal to decoding. */
+export class WireFormatError extends Error {
+  override readonly name = 'WireFormatError';
+  constructor(
+    message: string,
+    /** Byte offset at which the problem was found. */
+    readonly offset: number,
+  ) {
+    super(`${message} at byte ${offset}`);
+  }
+}
+
+const TWO_32 = 4294967296;
+// Values below 2^53 can go through a double exactly; above that BigInt keeps every digit.
+const SAFE_HIGH = 0x200000;
+const SHORT_STRING = 24; // bytes; shorter strings decode faster in JS than through TextDecoder
+const utf8 = new TextDecoder('utf-8');
+
+/** Reads protobuf wire format from one byte array. */
+export class ProtoReader {
+  pos = 0;
+  readonly len: number;
+  private view: DataView | undefined;
+
+  constructor(readonly buf: Uint8Array) {
+    this.len = buf.length;
+  }
+
+  /** Reads a varint as an unsigned 32-bit number (higher bits of longer varints are dropped, as protobuf does). */
+  uint32(): number {
+    const pos = this.pos;
+    if (pos < this.len) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    return this.varint64()[0];
+  }
+
+  /** Reads a varint as a signed 32-bit number. */
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  /** Reads a zigzag-encoded signed 32-bit number. */
+  sint32(): number {
+    const n = this.uint32();
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  /** Reads a varint and reports it as [low 32 bits, high 32 bits] (both unsigned). */
+  private varint64(): [number, number] {
+    const buf = this.buf;
+    const start = this.pos;
+    const limit = Math.min(this.len, start + 10);
+    let pos = start;
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
+    while (pos < limit) {
+      const b = buf[pos++]!;
+      if (shift < 28) lo |= (b & 0x7f) << shift;
+      else if (shift === 28) {
+        lo |= (b & 0x0f) << 28;
+        hi = (b & 0x7f) >> 4;
+      } else hi |= (b & 0x7f) << (shift - 32);
+      if (b < 0x80) {
+        this.pos = pos;
+        return [lo >>> 0, hi >>> 0];
+      }
+      shift += 7;
+    }
+    if (pos - start >= 10) throw new WireFormatError('varint longer than 10 bytes', start);
+    throw new WireFormatError('truncated varint', start);
+  }
+
+  /** Reads an unsigned 64-bit varint as a decimal string. */
+  uint64(): string {
+    // Fast path: most values on the wire (counts, flags) fit in one or two bytes.
+    const b = this.buf[this.pos]!;
+    if (b < 0x80 && this.pos < this.len) {
+      this.pos++;
+      return SMALL[b]!;
+    }
+    const [lo, hi] = this.varint64();
+    return unsignedToString(lo, hi);
+  }
+
+  /** Reads a signed 64-bit varint (two's complement) as a decimal string. */
+  int64(): string {
+    const [lo, hi] = this.varint64();
+    if (hi & 0x80000000) return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
+    return unsignedToString(lo, hi);
+  }
+
+  /** Reads a zigzag-encoded signed 64-bit varint as a decimal string. */
+  sint64(): string {
+    const [lo, hi] = this.varint64();
+    const u = (BigInt(hi) << 32n) | BigInt(lo);
+    return ((u >> 1n) ^ -(u & 1n)).toString();
+  }
+
+  /** Reads a varint as a boolean. */
+  bool(): boolean {
+    return this.uint32() !== 0;
+  }
+
+  private need(n: number): number {
+    const at = this.pos;
+    if (at + n > this.len) throw new WireFormatError(`truncated: need ${n} bytes`, at);
+    this.pos = at + n;
+    return at;
+  }
+
+  private dataView(): DataView {
+    return (this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
+  }
+
+  /** Reads a little-endian unsigned 32-bit number. */
+  fixed32(): number {
+    return this.dataView().getUint32(this.need(4), true);
+  }
+
+  /** Reads a little-endian signed 32-bit number. */
+  sfixed32(): number {
+    return this.dataView().getInt32(this.need(4), true);
+  }
+
+  /** Reads a little-endian unsigned 64-bit number as a decimal string. */
+  fixed64(): string {
+    const at = this.need(8);
+    const v = this.dataView();
+    return unsignedToString(v.getUint32(at, true), v.getUint32(at + 4, true));
+  }
+
+  /** Reads a little-endian signed 64-bit number as a decimal string. */
+  sfixed64(): string {
+    return this.dataView().getBigInt64(this.need(8), true).toString();
+  }
+
+  /** Reads a little-endian 32-bit float. */
+  float(): number {
+    return this.dataView().getFloat32(this.need(4), true);
+  }
+
+  /** Reads a little-endian 64-bit float. */
+  double(): number {
+    return this.dataView().getFloat64(this.need(8), true);
+  }
+
+  /** Reads a length prefix and returns the end offset of the delimited bytes, checked against the buffer. */
+  delimitedEnd(): number {
+    const start = this.pos;
+    const n = this.uint32();
+    const end = this.pos + n;
+    if (end > this.len) throw new WireFormatError(`length ${n} runs past the end`, start);
+    return end;
+  }
+
+  /** Reads length-delimited bytes as a view into the underlying buffer (no copy). */
+  bytes(): Uint8Array {
+    const end = this.delimitedEnd();
+    const out = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return out;
+  }
+
+  /** Reads a length-delimited UTF-8 string. Invalid sequences become U+FFFD, as in other protobuf runtimes. */
+  string(): string {
+    const end = this.delimitedEnd();
+    const start = this.pos;
+    this.pos = end;
+    if (end - start > SHORT_STRING) return utf8.decode(this.buf.subarray(start, end));
+    return shortUtf8(this.buf, start, end);
+  }
+
+  /** Checks that a nested message ended exactly where its length said. */
+  endAt(end: number): void {
+    if (this.pos !== end) throw new WireFormatError('nested message overran its length', end);
+  }
+
+  /** Skips the value of a field whose tag was just read; rejects invalid wire types and field number 0. */
+  skipTag(tag: number): void {
+    if (tag >>> 3 === 0) throw new WireFormatError('field number 0', this.pos);
+    this.skip(tag & 7, tag >>> 3);
+  }
+
+  private skip(wireType: number, field: number): void {
+    switch (wireType) {
+      case 0:
+        this.varint64();
+        return;
+      case 1:
+        this.need(8);
+        return;
+      case 2:
+        this.pos = this.delimitedEnd();
+        return;
+      case 3: {
+        // Deprecated groups: skip nested fields up to the matching end-group tag.
+        for (;;) {
+          if (this.pos >= this.len) throw new WireFormatError('unterminated group', this.pos);
+          const tag = this.uint32();
+          if ((tag & 7) === 4) {
+            if (tag >>> 3 !== field) throw new WireFormatError('mismatched end-group', this.pos);
+            return;
+          }
+          this.skipTag(tag);
+        }
+      }
+      case 5:
+        this.need(4);
+        return;
+      default:
+        throw new WireFormatError(`invalid wire type ${wireType}`, this.pos);
+    }
+  }
+}
+
+const SMALL: string[] = Array.from({ length: 128 }, (_, i) => String(i));
+
+function unsignedToString(lo: number, hi: number): string {
+  if (hi === 0) return lo < 128 ? SMALL[lo]! : String(lo);
+  if (hi < SAFE_HIGH) return String(hi * TWO_32 + lo);
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
+function shortUtf8(buf: Uint8Array, start: number, end: number): string {
+  let out = '';
+  let i = start;
+  while (i < end) {
+    const b = buf[i++]!;
+    if (b < 0x80) {
+      out += String.fromCharCode(b);
+      continue;
+    }
+    // Any multi-byte sequence: let the standard decoder handle validation and replacement characters.
+    return out + utf8.decode(buf.subarray(i - 1, end));
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import yargs, { type CommandModule } from 'yargs';
+import { isDouyinLiveError } from '@douyin-live/core';
+import { decodeCommand } from './commands/decode.js';
+import { demoCommand } from './commands/demo.js';
+import { processContext, type CliContext } from './context.js';
+
+/** Every command of the CLI, in help order. */
+function commands(ctx: CliContext): CommandModule[] {
+  return [decodeCommand(ctx), demoCommand(ctx)] as unknown as CommandModule[];
+}
+
+/**
+ * Runs the `douyin-live` CLI with the given arguments. Resolves with the exit code; errors are printed as one
+ * line (no stack), with their code.
+ */
+export async function runCli(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs([...argv])
+    .scriptName('douyin-live')
+    .usage('$0 <command> [options]\n\nDouyin (抖音) live rooms from the command line.')
+    .strict()
+    .demandCommand(1, 'Name a command (see --help).')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  for (const c of commands(ctx)) parser.command(c);
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    exitCode = error instanceof UsageError ? 2 : 1;
+    ctx.err(`douyin-live: ${describeError(error)}`);
+    if (error instanceof UsageError) ctx.err('Run with --help for usage.');
+  }
+  return exitCode;
+}
+
+class UsageError extends Error {}
+
+function describeError(error: unknown): string {
+  if (isDouyinLiveError(error)) return `${error.message} [${error.code}]`;
+  if (error instanceof Error)
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `no such file: ${(error as NodeJS.ErrnoException).path}`
+      : error.message;
+  return String(error);
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/env node
+// Generates packages/core/src/gen/ from proto/douyin.proto and proto/methods.json.
+// Usage: node scripts/generate.mjs          (write the files)
+//        node scripts/generate.mjs --check  (exit 1 when the committed files differ from a fresh generation)
+//
+// The output is plain TypeScript over the project's own wire reader/writer: 64-bit integers become decimal
+// strings, unknown fields and fields with an unexpected wire type are skipped (as the protobuf spec asks),
+// and nested messages are bounds-checked.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const protoPath = join(root, 'proto/douyin.proto');
+const methodsPath = join(root, 'proto/methods.json');
+const outDir = join(root, 'packages/core/src/gen');
+
+const SCALARS = {
+  double: { ts: 'number', def: '0', read: 'double', wt: 1, packable: true },
+  float: { ts: 'number', def: '0', read: 'float', wt: 5, packable: true },
+  int32: { ts: 'number', def: '0', read: 'int32', wt: 0, packable: true },
+  uint32: { ts: 'number', def: '0', read: 'uint32', wt: 0, packable: true },
+  sint32: { ts: 'number', def: '0', read: 'sint32', wt: 0, packable: true },
+  fixed32: { ts: 'number', def: '0', read: 'fixed32', wt: 5, packable: true },
+  sfixed32: { ts: 'number', def: '0', read: 'sfixed32', wt: 5, packable: true },
+  int64: { ts: 'string', def: "'0'", read: 'int64', wt: 0, packable: true, long: true },
+  uint64: { ts: 'string', def: "'0'", read: 'uint64', wt: 0, packable: true, long: true },
+  sint64: { ts: 'string', def: "'0'", read: 'sint64', wt: 0, packable: true, long: true },
+  fixed64: { ts: 'string', def: "'0'", read: 'fixed64', wt: 1, packable: true, long: true },
+  sfixed64: { ts: 'string', def: "'0'", read: 'sfixed64', wt: 1, packable: true, long: true },
+  bool: { ts: 'boolean', def: 'false', read: 'bool', wt: 0, packable: true },
+  string: { ts: 'string', def: "''", read: 'string', wt: 2, packable: false },
+  bytes: { ts: 'Uint8Array', def: 'EMPTY_BYTES', read: 'bytes', wt: 2, packable: false },
+};
+
+function load() {
+  const source = readFileSync(protoPath, 'utf8');
+  const parsed = protobuf.parse(source, { keepCase: false, alternateCommentMode: true });
+  parsed.root.resolveAll();
+  const ns = parsed.root.lookup(parsed.package ?? 'douyin');
+  const types = ns.nestedArray.filter((t) => t instanceof protobuf.Type);
+  for (const t of types) {
+    if (t.nestedArray.length)
+      throw new Error(`${t.name}: nested declarations are not supported; declare them top-level`);
+    if (t.oneofsArray.length) throw new Error(`${t.name}: oneof is not supported`);
+  }
+  const methods = JSON.parse(readFileSync(methodsPath, 'utf8'));
+  const names = new Set(types.map((t) => t.name));
+  for (const [method, type] of Object.entries(methods)) {
+    if (!names.has(type)) throw new Error(`methods.json: ${method} maps to unknown type ${type}`);
+  }
+  return { types, methods };
+}
+
+function scalar(type, where) {
+  const s = SCALARS[type];
+  if (!s) throw new Error(`${where}: unsupported type ${type} (enums are not supported; use int32)`);
+  return s;
+}
+
+const isMessage = (f) => f.resolvedType instanceof protobuf.Type;
+
+function tsType(f, where) {
+  if (f.map) {
+    const v = f.resolvedType ? f.resolvedType.name : scalar(f.type, where).ts;
+    return `Record<string, ${v}>`;
+  }
+  const base = isMessage(f) ? f.resolvedType.name : scalar(f.type, where).ts;
+  if (f.repeated) return `${base}[]`;
+  return isMessage(f) ? `${base} | undefined` : base;
+}
+
+function defaultValue(f, where) {
+  if (f.map) return 'EMPTY_MAP';
+  if (f.repeated) return 'EMPTY_LIST';
+  if (isMessage(f)) return 'undefined';
+  return scalar(f.type, where).def;
+}
+
+const tag = (id, wt) => ((id << 3) | wt) >>> 0;
+
+function readExpr(type, where) {
+  return `r.${scalar(type, where).read}()`;
+}
+
+function decodeCases(f, where) {
+  const prop = `m.${f.name}`;
+  if (f.map) {
+    const keyRead = readExpr(f.keyType, where);
+    const keyTag = tag(1, scalar(f.keyType, where).wt);
+    const valueIsMsg = !!f.resolvedType;
+    const valueTag = tag(2, valueIsMsg ? 2 : scalar(f.type, where).wt);
+    const valueDefault = valueIsMsg ? 'undefined' : scalar(f.type, where).def;
+    const valueRead = valueIsMsg
+      ? `(() => { const ve = r.delimitedEnd(); const vm = decode${f.resolvedType.name}(r, ve); r.endAt(ve); return vm; })()`
+      : readExpr(f.type, where);
+    return [
+      `      case ${tag(f.id, 2)}: {`,
+      `        const e = r.delimitedEnd();`,
+      `        let k: string | number | boolean = ${scalar(f.keyType, where).def};`,
+      `        let v: ${valueIsMsg ? `${f.resolvedType.name} | undefined` : scalar(f.type, where).ts} = ${valueDefault};`,
+      `        while (r.pos < e) {`,
+      `          const et = r.uint32();`,
+      `          if (et === ${keyTag}) k = ${keyRead};`,
+      `          else if (et === ${valueTag}) v = ${valueRead};`,
+      `          else r.skipTag(et);`,
+      `        }`,
+      `        r.endAt(e);`,
+      `        if (${prop} === EMPTY_MAP) ${prop} = Object.create(null) as typeof ${prop};`,
+      valueIsMsg
+        ? `        ${prop}[String(k)] = v ?? decode${f.resolvedType.name}(new ProtoReader(EMPTY_BYTES), 0);`
+        : `        ${prop}[String(k)] = v;`,
+      `        break;`,
+      `      }`,
+    ];
+  }
+  if (isMessage(f)) {
+    const sub = `decode${f.resolvedType.name}(r, e)`;
+    const assign = f.repeated
+      ? `(${prop} === EMPTY_LIST ? (${prop} = []) : ${prop}).push(${sub});`
+      : `${prop} = ${sub};`;
+    return [
+      `      case ${tag(f.id, 2)}: {`,
+      `        const e = r.delimitedEnd();`,
+      `        ${assign}`,
+      `        r.endAt(e);`,
+      `        break;`,
+      `      }`,
+    ];
+  }
+  const s = scalar(f.type, where);
+  const read = readExpr(f.type, where);
+  if (!f.repeated) return [`      case ${tag(f.id, s.wt)}:`, `        ${prop} = ${read};`, `        break;`];
+  const own = `(${prop} === EMPTY_LIST ? (${prop} = []) : ${prop})`;
+  const out = [`      case ${tag(f.id, s.wt)}:`, `        ${own}.push(${read});`, `        break;`];
+  if (s.packable) {
+    out.push(
+      `      case ${tag(f.id, 2)}: {`,
+      `        const e = r.delimitedEnd();`,
+      `        const list = ${own};`,
+      `        while (r.pos < e) list.push(${read});`,
+      `        r.endAt(e);`,
+      `        break;`,
+      `      }`,
+    );
+  }
+  return out;
+}
+
+function writeScalar(type, id, expr, where) {
+  const s = scalar(type, where);
+  return `w.tag(${id}, ${s.wt}).${s.read}(${expr})`;
+}
+
+function notDefault(type, expr, where) {
+  const s = scalar(type, where);
+  if (s.long) return `${expr} !== undefined && !isZero64(${expr})`;
+  if (type === 'bytes') return `${expr} !== undefined && ${expr}.length > 0`;
+  if (type === 'bool') return `${expr} === true`;
+  if (s.ts === 'number') return `${expr} !== undefined && ${expr} !== 0`;
+  return `${expr} !== undefined && ${expr} !== ''`;
+}
+
+function encodeLines(f, where) {
+  const prop = `m.${f.name}`;
+  if (f.map) {
+    const valueIsMsg = !!f.resolvedType;
+    const keyNum =
+      scalar(f.keyType, where).ts === 'number'
+        ? 'Number(k)'
+        : f.keyType === 'bool'
+          ? "k === 'true'"
+          : scalar(f.keyType, where).long
+            ? 'k'
+            : 'k';
+    const valueWrite = valueIsMsg
+      ? `ew.tag(2, 2).message((vw) => encode${f.resolvedType.name}(v, vw))`
+      : writeScalar(f.type, 2, 'v', where).replace(/^w\./, 'ew.');
+    return [
+      `  if (${prop} !== undefined) {`,
+      `    for (const [k, v] of Object.entries(${prop})) {`,
+      `      if (v === undefined) continue;`,
+      `      w.tag(${f.id}, 2).message((ew) => {`,
+      `        ${writeScalar(f.keyType, 1, keyNum, where).replace(/^w\./, 'ew.')};`,
+      `        ${valueWrite};`,
+      `      });`,
+      `    }`,
+      `  }`,
+    ];
+  }
+  if (isMessage(f)) {
+    const enc = `encode${f.resolvedType.name}`;
+    if (f.repeated)
+      return [
+        `  if (${prop} !== undefined) for (const v of ${prop}) w.tag(${f.id}, 2).message((mw) => ${enc}(v, mw));`,
+      ];
+    return [`  if (${prop} !== undefined) { const v = ${prop}; w.tag(${f.id}, 2).message((mw) => ${enc}(v, mw)); }`];
+  }
+  const s = scalar(f.type, where);
+  if (f.repeated) {
+    if (s.packable) {
+      return [
+        `  if (${prop} !== undefined && ${prop}.length > 0) {`,
+        `    const v = ${prop};`,
+        `    w.tag(${f.id}, 2).message((pw) => { for (const x of v) pw.${s.read}(x); });`,
+        `  }`,
+      ];
+    }
+    return [`  if (${prop} !== undefined) for (const v of ${prop}) ${writeScalar(f.type, f.id, 'v', where)};`];
+  }
+  return [`  if (${notDefault(f.type, prop, where)}) ${writeScalar(f.type, f.id, prop, where)};`];
+}
+
+function generate() {
+  const { types, methods } = load();
+  const out = [];
+  out.push(
+    '// @generated by scripts/generate.mjs from proto/douyin.proto and proto/methods.json. DO NOT EDIT.',
+    '// Run `npm run generate` after changing the schema.',
+    '/* eslint-disable */',
+    "import { ProtoReader } from '../wire/reader.js';",
+    "import { ProtoWriter, isZero64 } from '../wire/writer.js';",
+    "import type { MessageInit } from '../wire/init.js';",
+    '',
+    'const EMPTY_BYTES = new Uint8Array(0);',
+    '// Shared defaults of repeated and map fields; a decoder replaces them with its own on the first element.',
+    'const EMPTY_LIST: never[] = [];',
+    'const EMPTY_MAP: Record<string, never> = Object.create(null);',
+    '',
+  );
+  for (const t of types) {
+    const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
+    const where = t.name;
+    const doc = t.comment ? ` ${t.comment.replace(/\s+/g, ' ').trim()}` : '';
+    out.push(`/** Wire type \`douyin.${t.name}\`.${doc} */`, `export interface ${t.name} {`);
+    for (const f of fields) {
+      const fdoc = f.comment ? ` ${f.comment.replace(/\s+/g, ' ').trim()}` : '';
+      out.push(`  /** Field ${f.id}.${fdoc} */`, `  ${f.name}: ${tsType(f, where)};`);
+    }
+    out.push('}', '');
+    // Defaults live on a shared prototype, so decoding allocates only the fields present on the wire.
+    out.push(`const ${t.name}$defaults: ${t.name} = {`);
+    for (const f of fields) out.push(`  ${f.name}: ${defaultValue(f, where)},`);
+    out.push('};', '');
+    out.push(
+      `/** Decodes \`douyin.${t.name}\` from \`r\` up to offset \`end\` (defaults are inherited, present fields own). */`,
+    );
+    out.push(`export function decode${t.name}(r: ProtoReader, end: number): ${t.name} {`);
+    out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
+    out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
+    for (const f of fields) out.push(...decodeCases(f, where));
+    out.push('      default:', '        r.skipTag(t);', '    }', '  }', '  return m;', '}', '');
+    out.push(`/** Encodes \`douyin.${t.name}\` into \`w\`; absent and default-valued fields are omitted. */`);
+    out.push(`export function encode${t.name}(m: MessageInit<${t.name}>, w: ProtoWriter): void {`);
+    for (const f of fields) out.push(...encodeLines(f, where));
+    out.push('}', '');
+  }
+  out.push('/** Every wire type of the schema, by name. */', 'export interface WireTypes {');
+  for (const t of types) out.push(`  ${t.name}: ${t.name};`);
+  out.push('}', '');
+  out.push('/** Decoder and encoder of every wire type, by name. */', 'export const codecs: {');
+  out.push('  readonly [K in keyof WireTypes]: {');
+  out.push('    readonly decode: (r: ProtoReader, end: number) => WireTypes[K];');
+  out.push('    readonly encode: (m: MessageInit<WireTypes[K]>, w: ProtoWriter) => void;');
+  out.push('  };', '} = {');
+  for (const t of types) out.push(`  ${t.name}: { decode: decode${t.name}, encode: encode${t.name} },`);
+  out.push('};', '');
+  const sorted = Object.keys(methods).sort();
+  out.push('/** The wire type that carries each known `Message.method`. */', 'export const methodTypes = {');
+  for (const m of sorted) out.push(`  ${m}: '${methods[m]}',`);
+  out.push('} as const satisfies Record<string, keyof WireTypes>;', '');
+  out.push('/** A known `Message.method` name. */', 'export type KnownMethod = keyof typeof methodTypes;', '');
+  out.push('/** The decoded wire object of each known method. */', 'export type MethodWireMap = {');
+  out.push('  [M in KnownMethod]: WireTypes[(typeof methodTypes)[M]];', '};', '');
+  return out.join('\n');
+}
+
+const code = generate();
+const target = join(outDir, 'douyin.ts');
+if (process.argv.includes('--check')) {
+  let current = '';
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* missing counts as different */
+  }
+  if (current !== code) {
+    console.error('packages/core/src/gen/douyin.ts is out of date with proto/: run `npm run generate` and commit it.');
+    process.exit(1);
+  }
+  console.log('generated code is up to date');
+} else {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(target, code);
+  console.log(`wrote ${target} (${code.split('\n').length} lines)`);
+}

@@ -1,0 +1,95 @@
+import { ProtoReader, WireFormatError } from '../packages/core/src/wire/reader.js';
+import { ProtoWriter } from '../packages/core/src/wire/writer.js';
+import { decodeWire, encodeWire } from '../packages/core/src/wire/codec.js';
+
+const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
+
+describe('wire reader', () => {
+  it('reads 64-bit varints as exact decimal strings, beyond 2^53', () => {
+    for (const value of [
+      '0',
+      '1',
+      '127',
+      '128',
+      '300',
+      '4294967295',
+      '4294967296',
+      '9007199254740993',
+      '7035381540209775628',
+      '18446744073709551615',
+    ]) {
+      const bytes = new ProtoWriter().uint64(value).finish();
+      expect(new ProtoReader(bytes).uint64()).toBe(value);
+    }
+  });
+
+  it('reads signed and zigzag 64-bit values', () => {
+    expect(new ProtoReader(new ProtoWriter().int64('-1').finish()).int64()).toBe('-1');
+    expect(new ProtoReader(new ProtoWriter().int64('-9223372036854775808').finish()).int64()).toBe(
+      '-9223372036854775808',
+    );
+    expect(new ProtoReader(new ProtoWriter().sint64('-5').finish()).sint64()).toBe('-5');
+    expect(new ProtoReader(new ProtoWriter().int32(-2).finish()).int32()).toBe(-2);
+    expect(new ProtoReader(new ProtoWriter().sint32(-7).finish()).sint32()).toBe(-7);
+  });
+
+  it('decodes the real heartbeat frame bytes (3a 02 68 62)', () => {
+    expect(decodeWire('PushFrame', hex('3a026862')).payloadType).toBe('hb');
+  });
+
+  it('reads strings: ASCII, multi-byte UTF-8, long', () => {
+    for (const s of ['', 'hb', '用户逍遥狼', 'a'.repeat(100), '小***', '😀 emoji']) {
+      expect(new ProtoReader(new ProtoWriter().string(s).finish()).string()).toBe(s);
+    }
+  });
+
+  it.each([
+    ['truncated varint', '08'],
+    ['varint longer than 10 bytes', '08 ffffffffffffffffffff01'],
+    ['length past the end', '3a 05 6862'],
+    ['invalid wire type 7', '0f'],
+    ['invalid wire type 6', '0e 00'],
+    ['field number 0', '00 00'],
+    ['truncated fixed64', '09 0102'],
+  ])('rejects %s with a WireFormatError', (_name, input) => {
+    expect(() => decodeWire('PushFrame', hex(input))).toThrow(WireFormatError);
+  });
+
+  it('rejects a nested message that overruns its declared length', () => {
+    // Response.messages (field 1) declares 2 bytes but its inner string claims 5.
+    expect(() => decodeWire('Response', hex('0a 02 0a05 6162636465'))).toThrow(WireFormatError);
+  });
+
+  it('skips unknown fields of every wire type, and known fields arriving with another wire type', () => {
+    // field 99 varint, field 98 fixed64, field 97 bytes, field 96 fixed32, group 95, then payload_type "hb";
+    // payload_type (7) also arrives once as a varint, which is skipped as the spec asks.
+    const w = new ProtoWriter();
+    w.tag(99, 0).uint64('123456789012');
+    w.tag(98, 1).fixed64('1');
+    w.tag(97, 2).string('x');
+    w.tag(96, 5).fixed32(1);
+    w.tag(95, 3).tag(1, 0).uint32(5).tag(95, 4);
+    w.tag(7, 0).uint32(1);
+    w.tag(7, 2).string('hb');
+    expect(decodeWire('PushFrame', w.finish()).payloadType).toBe('hb');
+  });
+
+  it('round-trips through the generated encoder, omitting defaults', () => {
+    const frame = {
+      logId: '7035381540209775628',
+      payloadType: 'msg',
+      headers: [{ key: 'compress_type', value: 'gzip' }],
+      payload: Uint8Array.of(1, 2, 3),
+    };
+    const decoded = decodeWire('PushFrame', encodeWire('PushFrame', frame));
+    expect(decoded).toMatchObject({ ...frame, seqId: '0', service: 0 });
+    expect(encodeWire('PushFrame', {})).toHaveLength(0);
+  });
+
+  it('decodes maps and packed repeated fields', () => {
+    const bytes = encodeWire('Response', { routeParams: { a: '1', b: '2' }, messages: [{ method: 'M', msgId: '5' }] });
+    const r = decodeWire('Response', bytes);
+    expect({ ...r.routeParams }).toEqual({ a: '1', b: '2' });
+    expect(r.messages[0]).toMatchObject({ method: 'M', msgId: '5' });
+  });
+});
