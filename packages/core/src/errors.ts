@@ -43,21 +43,21 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 /** Extra, machine-readable facts about an error (raw bytes go here, never into the message text). */
 export interface ErrorContext {
   /** The raw bytes that failed to decode. */
-  bytes?: Uint8Array;
+  bytes?: Uint8Array | undefined;
   /** The message method involved. */
-  method?: string;
+  method?: string | undefined;
   /** The message id involved. */
-  msgId?: string;
+  msgId?: string | undefined;
   /** The PushFrame log id involved. */
-  logId?: string;
+  logId?: string | undefined;
   /** HTTP status involved. */
-  status?: number;
+  status?: number | undefined;
   /** `handshake-status` header of a refused handshake. */
-  handshakeStatus?: string;
+  handshakeStatus?: string | undefined;
   /** `handshake-msg` header of a refused handshake (e.g. DEVICE_BLOCKED). */
-  handshakeMsg?: string;
+  handshakeMsg?: string | undefined;
   /** WebSocket close code. */
-  closeCode?: number;
+  closeCode?: number | undefined;
   /** Anything else worth knowing. */
   [key: string]: unknown;
 }

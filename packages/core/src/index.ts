@@ -58,6 +58,76 @@ export type {
   User,
 } from './messages/types.js';
 
+// The live session
+export { connectLiveSession } from './session/session.js';
+export {
+  DEFAULT_ENDPOINTS,
+  DEFAULT_SESSION_OPTIONS,
+  resolveSessionOptions,
+  type Endpoints,
+  type LiveSessionOptions,
+  type ReconnectPolicy,
+  type ResolvedSessionOptions,
+  type RoomInput,
+  type WaitUntilLiveOptions,
+} from './session/options.js';
+export { decideOnClose, reconnectDelay, type CloseDecision } from './session/reconnect.js';
+export { parseRoomInput, type Resolution, type RoomInfo } from './session/resolveRoom.js';
+export type {
+  GapEvent,
+  LiveSession,
+  RawFrameEvent,
+  SessionOutcome,
+  SessionState,
+  SessionStats,
+} from './session/types.js';
+
+// Room resolution and the push URL (§1–§2 of the protocol sheet)
+export {
+  ENTER_STATUS_NOT_FOUND,
+  parseEnterResponse,
+  parseRoomPage,
+  ROOM_STATUS_ENDED,
+  ROOM_STATUS_LIVE,
+  type EnterFailure,
+  type EnterResult,
+  type EnterRoom,
+  type RoomAnchor,
+  type RoomPageFound,
+  type RoomPageNotFound,
+  type RoomPageResult,
+  type StreamUrls,
+} from './room/parseRoomPage.js';
+export {
+  AID,
+  buildEnterQuery,
+  buildImFetchQuery,
+  buildPushQuery,
+  buildPushUrl,
+  DEFAULT_BROWSER_PROFILE,
+  DEFAULT_PUSH_HOSTS,
+  DEFAULT_WEBCAST_SDK_VERSION,
+  LIVE_ORIGIN,
+  PUSH_PATH,
+  pushQueryObject,
+  pushServerFromFetch,
+  randomMsToken,
+  VERSION_CODE,
+  type BrowserProfile,
+  type PushQueryInput,
+} from './room/pushParams.js';
+
+// The push URL signature (§3)
+export {
+  nativeSigner,
+  signatureStub,
+  signStub,
+  verifySignature,
+  type SignatureEntropy,
+  type SignatureVerdict,
+  type Signer,
+} from './signature/index.js';
+
 // Wire level (generated from proto/douyin.proto)
 export { methodTypes } from './gen/douyin.js';
 export type * as wire from './gen/douyin.js';

@@ -1,0 +1,433 @@
+import { BehaviorSubject, filter, map, ReplaySubject, share, Subject, type Observable } from 'rxjs';
+import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
+import type * as wire from '../gen/douyin.js';
+import type { MessageEnvelope } from '../messages/envelope.js';
+import type { LiveMessage } from '../messages/types.js';
+import { liveEnvelopes } from '../pipeline/livePipeline.js';
+import { ofMethod } from '../pipeline/ofMethod.js';
+import { envelopesOf } from '../pipeline/toMessages.js';
+import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
+import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
+import { buildPushQuery, buildPushUrl, LIVE_ORIGIN, pushQueryObject } from '../room/pushParams.js';
+import { nativeSigner, signatureStub } from '../signature/signature.js';
+import { BoundedSet } from '../util/boundedSet.js';
+import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
+import { CookieJar } from './cookies.js';
+import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
+import { decideOnClose, reconnectDelay } from './reconnect.js';
+import { isStillLive, resolveRoom, type RoomInfo } from './resolveRoom.js';
+import { RoomClient } from './roomClient.js';
+import type { GapEvent, LiveSession, RawFrameEvent, SessionOutcome, SessionState, SessionStats } from './types.js';
+
+/** Where the next connection resumes from (§4.4: newest cursor and internal_ext, header values first). */
+interface ResumeState {
+  cursor: string | undefined;
+  internalExt: string | undefined;
+  heartbeatDurationMs: number;
+}
+
+/** Why the connection loop stopped waiting. */
+type Stop = { readonly kind: 'ended' } | { readonly kind: 'closed' } | { readonly kind: 'failed'; readonly error: DouyinLiveError };
+
+class StopSignal extends Error {
+  constructor(readonly stop: Stop) {
+    super(stop.kind);
+  }
+}
+
+/**
+ * Joins a Douyin live room as the web player does and keeps it joined: room page → web/enter → im/fetch →
+ * signed WebSocket, heartbeats, acks, reconnects with the newest cursor, dedupe by msgId, live-end detection.
+ * Starts at once; every stream of the returned session is hot and shared.
+ */
+export function connectLiveSession(options: LiveSessionOptions): LiveSession {
+  return new LiveSessionImpl(resolveSessionOptions(options));
+}
+
+class LiveSessionImpl implements LiveSession {
+  private readonly envelopes = new Subject<MessageEnvelope>();
+  private readonly errors = new Subject<DouyinLiveError>();
+  private readonly gaps = new Subject<GapEvent>();
+  private readonly stateSubject = new BehaviorSubject<SessionState>('resolving');
+  private readonly frames = new Subject<RawFrameEvent>();
+  private readonly roomSubject = new ReplaySubject<RoomInfo>(1);
+  private readonly inbound = new Subject<Uint8Array>();
+  private readonly seen: BoundedSet<string>;
+  private readonly jar: CookieJar;
+  private readonly client: RoomClient;
+  private readonly abort = new AbortController();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly resume: ResumeState = { cursor: undefined, internalExt: undefined, heartbeatDurationMs: 0 };
+  private connection: Connection | undefined;
+  private connectionNumber = 0;
+  private stopWaiter: ((stop: Stop) => void) | undefined;
+  private stopped: Stop | undefined;
+  private resolvedRoom: RoomInfo | undefined;
+  private liveEndPending = false;
+  private settle!: (outcome: SessionOutcome) => void;
+
+  readonly stats: SessionStats = {
+    connections: 0,
+    framesIn: 0,
+    framesOut: 0,
+    acksSent: 0,
+    heartbeatsSent: 0,
+    messages: 0,
+    duplicatesDropped: 0,
+    decodeFailures: 0,
+    reconnects: 0,
+  };
+  readonly loggedIn: boolean;
+  readonly done: Promise<SessionOutcome>;
+  readonly messages$: Observable<LiveMessage>;
+  readonly chat$;
+  readonly gift$;
+  readonly like$;
+  readonly member$;
+  readonly social$;
+  readonly viewers$;
+  readonly control$;
+  readonly errors$: Observable<DouyinLiveError>;
+  readonly gaps$: Observable<GapEvent>;
+  readonly state$: Observable<SessionState>;
+  readonly frames$: Observable<RawFrameEvent>;
+  readonly room$: Observable<RoomInfo>;
+
+  constructor(private readonly options: ResolvedSessionOptions) {
+    this.jar = new CookieJar(options.cookie);
+    this.loggedIn = this.jar.get('sessionid') !== undefined;
+    this.client = new RoomClient(options, this.jar);
+    this.seen = new BoundedSet(options.dedupeWindow);
+    this.done = new Promise((resolve) => (this.settle = resolve));
+
+    const envelopes$ = this.envelopes.asObservable();
+    // Decoding is memoised per envelope, so every stream below shares one decode of each message.
+    const decoded$ = envelopes$.pipe(
+      map((e) => e.decode()),
+      share(),
+    );
+    this.messages$ = decoded$.pipe(filter((m): m is LiveMessage => m.kind === 'message'));
+    this.chat$ = envelopes$.pipe(ofMethod('WebcastChatMessage'));
+    this.gift$ = envelopes$.pipe(ofMethod('WebcastGiftMessage'));
+    this.like$ = envelopes$.pipe(ofMethod('WebcastLikeMessage'));
+    this.member$ = envelopes$.pipe(ofMethod('WebcastMemberMessage'));
+    this.social$ = envelopes$.pipe(ofMethod('WebcastSocialMessage'));
+    this.viewers$ = envelopes$.pipe(ofMethod('WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'));
+    this.control$ = envelopes$.pipe(ofMethod('WebcastControlMessage'));
+    this.errors$ = this.errors.asObservable();
+    this.gaps$ = this.gaps.asObservable();
+    this.state$ = this.stateSubject.asObservable();
+    this.frames$ = this.frames.asObservable();
+    this.room$ = this.roomSubject.asObservable();
+
+    this.inbound
+      .pipe(
+        liveEnvelopes({
+          send: (bytes) => {
+            if (this.sendFrame(bytes)) this.stats.acksSent++;
+          },
+          onResponse: (item) => this.track(item),
+        }),
+      )
+      .subscribe((item) => this.accept(item));
+
+    void this.run();
+  }
+
+  get state(): SessionState {
+    return this.stateSubject.value;
+  }
+
+  get room(): RoomInfo | undefined {
+    return this.resolvedRoom;
+  }
+
+  async close(): Promise<void> {
+    this.stop({ kind: 'closed' });
+    await this.done;
+  }
+
+  // ---- message flow -------------------------------------------------------------------------------
+
+  /** Dedupe, then hand envelopes to subscribers; failures go to errors$. */
+  private accept(item: MessageEnvelope | DecodeFailure): void {
+    if (item.kind === 'decode-failure') {
+      this.stats.decodeFailures++;
+      this.errors.next(item.error);
+      return;
+    }
+    // msgId 0 carries no identity; such messages are never treated as repeats.
+    if (item.msgId !== '0' && !this.seen.add(item.msgId)) {
+      this.stats.duplicatesDropped++;
+      return;
+    }
+    this.stats.messages++;
+    if (item.method === 'WebcastControlMessage') this.watchLiveEnd(item);
+    this.envelopes.next(item);
+    const decoded = item.decode();
+    if (decoded.kind === 'decode-failure') {
+      this.stats.decodeFailures++;
+      this.errors.next(decoded.error);
+    }
+  }
+
+  /** Keeps the newest cursor / internal_ext / heartbeat_duration; header values win (§4.4). */
+  private track(item: InboundResponse): void {
+    const response = item.response;
+    if (response === undefined) {
+      if (item.frame.payloadType === PayloadType.CLOSE) this.connection?.close(1000);
+      return;
+    }
+    this.resume.cursor = item.frame.headers[FrameHeader.CURSOR] || response.cursor || this.resume.cursor;
+    this.resume.internalExt = item.frame.headers[FrameHeader.INTERNAL_EXT] || response.internalExt || this.resume.internalExt;
+    if (response.heartbeatDuration !== '0') this.resume.heartbeatDurationMs = Number(response.heartbeatDuration) * 1000;
+  }
+
+  private watchLiveEnd(envelope: MessageEnvelope): void {
+    const control = envelope.decode();
+    if (control.kind !== 'message' || !('liveEnded' in control) || !control.liveEnded || this.liveEndPending) return;
+    this.liveEndPending = true;
+    void (async () => {
+      const room = this.resolvedRoom;
+      // Confirm with web/enter before giving up (§4.6): a control message alone has fooled clients before.
+      const live = this.options.confirmLiveEnd && room ? await isStillLive(this.client, room) : false;
+      this.liveEndPending = false;
+      if (live === true) return;
+      this.stop({ kind: 'ended' });
+    })();
+  }
+
+  /** The history batch of im/fetch goes through the same dedupe as pushed messages. */
+  private acceptHistory(response: wire.Response): void {
+    const frame = { kind: 'frame', logId: '0', seqId: '0', payloadType: PayloadType.MSG, headers: {}, payload: new Uint8Array(0) } as const;
+    const item: InboundResponse = { kind: 'response', frame: { ...frame, raw: {} as wire.PushFrame }, response };
+    this.track(item);
+    for (const envelope of envelopesOf(item)) this.accept(envelope);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  private setState(state: SessionState): void {
+    if (this.stateSubject.value !== state) this.stateSubject.next(state);
+  }
+
+  private stop(stop: Stop): void {
+    if (this.stopped) return;
+    this.stopped = stop;
+    this.abort.abort(new StopSignal(stop));
+    this.stopWaiter?.(stop);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.stopped) return reject(new StopSignal(this.stopped));
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+      this.abort.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        reject(this.abort.signal.reason);
+      }, { once: true });
+    });
+  }
+
+  private async run(): Promise<void> {
+    let outcome: SessionOutcome;
+    try {
+      const resolution = await resolveRoom(this.client, this.options, this.abort.signal);
+      if (this.stopped) throw new StopSignal(this.stopped);
+      this.resolvedRoom = resolution.room;
+      this.roomSubject.next(resolution.room);
+      if (resolution.fetched) this.acceptHistory(resolution.fetched);
+      await this.connectLoop(resolution.pushServer);
+      outcome = { reason: (this.stopped as Stop | undefined)?.kind === 'ended' ? 'ended' : 'closed' };
+    } catch (error) {
+      const stop = error instanceof StopSignal ? error.stop : this.stopped;
+      if (stop && stop.kind !== 'failed') outcome = { reason: stop.kind };
+      else {
+        const err = stop?.kind === 'failed' ? stop.error : toError(error);
+        outcome = { reason: 'failed', error: err };
+      }
+    }
+    this.finish(outcome);
+  }
+
+  private finish(outcome: SessionOutcome): void {
+    this.stopped ??= outcome.reason === 'failed' ? { kind: 'failed', error: outcome.error } : { kind: outcome.reason };
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.connection?.close(1000);
+    this.connection = undefined;
+    this.setState(outcome.reason === 'ended' ? 'ended' : 'closed');
+    this.inbound.complete();
+    if (outcome.reason === 'failed') {
+      this.errors.next(outcome.error);
+      this.envelopes.error(outcome.error);
+    } else {
+      this.envelopes.complete();
+    }
+    this.errors.complete();
+    this.gaps.complete();
+    this.frames.complete();
+    this.roomSubject.complete();
+    this.stateSubject.complete();
+    this.settle(outcome);
+  }
+
+  /** Connects, and reconnects by the policy until the live ends, close() is called or the policy gives up. */
+  private async connectLoop(pushServer: string | undefined): Promise<void> {
+    const policy = this.options.reconnect;
+    const bases = pushServer ? [pushServer, ...this.options.endpoints.push] : [...this.options.endpoints.push];
+    let attempt = 0;
+    let rejections = 0;
+    for (let n = 0; ; n++) {
+      const base = bases[n % bases.length] ?? this.options.endpoints.push[0]!;
+      this.setState(n === 0 ? 'connecting' : 'reconnecting');
+      if (n > 0) {
+        this.stats.reconnects++;
+        if (this.resume.cursor === undefined) {
+          const gap: GapEvent = { kind: 'gap', connection: this.connectionNumber + 1, reason: 'no-cursor', at: this.options.now() };
+          this.gaps.next(gap);
+          this.errors.next(new DouyinLiveError(ErrorCodes.GAP, 'reconnecting without a cursor: messages in between may be missing', { connection: gap.connection }));
+        }
+      }
+      const { end, framesReceived } = await this.runConnection(base);
+      if (this.stopped) throw new StopSignal(this.stopped);
+      if (framesReceived > 0) attempt = 0;
+      let closeCode: number | undefined;
+      if (end.kind === 'rejected') {
+        rejections++;
+        this.errors.next(end.error);
+        if (rejections >= policy.maxHandshakeRejections) throw end.error;
+      } else {
+        rejections = 0;
+        if (end.kind === 'failed') this.errors.next(end.error);
+        else {
+          closeCode = end.code;
+          if (decideOnClose(end.code) === 'check-live' && this.resolvedRoom) {
+            const live = await isStillLive(this.client, this.resolvedRoom);
+            if (live === false) throw new StopSignal({ kind: 'ended' });
+          }
+          if (end.code !== 1000) {
+            this.errors.next(
+              new DouyinLiveError(ErrorCodes.CONNECTION_LOST, `connection closed with code ${end.code}${end.reason ? ` (${end.reason})` : ''}`, { closeCode: end.code }),
+            );
+          }
+        }
+      }
+      if (!policy.enabled) throw new DouyinLiveError(ErrorCodes.CONNECTION_LOST, 'connection lost and reconnecting is disabled');
+      if (attempt >= policy.maxAttempts) {
+        throw new DouyinLiveError(ErrorCodes.RECONNECT_EXHAUSTED, `gave up after ${attempt} reconnect attempts`);
+      }
+      this.setState('reconnecting');
+      await this.sleep(reconnectDelay(policy, attempt, closeCode, this.options.random));
+      attempt++;
+    }
+  }
+
+  /** Sends a frame on the current connection and records it as outbound. */
+  private sendFrame(bytes: Uint8Array): boolean {
+    const conn = this.connection;
+    if (!conn || !conn.send(bytes)) return false;
+    this.stats.framesOut++;
+    this.frames.next({ direction: 'out', connection: this.connectionNumber, at: this.options.now(), bytes });
+    return true;
+  }
+
+  /** One WebSocket connection, from signing to close. */
+  private async runConnection(base: string): Promise<{ end: ConnectionEnd; framesReceived: number }> {
+    const room = this.resolvedRoom!;
+    const params = buildPushQuery({
+      roomId: room.roomId,
+      userUniqueId: room.userUniqueId,
+      profile: this.options.profile,
+      ...(this.resume.cursor !== undefined ? { cursor: this.resume.cursor } : {}),
+      ...(this.resume.internalExt !== undefined ? { internalExt: this.resume.internalExt } : {}),
+    });
+    const query = pushQueryObject(params);
+    // Re-signed on every attempt: the stub covers room_id and user_unique_id, the counter moves on.
+    const signer = (this.signer ??= this.options.signer ?? nativeSigner());
+    const signature = await signer(signatureStub(query), query);
+    const url = buildPushUrl(base, params, signature);
+    const number = ++this.connectionNumber;
+    this.stats.connections++;
+    let framesReceived = 0;
+    const referer = room.webRid ? `${LIVE_ORIGIN}/${room.webRid}` : `${LIVE_ORIGIN}/`;
+    return new Promise((resolve) => {
+      let heartbeat: NodeJS.Timeout | undefined;
+      let watchdog: NodeJS.Timeout | undefined;
+      const clearTimers = () => {
+        for (const t of [heartbeat, watchdog]) if (t) (clearTimeout(t), this.timers.delete(t));
+      };
+      const armWatchdog = () => {
+        if (watchdog) (clearTimeout(watchdog), this.timers.delete(watchdog));
+        watchdog = setTimeout(() => {
+          this.setState('stalled');
+          this.errors.next(new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, { connection: number }));
+          conn.terminate();
+        }, this.options.stallTimeoutMs);
+        this.timers.add(watchdog);
+      };
+      const beat = () => {
+        if (this.sendFrame(HEARTBEAT_FRAME)) this.stats.heartbeatsSent++;
+        const interval = Math.max(this.options.heartbeatIntervalMs, this.resume.heartbeatDurationMs);
+        heartbeat = setTimeout(beat, interval);
+        this.timers.add(heartbeat);
+      };
+      const onStop = () => conn.close(1000);
+      this.abort.signal.addEventListener('abort', onStop, { once: true });
+      const conn = openConnection(
+        url,
+        {
+          headers: {
+            Cookie: this.jar.header(),
+            'User-Agent': this.options.profile.userAgent,
+            Origin: LIVE_ORIGIN,
+            Referer: referer,
+          },
+          agent: this.options.agent,
+          handshakeTimeoutMs: this.options.httpTimeoutMs,
+        },
+        {
+          onOpen: (headers) => {
+            this.frames.next({ direction: 'open', connection: number, at: this.options.now(), url, headers });
+            this.setState('live');
+            armWatchdog();
+            // jwwsjlm sends the first heartbeat at once.
+            beat();
+          },
+          onFrame: (bytes) => {
+            framesReceived++;
+            this.stats.framesIn++;
+            if (this.state === 'stalled') this.setState('live');
+            armWatchdog();
+            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
+            this.inbound.next(bytes);
+          },
+          onEnd: (end) => {
+            clearTimers();
+            this.abort.signal.removeEventListener('abort', onStop);
+            if (this.connection === conn) this.connection = undefined;
+            if (end.kind === 'closed') {
+              this.frames.next({ direction: 'close', connection: number, at: this.options.now(), code: end.code, reason: end.reason });
+            } else {
+              this.frames.next({ direction: 'error', connection: number, at: this.options.now(), code: end.error.code, message: end.error.message });
+            }
+            resolve({ end, framesReceived });
+          },
+        },
+      );
+      this.connection = conn;
+    });
+  }
+
+  private signer: ((stub: string, query: Readonly<Record<string, string>>) => string | Promise<string>) | undefined;
+}
+
+function toError(error: unknown): DouyinLiveError {
+  if (isDouyinLiveError(error)) return error;
+  return new DouyinLiveError(ErrorCodes.CONNECTION_LOST, (error as Error)?.message ?? String(error), {}, { cause: error });
+}
