@@ -47,6 +47,14 @@ export const NEED_PERSIST_MSG_COUNT = '15';
 /** Length of a random `msToken` (dycast and rust-srec use 184; saermart 182; jwwsjlm 172). */
 export const DEFAULT_MS_TOKEN_LENGTH = 184;
 
+/** WebSocket scheme for each scheme an im/fetch push server may be written with. */
+const WS_SCHEME_OF: Readonly<Record<string, string>> = {
+  'https:': 'wss:',
+  'wss:': 'wss:',
+  'http:': 'ws:',
+  'ws:': 'ws:',
+};
+
 /** The 64 characters a random `msToken` is drawn from (`[A-Za-z0-9-_]`). */
 const MS_TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -244,7 +252,11 @@ export function encodeQuery(params: ReadonlyArray<readonly [string, string]>): s
  * appended last and raw (its `+` and `/` are not percent-encoded, §2.2 row 32); a `signature` already in
  * `params` is dropped.
  */
-export function buildPushUrl(base: string, params: ReadonlyArray<readonly [string, string]>, signature: string): string {
+export function buildPushUrl(
+  base: string,
+  params: ReadonlyArray<readonly [string, string]>,
+  signature: string,
+): string {
   if (!/^[A-Za-z0-9+/=]+$/.test(signature)) {
     throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, 'The signature may only hold base64 characters', {
       signature,
@@ -363,7 +375,7 @@ export function pushServerFromFetch(response: FetchPushServers): string | undefi
     } catch {
       continue;
     }
-    const scheme = { 'https:': 'wss:', 'wss:': 'wss:', 'http:': 'ws:', 'ws:': 'ws:' }[url.protocol];
+    const scheme = WS_SCHEME_OF[url.protocol];
     if (scheme === undefined || url.host === '') continue;
     return `${scheme}//${url.host}`;
   }

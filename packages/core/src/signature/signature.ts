@@ -157,7 +157,8 @@ export function signStub(stubHex: string, entropy?: SignatureEntropy): string {
 
 /**
  * Checks a signature against a stub the way the server evidently does: decrypts it with the key in byte 1 and
- * compares the marker, the d0 and d1 tails and the checksum (plus the fixed top bits of `flags`). Never throws.
+ * compares the marker, the d0 and d1 tails and the checksum (plus the fixed top bits of `flags`). A space is read
+ * as `+` (what a form-decoded query makes of the raw signature). Never throws.
  */
 export function verifySignature(signature: string, stubHex: string): SignatureVerdict {
   if (typeof signature !== 'string' || signature.length !== SIGNATURE_LENGTH) {
@@ -166,7 +167,9 @@ export function verifySignature(signature: string, stubHex: string): SignatureVe
   if (typeof stubHex !== 'string' || !STUB_PATTERN.test(stubHex)) {
     return { ok: false, reason: 'stub must be 32 hexadecimal characters' };
   }
-  const bytes = decodeDigits(signature);
+  // A raw `+` in a query string reads back as a space through URLSearchParams / form decoding, while the real
+  // server accepts the raw signature (§2.2 row 32); take a space for the `+` it must have been.
+  const bytes = decodeDigits(signature.replace(/ /g, '+'));
   if (bytes === undefined) {
     return { ok: false, reason: 'signature contains a character outside the signature alphabet' };
   }
@@ -175,7 +178,11 @@ export function verifySignature(signature: string, stubHex: string): SignatureVe
     return { ok: false, reason: `flags byte 0x${hex(flags)} does not have the fixed bits 010xxxxx` };
   }
   const plaintext = rc4(bytes[1] ?? 0, bytes.subarray(2));
-  if (plaintext[1] !== PLAINTEXT_MARKER[0] || plaintext[2] !== PLAINTEXT_MARKER[1] || plaintext[3] !== PLAINTEXT_MARKER[2]) {
+  if (
+    plaintext[1] !== PLAINTEXT_MARKER[0] ||
+    plaintext[2] !== PLAINTEXT_MARKER[1] ||
+    plaintext[3] !== PLAINTEXT_MARKER[2]
+  ) {
     return { ok: false, reason: 'marker bytes are not 00 01 0e' };
   }
   if (plaintext[4] !== D0_TAIL[0] || plaintext[5] !== D0_TAIL[1]) {

@@ -1,0 +1,48 @@
+/**
+ * Room resolution (§1 of the protocol sheet) and the URL parameters of the push socket, web/enter and im/fetch
+ * (§2). Page and JSON builders for tests and the simulator live in `pageFixtures.ts` (for the `./testing` entry).
+ */
+export {
+  ENTER_STATUS_NOT_FOUND,
+  parseEnterResponse,
+  parseRoomPage,
+  ROOM_STATUS_ENDED,
+  ROOM_STATUS_LIVE,
+  type EnterFailure,
+  type EnterResult,
+  type EnterRoom,
+  type RoomAnchor,
+  type RoomPageFound,
+  type RoomPageNotFound,
+  type RoomPageResult,
+  type StreamUrls,
+} from './parseRoomPage.js';
+export {
+  AID,
+  APP_NAME,
+  browserVersionOf,
+  buildEnterQuery,
+  buildImFetchQuery,
+  buildPushQuery,
+  buildPushUrl,
+  DEFAULT_BROWSER_PROFILE,
+  DEFAULT_HEARTBEAT_DURATION,
+  DEFAULT_MS_TOKEN_LENGTH,
+  DEFAULT_PUSH_HOSTS,
+  DEFAULT_WEBCAST_SDK_VERSION,
+  encodeQuery,
+  ENTER_PATH,
+  IM_FETCH_PATH,
+  LIVE_ORIGIN,
+  NEED_PERSIST_MSG_COUNT,
+  PUSH_PATH,
+  pushQueryObject,
+  pushServerFromFetch,
+  randomMsToken,
+  VERSION_CODE,
+  type BrowserProfile,
+  type EnterQueryExtra,
+  type FetchPushServers,
+  type ImFetchQueryInput,
+  type PushQueryInput,
+} from './pushParams.js';
