@@ -1,0 +1,64 @@
+import { runCli } from '../../packages/replay-cli/src/cli.js';
+import type { CliContext } from '../../packages/replay-cli/src/context.js';
+import { get } from './helpers.js';
+
+/** A CLI context that records output and is interrupted on demand. */
+function testContext() {
+  const out: string[] = [];
+  const err: string[] = [];
+  let interrupt: () => void = () => undefined;
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  let onLine: (line: string) => void = () => undefined;
+  const ctx: CliContext = {
+    out: (line) => {
+      out.push(line);
+      onLine(line);
+    },
+    err: (line) => err.push(line),
+    readStdin: () => new Uint8Array(0),
+    colour: false,
+    interrupted: () => interrupted,
+  };
+  const firstLine = new Promise<string>((resolve) => (onLine = resolve));
+  return { ctx, out, err, interrupt, firstLine };
+}
+
+describe('douyin-live serve', () => {
+  it('prints the HTTP and WebSocket URLs first, serves until interrupted, then shuts down', async () => {
+    const t = testContext();
+    const done = runCli(['serve', '--rooms', '2', '--page', 'render-data', '--seed', '3'], t.ctx);
+    const line = await t.firstLine;
+    const m =
+      /^douyin-live simulator: (http:\/\/127\.0\.0\.1:\d+) (ws:\/\/127\.0\.0\.1:\d+\/webcast\/im\/push\/v2\/)$/.exec(
+        line,
+      );
+    expect(m).not.toBeNull();
+    expect(t.out.slice(1)).toEqual([
+      expect.stringContaining('room 261378947940 (room_id 7400000000000000001)'),
+      expect.stringContaining('room 261378947941 (room_id 7400000000000000002)'),
+    ]);
+    const page = await get(`${m![1]}/261378947941`);
+    expect(page.body.toString()).toContain('RENDER_DATA');
+    t.interrupt();
+    expect(await done).toBe(0);
+    expect(t.out.at(-1)).toMatch(/^stopped \(interrupted\): 0 connections/);
+  });
+
+  it('exits by itself with --exit-on-end when the scenario ends', async () => {
+    const t = testContext();
+    expect(await runCli(['serve', '--exit-on-end', '--duration', '30', '--speed', '4'], t.ctx)).toBe(0);
+    expect(t.out.at(-1)).toMatch(/^stopped \(live ended\)/);
+  });
+
+  it('refuses a recording with INVALID_ARGUMENT until recordings are wired in', async () => {
+    const t = testContext();
+    expect(await runCli(['serve', 'session.dlrec'], t.ctx)).toBe(1);
+    expect(t.err.join('\n')).toContain('recordings are not supported yet [INVALID_ARGUMENT]');
+  });
+
+  it('reports bad fault options as INVALID_ARGUMENT', async () => {
+    const t = testContext();
+    expect(await runCli(['serve', '--close-after', '1', '--close-code', '1005'], t.ctx)).toBe(1);
+    expect(t.err.join('\n')).toContain('[INVALID_ARGUMENT]');
+  });
+});
