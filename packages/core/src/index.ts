@@ -128,6 +128,50 @@ export {
   type Signer,
 } from './signature/index.js';
 
+// Bot operators
+export {
+  commands,
+  dedupe,
+  DefaultCommandsOptions,
+  DefaultDedupeOptions,
+  DefaultFirstTimeChattersOptions,
+  DefaultGiftCombosOptions,
+  DefaultLeaderboardOptions,
+  DefaultLikeBurstsOptions,
+  DefaultPerUserCooldownOptions,
+  DefaultViewerCountOptions,
+  firstTimeChatters,
+  giftCombos,
+  giftCountOf,
+  leaderboard,
+  likeBursts,
+  parseCommand,
+  perUserCooldown,
+  rateLimit,
+  splitArgs,
+  viewerCount,
+  viewersOf,
+  type ChatCommand,
+  type CommandsOptions,
+  type DedupeOptions,
+  type FirstTimeChattersOptions,
+  type GiftComboEnd,
+  type GiftComboEndReason,
+  type GiftComboEvent,
+  type GiftComboEventBase,
+  type GiftComboProgress,
+  type GiftComboStart,
+  type GiftCombosOptions,
+  type LeaderboardEntry,
+  type LeaderboardOptions,
+  type LikeBurst,
+  type LikeBurstsOptions,
+  type PerUserCooldownOptions,
+  type RateLimitOptions,
+  type ViewerCountOptions,
+  type ViewerCountSource,
+} from './operators/index.js';
+
 // Wire level (generated from proto/douyin.proto)
 export { methodTypes } from './gen/douyin.js';
 export type * as wire from './gen/douyin.js';

@@ -2,12 +2,20 @@ import yargs, { type CommandModule } from 'yargs';
 import { isDouyinLiveError } from '@douyin-live/core';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { recordCommand } from './commands/record.js';
+import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
 import { processContext, type CliContext } from './context.js';
 
 /** Every command of the CLI, in help order. */
 function commands(ctx: CliContext): CommandModule[] {
-  return [decodeCommand(ctx), demoCommand(ctx), watchCommand(ctx)] as unknown as CommandModule[];
+  return [
+    decodeCommand(ctx),
+    demoCommand(ctx),
+    watchCommand(ctx),
+    serveCommand(ctx),
+    recordCommand(ctx),
+  ] as unknown as CommandModule[];
 }
 
 /**

@@ -2,6 +2,9 @@ import type { Agent, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 
+/** How long a polite close may wait for the server's close frame before the socket is dropped, ms. */
+const CLOSE_GRACE_MS = 1000;
+
 /** How one WebSocket connection ended. */
 export type ConnectionEnd =
   | { readonly kind: 'closed'; readonly code: number; readonly reason: string }
@@ -48,7 +51,9 @@ function flatHeaders(res: IncomingMessage): Record<string, string> {
  */
 export function openConnection(url: string, options: ConnectionOptions, handlers: ConnectionHandlers): Connection {
   let ended = false;
+  let closeTimer: NodeJS.Timeout | undefined;
   const end = (result: ConnectionEnd) => {
+    if (closeTimer) clearTimeout(closeTimer);
     if (ended) return;
     ended = true;
     handlers.onEnd(result);
@@ -62,13 +67,17 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
   ws.on('upgrade', (res) => handlers.onOpen(flatHeaders(res)));
   ws.on('message', (data, isBinary) => {
     if (ended || !isBinary) return;
-    handlers.onFrame(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+    handlers.onFrame(
+      Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data,
+    );
   });
   ws.on('unexpected-response', (req, res) => {
     const headers = flatHeaders(res);
     const handshakeStatus = headers['handshake-status'];
     const handshakeMsg = headers['handshake-msg'];
-    const detail = handshakeMsg ? `${handshakeMsg} (handshake-status ${handshakeStatus ?? '?'})` : `HTTP ${res.statusCode}`;
+    const detail = handshakeMsg
+      ? `${handshakeMsg} (handshake-status ${handshakeStatus ?? '?'})`
+      : `HTTP ${res.statusCode}`;
     end({
       kind: 'rejected',
       error: new DouyinLiveError(ErrorCodes.HANDSHAKE_REJECTED, `WebSocket handshake refused: ${detail}`, {
@@ -81,7 +90,10 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
     req.destroy();
   });
   ws.on('error', (cause) => {
-    end({ kind: 'failed', error: new DouyinLiveError(ErrorCodes.CONNECTION_LOST, `WebSocket error: ${cause.message}`, {}, { cause }) });
+    end({
+      kind: 'failed',
+      error: new DouyinLiveError(ErrorCodes.CONNECTION_LOST, `WebSocket error: ${cause.message}`, {}, { cause }),
+    });
   });
   ws.on('close', (code, reason) => end({ kind: 'closed', code, reason: reason.toString('utf8') }));
   return {
@@ -91,8 +103,10 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
       return true;
     },
     close: (code = 1000) => {
-      if (ws.readyState === WebSocket.OPEN) ws.close(code);
-      else ws.terminate();
+      if (ws.readyState !== WebSocket.OPEN) return ws.terminate();
+      ws.close(code);
+      // A peer that never answers the close frame must not hold the session open (ws would wait 30 s).
+      closeTimer ??= setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
     },
     terminate: () => ws.terminate(),
   };

@@ -20,12 +20,18 @@ export interface HttpGetOptions {
 export function httpGet(url: string, options: HttpGetOptions): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'GET', headers: options.headers, agent: options.agent, timeout: options.timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', (cause) => reject(httpError(url, cause)));
-    });
+    const req = send(
+      url,
+      { method: 'GET', headers: options.headers, agent: options.agent, timeout: options.timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', (cause) => reject(httpError(url, cause)));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
     req.on('error', (cause) => reject(httpError(url, cause)));
     req.end();

@@ -15,7 +15,12 @@ export function decideOnClose(code: number): CloseDecision {
  * Backoff before attempt `attempt` (0-based): exponential from `initialDelayMs`, capped, plus jitter, and at
  * least the close code's minimum (1001 → 2 s, 1012 → 3 s, 1013 → 5 s by default).
  */
-export function reconnectDelay(policy: ReconnectPolicy, attempt: number, closeCode: number | undefined, random: () => number): number {
+export function reconnectDelay(
+  policy: ReconnectPolicy,
+  attempt: number,
+  closeCode: number | undefined,
+  random: () => number,
+): number {
   const exponential = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
   const floor = closeCode !== undefined ? (policy.closeCodeDelayMs[closeCode] ?? 0) : 0;
   return Math.max(exponential, floor) + Math.floor(random() * policy.jitterMs);

@@ -33,7 +33,8 @@ export interface Resolution {
 
 /** Splits the `room` option into a web_rid and/or a room id. */
 export function parseRoomInput(input: RoomInput): { webRid?: string; roomId?: string } {
-  if (typeof input !== 'string') return input.webRid ? { roomId: input.roomId, webRid: input.webRid } : { roomId: input.roomId };
+  if (typeof input !== 'string')
+    return input.webRid ? { roomId: input.roomId, webRid: input.webRid } : { roomId: input.roomId };
   const text = input.trim();
   const url = /^https?:\/\//i.test(text) ? new URL(text) : undefined;
   const webRid = url ? url.pathname.split('/').filter(Boolean)[0] : text;
@@ -61,7 +62,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * Joins a room over HTTP as the web player does: ttwid, room page (retried while it is a risk-control page),
  * web/enter for the authoritative status, then im/fetch. Waits for the live when asked to.
  */
-export async function resolveRoom(client: RoomClient, options: ResolvedSessionOptions, signal: AbortSignal): Promise<Resolution> {
+export async function resolveRoom(
+  client: RoomClient,
+  options: ResolvedSessionOptions,
+  signal: AbortSignal,
+): Promise<Resolution> {
   const input = parseRoomInput(options.room);
   await client.ensureTtwid();
   let roomId = input.roomId;
@@ -87,19 +92,30 @@ export async function resolveRoom(client: RoomClient, options: ResolvedSessionOp
           ...room,
           title: enter.title || room.title || '',
           status: enter.status,
-          anchor: enter.ownerNickname ? { nickname: enter.ownerNickname, ...(enter.ownerId ? { id: enter.ownerId } : {}) } : room.anchor,
+          anchor: enter.ownerNickname
+            ? { nickname: enter.ownerNickname, ...(enter.ownerId ? { id: enter.ownerId } : {}) }
+            : room.anchor,
           viewerCount: enter.viewerCount ?? room.viewerCount,
           streamUrls: enter.streamUrls,
         };
       } else if (enter.reason === 'not_found') {
-        throw new DouyinLiveError(ErrorCodes.ROOM_NOT_FOUND, `room ${input.webRid} does not exist`, { status: enter.statusCode });
+        throw new DouyinLiveError(ErrorCodes.ROOM_NOT_FOUND, `room ${input.webRid} does not exist`, {
+          status: enter.statusCode,
+        });
       }
       if (roomId === undefined) {
-        throw new DouyinLiveError(ErrorCodes.ROOM_STATUS_UNKNOWN, `no room data for ${input.webRid} (risk-control pages); try again later or pass a cookie`);
+        throw new DouyinLiveError(
+          ErrorCodes.ROOM_STATUS_UNKNOWN,
+          `no room data for ${input.webRid} (risk-control pages); try again later or pass a cookie`,
+        );
       }
       if (room.status === undefined || room.status === 2) break;
       if (!options.waitUntilLive) {
-        throw new DouyinLiveError(ErrorCodes.ROOM_NOT_LIVE, `room ${input.webRid} is not live (status ${room.status})`, { status: room.status });
+        throw new DouyinLiveError(
+          ErrorCodes.ROOM_NOT_LIVE,
+          `room ${input.webRid} is not live (status ${room.status})`,
+          { status: room.status },
+        );
       }
       await sleep(options.waitUntilLive.pollIntervalMs, signal);
     }
@@ -108,7 +124,11 @@ export async function resolveRoom(client: RoomClient, options: ResolvedSessionOp
   const userUniqueId = room.userUniqueId ?? randomUserUniqueId(options.random);
   let fetched: wire.Response | undefined;
   try {
-    fetched = await client.imFetch(roomId, userUniqueId, input.webRid ? client.pageUrl(input.webRid) : options.endpoints.page);
+    fetched = await client.imFetch(
+      roomId,
+      userUniqueId,
+      input.webRid ? client.pageUrl(input.webRid) : options.endpoints.page,
+    );
   } catch {
     // The pre-fetch is optional (§2.5): connect without cursor and internal_ext.
     fetched = undefined;

@@ -27,7 +27,11 @@ export class RoomClient {
   }
 
   private async get(url: string, referer?: string): Promise<HttpResponse> {
-    const res = await httpGet(url, { headers: this.headers(referer), agent: this.options.agent, timeoutMs: this.options.httpTimeoutMs });
+    const res = await httpGet(url, {
+      headers: this.headers(referer),
+      agent: this.options.agent,
+      timeoutMs: this.options.httpTimeoutMs,
+    });
     this.jar.addFromResponse(res.headers);
     return res;
   }
@@ -47,10 +51,14 @@ export class RoomClient {
   async page(webRid: string): Promise<RoomPageResult> {
     const res = await this.get(this.pageUrl(webRid));
     if (res.status === 404 || res.status === 410) {
-      throw new DouyinLiveError(ErrorCodes.ROOM_NOT_FOUND, `room ${webRid} does not exist (HTTP ${res.status})`, { status: res.status });
+      throw new DouyinLiveError(ErrorCodes.ROOM_NOT_FOUND, `room ${webRid} does not exist (HTTP ${res.status})`, {
+        status: res.status,
+      });
     }
     if (res.status >= 400) {
-      throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `room page answered HTTP ${res.status}`, { status: res.status });
+      throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `room page answered HTTP ${res.status}`, {
+        status: res.status,
+      });
     }
     return parseRoomPage(res.body.toString('utf8'));
   }
@@ -58,7 +66,10 @@ export class RoomClient {
   /** Calls web/enter for status, title and anchor. */
   async enter(webRid: string, roomId?: string): Promise<EnterResult> {
     const query = buildEnterQuery(webRid, this.options.profile, roomId ? { roomIdStr: roomId } : {});
-    const res = await this.get(`${this.options.endpoints.api}${ENTER_PATH}?${encodeQuery(query)}`, this.pageUrl(webRid));
+    const res = await this.get(
+      `${this.options.endpoints.api}${ENTER_PATH}?${encodeQuery(query)}`,
+      this.pageUrl(webRid),
+    );
     if (res.status >= 400) return { ok: false, reason: 'risk_control', statusCode: res.status };
     let json: unknown;
     try {
@@ -74,7 +85,8 @@ export class RoomClient {
   async imFetch(roomId: string, userUniqueId: string, referer: string): Promise<wire.Response> {
     const query = buildImFetchQuery({ roomId, userUniqueId, profile: this.options.profile });
     const res = await this.get(`${this.options.endpoints.api}${IM_FETCH_PATH}?${encodeQuery(query)}`, referer);
-    if (res.status >= 400) throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `im/fetch answered HTTP ${res.status}`, { status: res.status });
+    if (res.status >= 400)
+      throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `im/fetch answered HTTP ${res.status}`, { status: res.status });
     return decodeWire('Response', res.body);
   }
 }

@@ -27,7 +27,10 @@ interface ResumeState {
 }
 
 /** Why the connection loop stopped waiting. */
-type Stop = { readonly kind: 'ended' } | { readonly kind: 'closed' } | { readonly kind: 'failed'; readonly error: DouyinLiveError };
+type Stop =
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'failed'; readonly error: DouyinLiveError };
 
 class StopSignal extends Error {
   constructor(readonly stop: Stop) {
@@ -179,7 +182,8 @@ class LiveSessionImpl implements LiveSession {
       return;
     }
     this.resume.cursor = item.frame.headers[FrameHeader.CURSOR] || response.cursor || this.resume.cursor;
-    this.resume.internalExt = item.frame.headers[FrameHeader.INTERNAL_EXT] || response.internalExt || this.resume.internalExt;
+    this.resume.internalExt =
+      item.frame.headers[FrameHeader.INTERNAL_EXT] || response.internalExt || this.resume.internalExt;
     if (response.heartbeatDuration !== '0') this.resume.heartbeatDurationMs = Number(response.heartbeatDuration) * 1000;
   }
 
@@ -199,7 +203,14 @@ class LiveSessionImpl implements LiveSession {
 
   /** The history batch of im/fetch goes through the same dedupe as pushed messages. */
   private acceptHistory(response: wire.Response): void {
-    const frame = { kind: 'frame', logId: '0', seqId: '0', payloadType: PayloadType.MSG, headers: {}, payload: new Uint8Array(0) } as const;
+    const frame = {
+      kind: 'frame',
+      logId: '0',
+      seqId: '0',
+      payloadType: PayloadType.MSG,
+      headers: {},
+      payload: new Uint8Array(0),
+    } as const;
     const item: InboundResponse = { kind: 'response', frame: { ...frame, raw: {} as wire.PushFrame }, response };
     this.track(item);
     for (const envelope of envelopesOf(item)) this.accept(envelope);
@@ -226,11 +237,15 @@ class LiveSessionImpl implements LiveSession {
         resolve();
       }, ms);
       this.timers.add(timer);
-      this.abort.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        this.timers.delete(timer);
-        reject(this.abort.signal.reason);
-      }, { once: true });
+      this.abort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+          reject(this.abort.signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 
@@ -289,9 +304,18 @@ class LiveSessionImpl implements LiveSession {
       if (n > 0) {
         this.stats.reconnects++;
         if (this.resume.cursor === undefined) {
-          const gap: GapEvent = { kind: 'gap', connection: this.connectionNumber + 1, reason: 'no-cursor', at: this.options.now() };
+          const gap: GapEvent = {
+            kind: 'gap',
+            connection: this.connectionNumber + 1,
+            reason: 'no-cursor',
+            at: this.options.now(),
+          };
           this.gaps.next(gap);
-          this.errors.next(new DouyinLiveError(ErrorCodes.GAP, 'reconnecting without a cursor: messages in between may be missing', { connection: gap.connection }));
+          this.errors.next(
+            new DouyinLiveError(ErrorCodes.GAP, 'reconnecting without a cursor: messages in between may be missing', {
+              connection: gap.connection,
+            }),
+          );
         }
       }
       const { end, framesReceived } = await this.runConnection(base);
@@ -313,12 +337,17 @@ class LiveSessionImpl implements LiveSession {
           }
           if (end.code !== 1000) {
             this.errors.next(
-              new DouyinLiveError(ErrorCodes.CONNECTION_LOST, `connection closed with code ${end.code}${end.reason ? ` (${end.reason})` : ''}`, { closeCode: end.code }),
+              new DouyinLiveError(
+                ErrorCodes.CONNECTION_LOST,
+                `connection closed with code ${end.code}${end.reason ? ` (${end.reason})` : ''}`,
+                { closeCode: end.code },
+              ),
             );
           }
         }
       }
-      if (!policy.enabled) throw new DouyinLiveError(ErrorCodes.CONNECTION_LOST, 'connection lost and reconnecting is disabled');
+      if (!policy.enabled)
+        throw new DouyinLiveError(ErrorCodes.CONNECTION_LOST, 'connection lost and reconnecting is disabled');
       if (attempt >= policy.maxAttempts) {
         throw new DouyinLiveError(ErrorCodes.RECONNECT_EXHAUSTED, `gave up after ${attempt} reconnect attempts`);
       }
@@ -351,6 +380,7 @@ class LiveSessionImpl implements LiveSession {
     // Re-signed on every attempt: the stub covers room_id and user_unique_id, the counter moves on.
     const signer = (this.signer ??= this.options.signer ?? nativeSigner());
     const signature = await signer(signatureStub(query), query);
+    if (this.stopped) throw new StopSignal(this.stopped);
     const url = buildPushUrl(base, params, signature);
     const number = ++this.connectionNumber;
     this.stats.connections++;
@@ -359,14 +389,24 @@ class LiveSessionImpl implements LiveSession {
     return new Promise((resolve) => {
       let heartbeat: NodeJS.Timeout | undefined;
       let watchdog: NodeJS.Timeout | undefined;
+      const drop = (t: NodeJS.Timeout | undefined) => {
+        if (t === undefined) return;
+        clearTimeout(t);
+        this.timers.delete(t);
+      };
       const clearTimers = () => {
-        for (const t of [heartbeat, watchdog]) if (t) (clearTimeout(t), this.timers.delete(t));
+        drop(heartbeat);
+        drop(watchdog);
       };
       const armWatchdog = () => {
-        if (watchdog) (clearTimeout(watchdog), this.timers.delete(watchdog));
+        drop(watchdog);
         watchdog = setTimeout(() => {
           this.setState('stalled');
-          this.errors.next(new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, { connection: number }));
+          this.errors.next(
+            new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
+              connection: number,
+            }),
+          );
           conn.terminate();
         }, this.options.stallTimeoutMs);
         this.timers.add(watchdog);
@@ -412,9 +452,21 @@ class LiveSessionImpl implements LiveSession {
             this.abort.signal.removeEventListener('abort', onStop);
             if (this.connection === conn) this.connection = undefined;
             if (end.kind === 'closed') {
-              this.frames.next({ direction: 'close', connection: number, at: this.options.now(), code: end.code, reason: end.reason });
+              this.frames.next({
+                direction: 'close',
+                connection: number,
+                at: this.options.now(),
+                code: end.code,
+                reason: end.reason,
+              });
             } else {
-              this.frames.next({ direction: 'error', connection: number, at: this.options.now(), code: end.error.code, message: end.error.message });
+              this.frames.next({
+                direction: 'error',
+                connection: number,
+                at: this.options.now(),
+                code: end.error.code,
+                message: end.error.message,
+              });
             }
             resolve({ end, framesReceived });
           },
@@ -429,5 +481,10 @@ class LiveSessionImpl implements LiveSession {
 
 function toError(error: unknown): DouyinLiveError {
   if (isDouyinLiveError(error)) return error;
-  return new DouyinLiveError(ErrorCodes.CONNECTION_LOST, (error as Error)?.message ?? String(error), {}, { cause: error });
+  return new DouyinLiveError(
+    ErrorCodes.CONNECTION_LOST,
+    (error as Error)?.message ?? String(error),
+    {},
+    { cause: error },
+  );
 }

@@ -19,9 +19,27 @@ export type SessionState = 'resolving' | 'connecting' | 'live' | 'reconnecting' 
 /** One raw event of a session's sockets, in order: what a recorder writes. */
 export type RawFrameEvent =
   | { readonly direction: 'in' | 'out'; readonly connection: number; readonly at: number; readonly bytes: Uint8Array }
-  | { readonly direction: 'open'; readonly connection: number; readonly at: number; readonly url: string; readonly headers: Readonly<Record<string, string>> }
-  | { readonly direction: 'close'; readonly connection: number; readonly at: number; readonly code: number; readonly reason: string }
-  | { readonly direction: 'error'; readonly connection: number; readonly at: number; readonly code: string; readonly message: string };
+  | {
+      readonly direction: 'open';
+      readonly connection: number;
+      readonly at: number;
+      readonly url: string;
+      readonly headers: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly direction: 'close';
+      readonly connection: number;
+      readonly at: number;
+      readonly code: number;
+      readonly reason: string;
+    }
+  | {
+      readonly direction: 'error';
+      readonly connection: number;
+      readonly at: number;
+      readonly code: string;
+      readonly message: string;
+    };
 
 /** Continuity between two connections could not be proven: messages in between may be missing. */
 export interface GapEvent {
@@ -48,8 +66,7 @@ export interface SessionStats {
 
 /** How a session ended. */
 export type SessionOutcome =
-  | { readonly reason: 'ended' | 'closed' }
-  | { readonly reason: 'failed'; readonly error: DouyinLiveError };
+  { readonly reason: 'ended' | 'closed' } | { readonly reason: 'failed'; readonly error: DouyinLiveError };
 
 /** A joined live room as Observables. Every stream is hot and shared: subscribing never opens a socket. */
 export interface LiveSession {

@@ -1,41 +1,43 @@
-import { from } from 'rxjs';
-import { livePipeline } from '@douyin-live/core';
-import { encodeFrame, messageFactory } from '@douyin-live/core/testing';
-import { formatMessage, palette } from '../format/pretty.js';
+import { connectLiveSession } from '@douyin-live/core';
+import { startSimulator } from '@douyin-live/core/simulator';
+import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
+import { watchSession } from './watch.js';
 
-/** Registers `demo`: what `npm start` runs. */
+const DEMO_WEB_RID = '261378947940';
+
+/** Arguments of `demo`. */
+export interface DemoArgs {
+  seconds: number;
+  only: string;
+  json: boolean;
+}
+
+/**
+ * Registers `demo` — what `npm start` runs: the bundled simulator plus a real live session against it over
+ * loopback (room page, signed WebSocket, gzip frames, acks, heartbeats), printing the chat.
+ */
 export function demoCommand(ctx: CliContext) {
   return {
     command: 'demo',
-    describe: 'Decode a bundled sample session built by the project’s own encoder, printing the chat',
-    handler: async () => {
-      const f = messageFactory();
-      const frames = [
-        encodeFrame({
-          logId: '1',
-          response: {
-            needAck: true,
-            messages: [f.member('小明', 12), f.chat('小明', '主播好！'), f.like('阿花', 5, 120)],
-          },
-        }),
-        encodeFrame({
-          logId: '2',
-          response: {
-            messages: [f.gift({ user: '阿花', name: '小心心', repeatCount: 3, groupId: '1' }), f.follow('老王', 1234)],
-          },
-        }),
-        encodeFrame({
-          logId: '3',
-          response: { messages: [f.chat('老王', 'hello 大家好'), f.viewers(13, 200), f.control(3)] },
-        }),
-      ];
-      const p = palette(ctx.colour);
-      await new Promise<void>((resolve) =>
-        from(frames)
-          .pipe(livePipeline({ send: () => undefined }))
-          .subscribe({ next: (m) => ctx.out(formatMessage(m, p)), complete: resolve }),
-      );
+    describe: 'Run a live session against the bundled simulator and print the chat (what `npm start` does)',
+    builder: (y: Argv) =>
+      y
+        .option('seconds', { type: 'number', default: 20, describe: 'how long the simulated live lasts' })
+        .option('only', { type: 'string', default: 'chat,gift,social,control', describe: 'message kinds to print' })
+        .option('json', { type: 'boolean', default: false, describe: 'one JSON object per message' }),
+    handler: async (args: DemoArgs) => {
+      const sim = await startSimulator({
+        webRid: DEMO_WEB_RID,
+        scenario: { seed: 2026, durationMs: args.seconds * 1000 },
+      });
+      ctx.err(`simulator at ${sim.httpUrl} — joining room ${DEMO_WEB_RID} as a guest (Ctrl-C to stop)`);
+      try {
+        const session = connectLiveSession({ room: `${sim.httpUrl}/${DEMO_WEB_RID}`, endpoints: sim.httpUrl });
+        await watchSession(session, args, ctx);
+      } finally {
+        await sim.close();
+      }
     },
   };
 }

@@ -22,9 +22,15 @@ export const KIND_METHODS: Readonly<Record<string, readonly string[]>> = {
 export function methodFilter(only: string | undefined): ((method: string) => boolean) | undefined {
   if (!only) return undefined;
   const methods = new Set<string>();
-  for (const kind of only.split(',').map((k) => k.trim()).filter(Boolean)) {
+  for (const kind of only
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)) {
     const list = KIND_METHODS[kind] ?? (kind.startsWith('Webcast') ? [kind] : undefined);
-    if (!list) throw new Error(`--only: unknown kind "${kind}" (one of ${Object.keys(KIND_METHODS).join(', ')}, or a Webcast… method)`);
+    if (!list)
+      throw new Error(
+        `--only: unknown kind "${kind}" (one of ${Object.keys(KIND_METHODS).join(', ')}, or a Webcast… method)`,
+      );
     for (const m of list) methods.add(m);
   }
   return (method) => methods.has(method);
@@ -40,26 +46,47 @@ export interface WatchArgs {
 }
 
 /** Session options shared by `watch` and `record`: cookie file and endpoint override. */
-export function sessionOptionsFrom(args: { cookieFile?: string | undefined; endpoint?: string | undefined }): Omit<LiveSessionOptions, 'room'> {
+export function sessionOptionsFrom(args: {
+  cookieFile?: string | undefined;
+  endpoint?: string | undefined;
+}): Omit<LiveSessionOptions, 'room'> {
   const cookie = args.cookieFile ? readFileSync(args.cookieFile, 'utf8').trim() : undefined;
   return { ...(cookie ? { cookie } : {}), ...(args.endpoint ? { endpoints: args.endpoint } : {}) };
 }
 
 /** Prints one session until it ends or the user interrupts; resolves when it is over. */
-export async function watchSession(session: LiveSession, args: Pick<WatchArgs, 'json' | 'only'>, ctx: CliContext, label = ''): Promise<void> {
+export async function watchSession(
+  session: LiveSession,
+  args: Pick<WatchArgs, 'json' | 'only'>,
+  ctx: CliContext,
+  label = '',
+): Promise<void> {
   const keep = methodFilter(args.only);
   const p = palette(ctx.colour);
   const prefix = label ? p.dim(`[${label}] `) : '';
-  session.state$.subscribe((state) => ctx.err(args.json ? toJsonLine({ state, room: label || undefined }) : `${prefix}${p.dim(`— ${state}`)}`));
+  session.state$.subscribe((state) =>
+    ctx.err(args.json ? toJsonLine({ state, room: label || undefined }) : `${prefix}${p.dim(`— ${state}`)}`),
+  );
   session.room$.subscribe((room) => {
-    if (!args.json) ctx.err(`${prefix}${p.bold(room.title || room.roomId)} ${p.dim(`room ${room.roomId}${room.anchor ? ` · ${room.anchor.nickname}` : ''}${session.loggedIn ? '' : ' · guest (nicknames masked)'}`)}`);
+    if (!args.json)
+      ctx.err(
+        `${prefix}${p.bold(room.title || room.roomId)} ${p.dim(`room ${room.roomId}${room.anchor ? ` · ${room.anchor.nickname}` : ''}${session.loggedIn ? '' : ' · guest (nicknames masked)'}`)}`,
+      );
   });
-  session.errors$.subscribe((e) => ctx.err(args.json ? toJsonLine({ error: e.code, message: e.message }) : `${prefix}${p.red(`! ${e.message}`)}`));
+  session.errors$.subscribe((e) =>
+    ctx.err(args.json ? toJsonLine({ error: e.code, message: e.message }) : `${prefix}${p.red(`! ${e.message}`)}`),
+  );
   session.messages$.subscribe((m: LiveMessage) => {
     if (keep && !keep(m.method)) return;
     ctx.out(args.json ? toJsonLine(messageForJson(m)) : `${prefix}${formatMessage(m, p)}`);
   });
-  const outcome = await Promise.race([session.done, ctx.interrupted().then(() => session.close()).then(() => session.done)]);
+  const outcome = await Promise.race([
+    session.done,
+    ctx
+      .interrupted()
+      .then(() => session.close())
+      .then(() => session.done),
+  ]);
   if (outcome.reason === 'failed') throw outcome.error;
 }
 
@@ -70,11 +97,26 @@ export function watchCommand(ctx: CliContext) {
     describe: 'Join live rooms (URL or web_rid) and print their messages',
     builder: (y: Argv) =>
       y
-        .positional('rooms', { type: 'string', array: true, demandOption: true, describe: 'https://live.douyin.com/<web_rid> or web_rid' })
-        .option('json', { type: 'boolean', default: false, describe: 'one JSON object per message; state changes on stderr' })
+        .positional('rooms', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'https://live.douyin.com/<web_rid> or web_rid',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'one JSON object per message; state changes on stderr',
+        })
         .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(KIND_METHODS).join(',')}` })
-        .option('cookie-file', { type: 'string', describe: 'file holding a logged-in cookie string (real nicknames, gifts)' })
-        .option('endpoint', { type: 'string', describe: 'send every HTTP and WebSocket request to this base URL (the simulator)' })
+        .option('cookie-file', {
+          type: 'string',
+          describe: 'file holding a logged-in cookie string (real nicknames, gifts)',
+        })
+        .option('endpoint', {
+          type: 'string',
+          describe: 'send every HTTP and WebSocket request to this base URL (the simulator)',
+        })
         .example('$0 watch https://live.douyin.com/261378947940', 'watch a real room')
         .example('$0 watch 100000001 --endpoint http://127.0.0.1:8080 --only chat', 'watch the simulator’s chat'),
     handler: async (args: WatchArgs) => {
