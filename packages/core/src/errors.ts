@@ -35,6 +35,10 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   /** A recording file is malformed, truncated or of an unsupported version. */
   RECORDING_INVALID: 'RECORDING_INVALID',
+  /** Writing a recording failed (disk full, file removed, permissions). */
+  RECORDING_WRITE_FAILED: 'RECORDING_WRITE_FAILED',
+  /** Something awaited did not happen in time (test helpers, polling). */
+  TIMEOUT: 'TIMEOUT',
 } as const;
 
 /** One of the {@link ErrorCodes}. */

@@ -486,7 +486,7 @@ class FileRecorder implements Recorder {
         } catch (cause) {
           this.#fail(
             new DouyinLiveError(
-              ErrorCodes.RECORDING_INVALID,
+              ErrorCodes.RECORDING_WRITE_FAILED,
               `writing ${batch.part.path} failed, the recording stops here: ${(cause as Error).message}`,
               { path: batch.part.path },
               { cause },

@@ -3,46 +3,8 @@
  * the reader returns them). See `docs/recording-format.md` for the byte layout.
  */
 
-/**
- * One tap of a live session's socket: a frame in or out, a connection opening, closing or failing. Mirrors the
- * `RawFrameEvent` of the live session in `@douyin-live/core`; the two line up structurally.
- */
-export type RawFrameEvent =
-  | {
-      /** `in`: a frame the server sent; `out`: an ack or heartbeat the client sent. */
-      readonly direction: 'in' | 'out';
-      /** The WebSocket message exactly as it crossed the wire. */
-      readonly bytes: Uint8Array;
-      /** Connection number within the session (reconnects count up). */
-      readonly connection: number;
-      /** When, in ms since the epoch. */
-      readonly at: number;
-    }
-  | {
-      readonly direction: 'open';
-      readonly connection: number;
-      /** The push URL connected to (may hold secrets; the recorder strips them). */
-      readonly url: string;
-      /** Handshake response headers (may hold `set-cookie`; the recorder drops it). */
-      readonly headers: Readonly<Record<string, string>>;
-      readonly at: number;
-    }
-  | {
-      readonly direction: 'close';
-      readonly connection: number;
-      /** WebSocket close code. */
-      readonly code: number;
-      readonly reason: string;
-      readonly at: number;
-    }
-  | {
-      readonly direction: 'error';
-      readonly connection: number;
-      /** Error code (a `DouyinLiveError` code or a system one). */
-      readonly code: string;
-      readonly message: string;
-      readonly at: number;
-    };
+/** One tap of a live session's socket (a frame in or out, a connection opening, closing or failing). */
+export type { RawFrameEvent } from '@douyin-live/core';
 
 /** The anchor (streamer) of a recorded room. */
 export interface RecordedAnchor {

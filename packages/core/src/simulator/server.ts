@@ -38,7 +38,7 @@ export interface Simulator {
   readonly rooms: readonly SimulatorRoomInfo[];
   /** Live counters (read only). */
   readonly stats: SimulatorStats;
-  /** Resolves once `predicate(stats)` holds; rejects (code STALLED) after `timeoutMs` (default 5 000). */
+  /** Resolves once `predicate(stats)` holds; rejects (code TIMEOUT) after `timeoutMs` (default 5 000). */
   waitFor(predicate: (stats: SimulatorStats) => boolean, timeoutMs?: number): Promise<SimulatorStats>;
   /** A room's timeline: every retained message, in room order. Defaults to the first room. */
   timeline(webRid?: string): readonly TimelineEntry[];

@@ -134,7 +134,7 @@ export class SimulatorStatsRecorder {
 
   /**
    * Resolves once `predicate(stats)` holds (checked now and after every change); rejects with a
-   * `DouyinLiveError` (code STALLED) after `timeoutMs`.
+   * `DouyinLiveError` (code TIMEOUT) after `timeoutMs`.
    */
   waitFor(predicate: (stats: SimulatorStats) => boolean, timeoutMs = 5_000): Promise<SimulatorStats> {
     if (predicate(this.stats)) return Promise.resolve(this.stats);
@@ -147,7 +147,7 @@ export class SimulatorStatsRecorder {
       const timer = setTimeout(() => {
         cleanup();
         reject(
-          new DouyinLiveError(ErrorCodes.STALLED, `simulator: condition not met within ${timeoutMs} ms`, {
+          new DouyinLiveError(ErrorCodes.TIMEOUT, `simulator: condition not met within ${timeoutMs} ms`, {
             timeoutMs,
           }),
         );
