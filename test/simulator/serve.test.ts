@@ -1,27 +1,6 @@
 import { runCli } from '../../packages/replay-cli/src/cli.js';
-import type { CliContext } from '../../packages/replay-cli/src/context.js';
+import { testContext } from '../helpers/cliContext.js';
 import { get } from './helpers.js';
-
-/** A CLI context that records output and is interrupted on demand. */
-function testContext() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let interrupt: () => void = () => undefined;
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
-  let onLine: (line: string) => void = () => undefined;
-  const ctx: CliContext = {
-    out: (line) => {
-      out.push(line);
-      onLine(line);
-    },
-    err: (line) => err.push(line),
-    readStdin: () => new Uint8Array(0),
-    colour: false,
-    interrupted: () => interrupted,
-  };
-  const firstLine = new Promise<string>((resolve) => (onLine = resolve));
-  return { ctx, out, err, interrupt, firstLine };
-}
 
 describe('douyin-live serve', () => {
   it('prints the HTTP and WebSocket URLs first, serves until interrupted, then shuts down', async () => {

@@ -52,9 +52,10 @@ class UsageError extends Error {}
 
 function describeError(error: unknown): string {
   if (isDouyinLiveError(error)) return `${error.message} [${error.code}]`;
-  if (error instanceof Error)
-    return (error as NodeJS.ErrnoException).code === 'ENOENT'
-      ? `no such file: ${(error as NodeJS.ErrnoException).path}`
-      : error.message;
+  // Structural, not instanceof: errors from node's fs may come from another realm (vm contexts, jest).
+  const e = error as Partial<NodeJS.ErrnoException> | null;
+  if (e && typeof e === 'object' && typeof e.message === 'string') {
+    return e.code === 'ENOENT' && e.path ? `no such file: ${e.path}` : e.message;
+  }
   return String(error);
 }
