@@ -35,6 +35,8 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   /** A recording file is malformed, truncated or of an unsupported version. */
   RECORDING_INVALID: 'RECORDING_INVALID',
+  /** A recording ends in an incomplete record (the recorder was killed): everything before the cut was read. */
+  RECORDING_TRUNCATED: 'RECORDING_TRUNCATED',
   /** Writing a recording failed (disk full, file removed, permissions). */
   RECORDING_WRITE_FAILED: 'RECORDING_WRITE_FAILED',
   /** Something awaited did not happen in time (test helpers, polling). */

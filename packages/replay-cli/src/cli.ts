@@ -2,8 +2,13 @@ import yargs, { type CommandModule } from 'yargs';
 import { isDouyinLiveError } from '@douyin-live/core';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { inspectCommand } from './commands/inspect.js';
 import { recordCommand } from './commands/record.js';
+import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
+import { verifyCommand } from './commands/verify.js';
 import { watchCommand } from './commands/watch.js';
 import { processContext, type CliContext } from './context.js';
 
@@ -15,6 +20,11 @@ function commands(ctx: CliContext): CommandModule[] {
     watchCommand(ctx),
     serveCommand(ctx),
     recordCommand(ctx),
+    replayCommand(ctx),
+    inspectCommand(ctx),
+    exportCommand(ctx),
+    verifyCommand(ctx),
+    importCommand(ctx),
   ] as unknown as CommandModule[];
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@douyin-live/core/simulator';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
+import { recordingSource, type RecordingSource } from '../replay/recordingSource.js';
 
 /** Arguments of `douyin-live serve`. */
 export interface ServeArgs {
@@ -86,6 +87,22 @@ export function serveOptions(args: ServeArgs): SimulatorOptions {
   };
 }
 
+/**
+ * The room that plays a recording: the recorded room's web_rid, id, title and anchor when they are valid
+ * simulator values (else `--web-rid` and the default id), its messages from the recording.
+ */
+export function recordingRoom(args: Pick<ServeArgs, 'webRid'>, recording: RecordingSource): RoomOptions {
+  const room = recording.header.room;
+  const anchor = room?.anchor;
+  return {
+    webRid: room?.webRid && /^[\w.-]+$/.test(room.webRid) ? room.webRid : args.webRid,
+    roomId: room && /^[1-9]\d{0,19}$/.test(room.roomId) ? room.roomId : String(FIRST_ROOM_ID),
+    title: room?.title || undefined,
+    anchor: anchor ? { nickname: anchor.nickname, id: anchor.id, secUid: anchor.secUid } : undefined,
+    source: recording.source,
+  };
+}
+
 /** Registers `serve`: the local Douyin simulator. */
 export function serveCommand(ctx: CliContext) {
   const d = DEFAULT_SIMULATOR_OPTIONS;
@@ -94,7 +111,10 @@ export function serveCommand(ctx: CliContext) {
     describe: 'Run the local Douyin simulator (room pages, web/enter, im/fetch and the push WebSocket on one port)',
     builder: (y: Argv) =>
       y
-        .positional('recording', { type: 'string', describe: 'a recording to play instead of the seeded scenario' })
+        .positional('recording', {
+          type: 'string',
+          describe: 'a .dyrec recording to play (at its recorded pace × --speed) instead of the seeded scenario',
+        })
         .option('port', { type: 'number', default: d.port, describe: 'port (0 = any free port)' })
         .option('host', { type: 'string', default: d.host, describe: 'interface to listen on (loopback by default)' })
         .option('web-rid', { type: 'string', default: d.webRid, describe: 'web_rid of the (first) room' })
@@ -155,14 +175,26 @@ export function serveCommand(ctx: CliContext) {
         .option('resend', { type: 'number', default: d.resend, describe: 're-send n delivered messages on reconnect' })
         .option('slow-page', { type: 'number', default: d.slowPage, describe: 'delay room pages by this many ms' })
         .example('$0 serve', 'one room on a free port')
-        .example('$0 serve --port 8080 --rooms 3 --drop-after 20', 'three rooms; the first connection drops'),
+        .example('$0 serve --port 8080 --rooms 3 --drop-after 20', 'three rooms; the first connection drops')
+        .example('$0 serve session.dyrec --speed 10 --exit-on-end', 'a recording, ten times faster'),
     handler: async (args: ServeArgs) => {
+      let options = serveOptions(args);
       if (args.recording !== undefined) {
-        throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, 'recordings are not supported yet', {
-          recording: args.recording,
+        if (args.rooms !== 1) {
+          throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, 'a recording is played in one room (drop --rooms)', {
+            rooms: args.rooms,
+          });
+        }
+        const recording = await recordingSource(args.recording, {
+          onError: (error) =>
+            ctx.err(`! ${args.recording}: ${error.message}; the live ends where the readable part ends`),
         });
+        options = { ...options, rooms: [recordingRoom(args, recording)] };
+        ctx.out(
+          `playing ${args.recording} (recorded ${new Date(recording.header.recordingStartedAt).toISOString()}) at speed ${args.speed}`,
+        );
       }
-      const sim = await startSimulator(serveOptions(args));
+      const sim = await startSimulator(options);
       ctx.out(`douyin-live simulator: ${sim.httpUrl} ${sim.wsUrl}`);
       for (const room of sim.rooms) ctx.out(`  room ${room.webRid} (room_id ${room.roomId}): ${room.pageUrl}`);
       const interrupted = ctx.interrupted();
