@@ -64,7 +64,11 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
     perMessageDeflate: false,
     handshakeTimeout: options.handshakeTimeoutMs,
   });
-  ws.on('upgrade', (res) => handlers.onOpen(flatHeaders(res)));
+  // 'upgrade' carries the response headers but fires before the socket is OPEN; report the open on 'open' so
+  // the first heartbeat sent from onOpen is not silently dropped.
+  let upgradeHeaders: Record<string, string> = {};
+  ws.on('upgrade', (res) => (upgradeHeaders = flatHeaders(res)));
+  ws.on('open', () => handlers.onOpen(upgradeHeaders));
   ws.on('message', (data, isBinary) => {
     if (ended || !isBinary) return;
     handlers.onFrame(
