@@ -10,7 +10,7 @@ import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
 import { buildPushQuery, buildPushUrl, LIVE_ORIGIN, pushQueryObject } from '../room/pushParams.js';
 import { nativeSigner, signatureStub } from '../signature/signature.js';
-import { BoundedSet } from '../util/boundedSet.js';
+import { RecentIds } from '../util/recentIds.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
@@ -55,7 +55,7 @@ class LiveSessionImpl implements LiveSession {
   private readonly frames = new Subject<RawFrameEvent>();
   private readonly roomSubject = new ReplaySubject<RoomInfo>(1);
   private readonly inbound = new Subject<Uint8Array>();
-  private readonly seen: BoundedSet<string>;
+  private readonly seen: RecentIds;
   private readonly jar: CookieJar;
   private readonly client: RoomClient;
   private readonly abort = new AbortController();
@@ -100,7 +100,7 @@ class LiveSessionImpl implements LiveSession {
     this.jar = new CookieJar(options.cookie);
     this.loggedIn = this.jar.get('sessionid') !== undefined;
     this.client = new RoomClient(options, this.jar);
-    this.seen = new BoundedSet(options.dedupeWindow);
+    this.seen = new RecentIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
 
     const envelopes$ = this.envelopes.asObservable();
@@ -159,8 +159,8 @@ class LiveSessionImpl implements LiveSession {
       this.errors.next(item.error);
       return;
     }
-    // msgId 0 carries no identity; such messages are never treated as repeats.
-    if (item.msgId !== '0' && !this.seen.add(item.msgId)) {
+    // msgId 0 carries no identity; such messages are never treated as repeats (no age limit, so `now` is unused).
+    if (item.msgId !== '0' && this.seen.check(item.msgId, 0)) {
       this.stats.duplicatesDropped++;
       return;
     }
