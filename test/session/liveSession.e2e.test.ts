@@ -121,6 +121,29 @@ describe('live session against the simulator', () => {
       expect(await s.done).toMatchObject({ reason: 'failed', error: { code: 'ROOM_NOT_FOUND' } });
     }));
 
+  it('refuses a room that is not live with ROOM_NOT_LIVE, and waits politely with waitUntilLive', () =>
+    withSim({ scenario: scenario(100_000) }, async (sim) => {
+      sim.endLive();
+      const refused = connectLiveSession({ ...FAST, room: '261378947940', endpoints: sim.httpUrl });
+      expect(await refused.done).toMatchObject({ reason: 'failed', error: { code: 'ROOM_NOT_LIVE' } });
+
+      const enterCalls = () =>
+        Object.entries(sim.stats.httpRequests)
+          .filter(([p]) => p.startsWith('/webcast/room/web/enter'))
+          .reduce((n, [, c]) => n + c, 0);
+      const before = enterCalls();
+      const waiting = connectLiveSession({
+        ...FAST,
+        room: '261378947940',
+        endpoints: sim.httpUrl,
+        waitUntilLive: { pollIntervalMs: 20 },
+      });
+      await sim.waitFor(() => enterCalls() >= before + 3);
+      expect(waiting.state).toBe('resolving');
+      await waiting.close();
+      expect(await waiting.done).toEqual({ reason: 'closed' });
+    }));
+
   it('joins from the old RENDER_DATA page too', () =>
     withSim({ page: 'render-data' }, async (sim) => {
       const { s, ids } = await session(sim);
