@@ -29,10 +29,10 @@ describe('douyin-live serve', () => {
     expect(t.out.at(-1)).toMatch(/^stopped \(live ended\)/);
   });
 
-  it('refuses a recording with INVALID_ARGUMENT until recordings are wired in', async () => {
+  it('fails with one line naming the file when the recording to serve does not exist', async () => {
     const t = testContext();
-    expect(await runCli(['serve', 'session.dlrec'], t.ctx)).toBe(1);
-    expect(t.err.join('\n')).toContain('recordings are not supported yet [INVALID_ARGUMENT]');
+    expect(await runCli(['serve', 'no-such-session.dyrec'], t.ctx)).toBe(1);
+    expect(t.err).toEqual([expect.stringMatching(/^douyin-live: cannot open no-such-session\.dyrec: .*\[RECORDING_INVALID\]$/)]);
   });
 
   it('reports bad fault options as INVALID_ARGUMENT', async () => {

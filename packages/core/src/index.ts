@@ -64,7 +64,9 @@ export {
   DEFAULT_ENDPOINTS,
   DEFAULT_SESSION_OPTIONS,
   resolveSessionOptions,
+  type BeforeRequestHook,
   type Endpoints,
+  type HttpRequestInfo,
   type LiveSessionOptions,
   type ReconnectPolicy,
   type ResolvedSessionOptions,
@@ -81,6 +83,29 @@ export type {
   SessionState,
   SessionStats,
 } from './session/types.js';
+
+// Many rooms in one process
+export { connectRooms, roomKeyOf } from './rooms/pool.js';
+export { ofPoolMethod } from './rooms/ofPoolMethod.js';
+export { DEFAULT_ROOM_POOL_OPTIONS, type RoomPoolOptions } from './rooms/options.js';
+export {
+  createRequestLimiter,
+  DEFAULT_REQUEST_LIMITER_OPTIONS,
+  type RequestLimiter,
+  type RequestLimiterOptions,
+  type RequestLimiterStats,
+} from './rooms/requestLimiter.js';
+export { createJoinGate, type JoinGate, type ReleaseJoinSlot } from './rooms/joinGate.js';
+export type {
+  PoolError,
+  PoolMessage,
+  PoolRoom,
+  PoolRoomOptions,
+  PoolRoomState,
+  PoolStateEvent,
+  RoomPool,
+  RoomPoolStats,
+} from './rooms/types.js';
 
 // Room resolution and the push URL (§1–§2 of the protocol sheet)
 export {

@@ -41,6 +41,20 @@ export interface WaitUntilLiveOptions {
   readonly pollIntervalMs: number;
 }
 
+/** What a session is about to request over HTTP, as {@link LiveSessionOptions.beforeRequest} sees it. */
+export interface HttpRequestInfo {
+  /** Which call of the join (§1.2 ttwid, §1.3 room page, §1.4 web/enter, §2.5 im/fetch). */
+  readonly kind: 'ttwid' | 'page' | 'enter' | 'im-fetch';
+  /** The full URL. */
+  readonly url: string;
+}
+
+/**
+ * Awaited before every HTTP request of a session (not the WebSocket); a rejection fails that request. Lets many
+ * sessions share one polite rate limit and a cap on simultaneous joins (`connectRooms` injects one).
+ */
+export type BeforeRequestHook = (request: HttpRequestInfo) => void | Promise<void>;
+
 /** How a session finds its room: a `https://live.douyin.com/<web_rid>` URL, a bare web_rid, or a known room id. */
 export type RoomInput = string | { readonly roomId: string; readonly webRid?: string | undefined };
 
@@ -80,6 +94,11 @@ export interface LiveSessionOptions {
   readonly pageRetries?: number | undefined;
   /** Confirm a ControlMessage live-end with the enter API before ending. @defaultValue true */
   readonly confirmLiveEnd?: boolean | undefined;
+  /**
+   * Awaited before every HTTP request (ttwid, room page, web/enter, im/fetch): a shared rate limiter goes here.
+   * @defaultValue none (requests go out at once)
+   */
+  readonly beforeRequest?: BeforeRequestHook | undefined;
   /** Clock, ms since the epoch. @defaultValue `Date.now` */
   readonly now?: (() => number) | undefined;
   /** Random number in [0, 1) for jitter and ids. @defaultValue `Math.random` */
@@ -102,6 +121,7 @@ export interface ResolvedSessionOptions {
   readonly httpTimeoutMs: number;
   readonly pageRetries: number;
   readonly confirmLiveEnd: boolean;
+  readonly beforeRequest: BeforeRequestHook | undefined;
   readonly now: () => number;
   readonly random: () => number;
 }
@@ -158,7 +178,10 @@ export function resolveSessionOptions(options: LiveSessionOptions): ResolvedSess
     reconnect: {
       ...d.reconnect,
       ...options.reconnect,
-      closeCodeDelayMs: { ...d.reconnect.closeCodeDelayMs, ...options.reconnect?.closeCodeDelayMs },
+      // Shared unless overridden: an object keyed 1001…1013 gets a ~12 KiB elements store per copy (per room).
+      closeCodeDelayMs: options.reconnect?.closeCodeDelayMs
+        ? { ...d.reconnect.closeCodeDelayMs, ...options.reconnect.closeCodeDelayMs }
+        : d.reconnect.closeCodeDelayMs,
     },
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
     stallTimeoutMs: options.stallTimeoutMs ?? d.stallTimeoutMs,
@@ -169,6 +192,7 @@ export function resolveSessionOptions(options: LiveSessionOptions): ResolvedSess
     httpTimeoutMs: options.httpTimeoutMs ?? d.httpTimeoutMs,
     pageRetries: options.pageRetries ?? d.pageRetries,
     confirmLiveEnd: options.confirmLiveEnd ?? d.confirmLiveEnd,
+    beforeRequest: options.beforeRequest,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   };

@@ -5,7 +5,7 @@ import { buildEnterQuery, buildImFetchQuery, encodeQuery, ENTER_PATH, IM_FETCH_P
 import { decodeWire } from '../wire/codec.js';
 import type { CookieJar } from './cookies.js';
 import { httpGet, type HttpResponse } from './http.js';
-import type { ResolvedSessionOptions } from './options.js';
+import type { HttpRequestInfo, ResolvedSessionOptions } from './options.js';
 
 /** The HTTP side of joining a room (§1, §2.5): ttwid, room page, web/enter, im/fetch. */
 export class RoomClient {
@@ -26,7 +26,9 @@ export class RoomClient {
     return headers;
   }
 
-  private async get(url: string, referer?: string): Promise<HttpResponse> {
+  private async get(kind: HttpRequestInfo['kind'], url: string, referer?: string): Promise<HttpResponse> {
+    // A shared limiter (connectRooms) may hold the request back; the headers are built after the wait.
+    await this.options.beforeRequest?.({ kind, url });
     const res = await httpGet(url, {
       headers: this.headers(referer),
       agent: this.options.agent,
@@ -44,12 +46,12 @@ export class RoomClient {
   /** Makes sure the jar holds a ttwid: `GET /` sets one (§1.2, way 1). */
   async ensureTtwid(): Promise<void> {
     if (this.jar.get('ttwid')) return;
-    await this.get(`${this.options.endpoints.page}/`);
+    await this.get('ttwid', `${this.options.endpoints.page}/`);
   }
 
   /** Fetches and parses the room page; HTTP 404/410 is the only proof a room does not exist. */
   async page(webRid: string): Promise<RoomPageResult> {
-    const res = await this.get(this.pageUrl(webRid));
+    const res = await this.get('page', this.pageUrl(webRid));
     if (res.status === 404 || res.status === 410) {
       throw new DouyinLiveError(ErrorCodes.ROOM_NOT_FOUND, `room ${webRid} does not exist (HTTP ${res.status})`, {
         status: res.status,
@@ -67,6 +69,7 @@ export class RoomClient {
   async enter(webRid: string, roomId?: string): Promise<EnterResult> {
     const query = buildEnterQuery(webRid, this.options.profile, roomId ? { roomIdStr: roomId } : {});
     const res = await this.get(
+      'enter',
       `${this.options.endpoints.api}${ENTER_PATH}?${encodeQuery(query)}`,
       this.pageUrl(webRid),
     );
@@ -84,7 +87,11 @@ export class RoomClient {
   /** Pre-fetches cursor, internal_ext, push server and a first batch of history (§2.5). */
   async imFetch(roomId: string, userUniqueId: string, referer: string): Promise<wire.Response> {
     const query = buildImFetchQuery({ roomId, userUniqueId, profile: this.options.profile });
-    const res = await this.get(`${this.options.endpoints.api}${IM_FETCH_PATH}?${encodeQuery(query)}`, referer);
+    const res = await this.get(
+      'im-fetch',
+      `${this.options.endpoints.api}${IM_FETCH_PATH}?${encodeQuery(query)}`,
+      referer,
+    );
     if (res.status >= 400)
       throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `im/fetch answered HTTP ${res.status}`, { status: res.status });
     return decodeWire('Response', res.body);

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { connectLiveSession, type LiveMessage, type LiveSession, type LiveSessionOptions } from '@douyin-live/core';
+import {
+  connectRooms,
+  type DouyinLiveError,
+  type LiveMessage,
+  type LiveSession,
+  type LiveSessionOptions,
+  type RoomPool,
+  type RoomPoolOptions,
+} from '@douyin-live/core';
 import type { Argv } from 'yargs';
 import { toJsonLine } from '../format/json.js';
 import { formatMessage, messageForJson, palette } from '../format/pretty.js';
@@ -43,6 +51,31 @@ export interface WatchArgs {
   only?: string | undefined;
   cookieFile?: string | undefined;
   endpoint?: string | undefined;
+  requestInterval?: number | undefined;
+  maxJoins?: number | undefined;
+}
+
+/** Pool options of `watch` and `record`: `--request-interval` (jitter scales with it) and `--max-joins`. */
+export function poolOptionsFrom(args: {
+  requestInterval?: number | undefined;
+  maxJoins?: number | undefined;
+}): Omit<RoomPoolOptions, 'session'> {
+  const interval = args.requestInterval;
+  return {
+    ...(interval !== undefined ? { requestIntervalMs: interval, requestJitterMs: interval * 1.5 } : {}),
+    ...(args.maxJoins !== undefined ? { maxConcurrentJoins: args.maxJoins } : {}),
+  };
+}
+
+/** The `--request-interval` and `--max-joins` options of `watch` and `record`. */
+export function poolArgs(y: Argv): Argv {
+  return y
+    .option('request-interval', {
+      type: 'number',
+      describe:
+        'ms between two HTTP requests of the joins, plus up to 1.5× that as jitter (default 100; 0 for the simulator)',
+    })
+    .option('max-joins', { type: 'number', describe: 'rooms joining at the same time (default 4)' });
 }
 
 /** Session options shared by `watch` and `record`: cookie file and endpoint override. */
@@ -90,13 +123,64 @@ export async function watchSession(
   if (outcome.reason === 'failed') throw outcome.error;
 }
 
+/**
+ * Prints every room of a pool until all of them are over or the user interrupts; a room that fails is reported
+ * and the others go on. Rejects with the first room's fatal error once every room is over.
+ */
+export async function watchPool(
+  pool: RoomPool,
+  args: Pick<WatchArgs, 'json' | 'only'>,
+  ctx: CliContext,
+): Promise<void> {
+  const keep = methodFilter(args.only);
+  const p = palette(ctx.colour);
+  const labelled = pool.rooms.length > 1;
+  const prefix = (room: string) => (labelled ? p.dim(`[${room}] `) : '');
+  pool.states$.subscribe(({ room, state }) => {
+    // One room never waits for a join slot for more than a moment: its lines stay as a single session's.
+    if (state === 'queued' && !labelled) return;
+    ctx.err(
+      args.json ? toJsonLine({ state, room: labelled ? room : undefined }) : `${prefix(room)}${p.dim(`— ${state}`)}`,
+    );
+  });
+  pool.errors$.subscribe(({ room, error }) =>
+    ctx.err(
+      args.json
+        ? toJsonLine({ error: error.code, message: error.message, room: labelled ? room : undefined })
+        : `${prefix(room)}${p.red(`! ${error.message}`)}`,
+    ),
+  );
+  for (const key of pool.rooms) {
+    const session = pool.room(key);
+    session.room$.subscribe((room) => {
+      if (!args.json)
+        ctx.err(
+          `${prefix(key)}${p.bold(room.title || room.roomId)} ${p.dim(`room ${room.roomId}${room.anchor ? ` · ${room.anchor.nickname}` : ''}${session.loggedIn ? '' : ' · guest (nicknames masked)'}`)}`,
+        );
+    });
+  }
+  pool.messages$.subscribe(({ room, message }) => {
+    if (keep && !keep(message.method)) return;
+    ctx.out(
+      args.json
+        ? toJsonLine(labelled ? { room, ...messageForJson(message) } : messageForJson(message))
+        : `${prefix(room)}${formatMessage(message, p)}`,
+    );
+  });
+  const outcomes = Promise.all(pool.rooms.map((key) => pool.room(key).done));
+  await Promise.race([outcomes, ctx.interrupted()]);
+  await pool.close();
+  const failed = (await outcomes).find((o): o is { reason: 'failed'; error: DouyinLiveError } => o.reason === 'failed');
+  if (failed) throw failed.error;
+}
+
 /** Registers `watch`. */
 export function watchCommand(ctx: CliContext) {
   return {
     command: 'watch <rooms..>',
     describe: 'Join live rooms (URL or web_rid) and print their messages',
     builder: (y: Argv) =>
-      y
+      poolArgs(y)
         .positional('rooms', {
           type: 'string',
           array: true,
@@ -121,9 +205,9 @@ export function watchCommand(ctx: CliContext) {
         .example('$0 watch 100000001 --endpoint http://127.0.0.1:8080 --only chat', 'watch the simulator’s chat'),
     handler: async (args: WatchArgs) => {
       methodFilter(args.only); // reject a bad --only before connecting
-      const base = sessionOptionsFrom(args);
-      const sessions = args.rooms.map((room) => connectLiveSession({ ...base, room }));
-      await Promise.all(sessions.map((s, i) => watchSession(s, args, ctx, sessions.length > 1 ? args.rooms[i] : '')));
+      // One pool for every room: joins are capped and paced, and one room failing leaves the others running.
+      const pool = connectRooms(new Set(args.rooms), { ...poolOptionsFrom(args), session: sessionOptionsFrom(args) });
+      await watchPool(pool, args, ctx);
     },
   };
 }
