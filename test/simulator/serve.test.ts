@@ -32,7 +32,9 @@ describe('douyin-live serve', () => {
   it('fails with one line naming the file when the recording to serve does not exist', async () => {
     const t = testContext();
     expect(await runCli(['serve', 'no-such-session.dyrec'], t.ctx)).toBe(1);
-    expect(t.err).toEqual([expect.stringMatching(/^douyin-live: cannot open no-such-session\.dyrec: .*\[RECORDING_INVALID\]$/)]);
+    expect(t.err).toEqual([
+      expect.stringMatching(/^douyin-live: cannot open no-such-session\.dyrec: .*\[RECORDING_INVALID\]$/),
+    ]);
   });
 
   it('reports bad fault options as INVALID_ARGUMENT', async () => {
