@@ -60,6 +60,7 @@ export type {
 
 // The live session
 export { connectLiveSession } from './session/session.js';
+export { messageStreams, STREAM_METHODS, type MessageStreams } from './session/messageStreams.js';
 export {
   DEFAULT_ENDPOINTS,
   DEFAULT_SESSION_OPTIONS,

@@ -9,6 +9,7 @@ import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type { LiveMessage } from '../messages/types.js';
 import type { HttpRequestInfo, RoomInput } from '../session/options.js';
 import { connectLiveSession } from '../session/session.js';
+import { STREAM_METHODS } from '../session/messageStreams.js';
 import type { LiveSession, SessionState } from '../session/types.js';
 import { createJoinGate, type ReleaseJoinSlot } from './joinGate.js';
 import { ofPoolMethod } from './ofPoolMethod.js';
@@ -103,13 +104,13 @@ class RoomPoolImpl implements RoomPool {
     this.dedupeWindow = options.dedupeWindow ?? d.dedupeWindow;
 
     this.messages$ = this.messageSubject.asObservable();
-    this.chat$ = this.messages$.pipe(ofPoolMethod('WebcastChatMessage'));
-    this.gift$ = this.messages$.pipe(ofPoolMethod('WebcastGiftMessage'));
-    this.like$ = this.messages$.pipe(ofPoolMethod('WebcastLikeMessage'));
-    this.member$ = this.messages$.pipe(ofPoolMethod('WebcastMemberMessage'));
-    this.social$ = this.messages$.pipe(ofPoolMethod('WebcastSocialMessage'));
-    this.viewers$ = this.messages$.pipe(ofPoolMethod('WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'));
-    this.control$ = this.messages$.pipe(ofPoolMethod('WebcastControlMessage'));
+    this.chat$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.chat$));
+    this.gift$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.gift$));
+    this.like$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.like$));
+    this.member$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.member$));
+    this.social$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.social$));
+    this.viewers$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.viewers$));
+    this.control$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.control$));
     this.errors$ = this.errorSubject.asObservable();
     // Like a BehaviorSubject per room: the current state of every room first, then the changes.
     this.states$ = new Observable<PoolStateEvent>((subscriber) => {

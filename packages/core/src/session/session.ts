@@ -1,10 +1,9 @@
-import { BehaviorSubject, filter, map, ReplaySubject, share, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import type { MessageEnvelope } from '../messages/envelope.js';
 import type { LiveMessage } from '../messages/types.js';
 import { liveEnvelopes } from '../pipeline/livePipeline.js';
-import { ofMethod } from '../pipeline/ofMethod.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
@@ -14,6 +13,7 @@ import { RecentIds } from '../util/recentIds.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
+import { messageStreams } from './messageStreams.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
 import { isStillLive, resolveRoom, type RoomInfo } from './resolveRoom.js';
 import { RoomClient } from './roomClient.js';
@@ -103,20 +103,16 @@ class LiveSessionImpl implements LiveSession {
     this.seen = new RecentIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
 
-    const envelopes$ = this.envelopes.asObservable();
-    // Decoding is memoised per envelope, so every stream below shares one decode of each message.
-    const decoded$ = envelopes$.pipe(
-      map((e) => e.decode()),
-      share(),
-    );
-    this.messages$ = decoded$.pipe(filter((m): m is LiveMessage => m.kind === 'message'));
-    this.chat$ = envelopes$.pipe(ofMethod('WebcastChatMessage'));
-    this.gift$ = envelopes$.pipe(ofMethod('WebcastGiftMessage'));
-    this.like$ = envelopes$.pipe(ofMethod('WebcastLikeMessage'));
-    this.member$ = envelopes$.pipe(ofMethod('WebcastMemberMessage'));
-    this.social$ = envelopes$.pipe(ofMethod('WebcastSocialMessage'));
-    this.viewers$ = envelopes$.pipe(ofMethod('WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'));
-    this.control$ = envelopes$.pipe(ofMethod('WebcastControlMessage'));
+    ({
+      messages$: this.messages$,
+      chat$: this.chat$,
+      gift$: this.gift$,
+      like$: this.like$,
+      member$: this.member$,
+      social$: this.social$,
+      viewers$: this.viewers$,
+      control$: this.control$,
+    } = messageStreams(this.envelopes.asObservable()));
     this.errors$ = this.errors.asObservable();
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();

@@ -12,7 +12,7 @@ import {
   ErrorCodes,
   isDouyinLiveError,
   liveEnvelopes,
-  ofMethod,
+  messageStreams,
   PayloadType,
   type DecodeFailure,
   type ErrorCode,
@@ -27,7 +27,7 @@ import {
   type SessionStats,
 } from '@douyin-live/core';
 import type { FrameRecord, HeaderRecord, RecordedRoom, RecordingRecord, TruncatedRecord } from '@douyin-live/recorder';
-import { BehaviorSubject, filter, map, ReplaySubject, share, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { AckChecker, type AckCheck, type AckReport } from './acks.js';
 import { playbackClock, type PlaybackClock } from './clock.js';
 import { resolveReplayOptions, type ReplayOptions, type ResolvedReplayOptions } from './options.js';
@@ -148,19 +148,16 @@ class ReplaySessionImpl implements ReplaySession {
     this.checker = new AckChecker(options.checkAcks, (check) => this.ackChecks.next(check));
 
     // The streams are derived exactly as the live session derives them.
-    const envelopes$ = this.envelopes.asObservable();
-    const decoded$ = envelopes$.pipe(
-      map((e) => e.decode()),
-      share(),
-    );
-    this.messages$ = decoded$.pipe(filter((m): m is LiveMessage => m.kind === 'message'));
-    this.chat$ = envelopes$.pipe(ofMethod('WebcastChatMessage'));
-    this.gift$ = envelopes$.pipe(ofMethod('WebcastGiftMessage'));
-    this.like$ = envelopes$.pipe(ofMethod('WebcastLikeMessage'));
-    this.member$ = envelopes$.pipe(ofMethod('WebcastMemberMessage'));
-    this.social$ = envelopes$.pipe(ofMethod('WebcastSocialMessage'));
-    this.viewers$ = envelopes$.pipe(ofMethod('WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'));
-    this.control$ = envelopes$.pipe(ofMethod('WebcastControlMessage'));
+    ({
+      messages$: this.messages$,
+      chat$: this.chat$,
+      gift$: this.gift$,
+      like$: this.like$,
+      member$: this.member$,
+      social$: this.social$,
+      viewers$: this.viewers$,
+      control$: this.control$,
+    } = messageStreams(this.envelopes.asObservable()));
     this.errors$ = this.errors.asObservable();
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();

@@ -1,0 +1,45 @@
+import { filter, map, share, type Observable } from 'rxjs';
+import type { MessageEnvelope } from '../messages/envelope.js';
+import type { KnownMethod, LiveMessage } from '../messages/types.js';
+import { ofMethod } from '../pipeline/ofMethod.js';
+import type { LiveSession } from './types.js';
+
+/** The message streams of a session, as derived from its deduplicated envelopes. */
+export type MessageStreams = Pick<
+  LiveSession,
+  'messages$' | 'chat$' | 'gift$' | 'like$' | 'member$' | 'social$' | 'viewers$' | 'control$'
+>;
+
+/** Which methods feed which typed stream: the one table live sessions, replays and room pools share. */
+export const STREAM_METHODS = {
+  chat$: ['WebcastChatMessage'],
+  gift$: ['WebcastGiftMessage'],
+  like$: ['WebcastLikeMessage'],
+  member$: ['WebcastMemberMessage'],
+  social$: ['WebcastSocialMessage'],
+  viewers$: ['WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'],
+  control$: ['WebcastControlMessage'],
+} as const satisfies Record<Exclude<keyof MessageStreams, 'messages$'>, readonly KnownMethod[]>;
+
+/**
+ * Derives every message stream of a session from one stream of deduplicated envelopes — the single place that
+ * says which methods feed which stream, shared by live sessions and replays. Decoding is memoised per
+ * envelope, so all the streams together decode each message at most once, and a stream nobody subscribes to
+ * decodes nothing.
+ */
+export function messageStreams(envelopes$: Observable<MessageEnvelope>): MessageStreams {
+  const decoded$ = envelopes$.pipe(
+    map((e) => e.decode()),
+    share(),
+  );
+  return {
+    messages$: decoded$.pipe(filter((m): m is LiveMessage => m.kind === 'message')),
+    chat$: envelopes$.pipe(ofMethod(...STREAM_METHODS.chat$)),
+    gift$: envelopes$.pipe(ofMethod(...STREAM_METHODS.gift$)),
+    like$: envelopes$.pipe(ofMethod(...STREAM_METHODS.like$)),
+    member$: envelopes$.pipe(ofMethod(...STREAM_METHODS.member$)),
+    social$: envelopes$.pipe(ofMethod(...STREAM_METHODS.social$)),
+    viewers$: envelopes$.pipe(ofMethod(...STREAM_METHODS.viewers$)),
+    control$: envelopes$.pipe(ofMethod(...STREAM_METHODS.control$)),
+  };
+}
