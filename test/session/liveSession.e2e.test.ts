@@ -103,6 +103,19 @@ describe('live session against the simulator', () => {
     }),
   );
 
+  it('comes back as another browser after a 1013, as §4.6 asks', () =>
+    withSim({ closeAfter: 3, closeCode: 1013 }, async (sim) => {
+      const { s } = await session(sim);
+      const opens = lastValueFrom(s.frames$.pipe(toArray())).then((events) =>
+        events.flatMap((e) => (e.direction === 'open' ? [new URL(e.url).searchParams.get('browser_version')] : [])),
+      );
+      expect(await s.done).toEqual({ reason: 'ended' });
+      const versions = await opens;
+      expect(versions.length).toBeGreaterThanOrEqual(2);
+      expect(versions[0]).toContain('Chrome/134.0.0.0');
+      expect(versions[1]).toContain('Chrome/133.0.0.0');
+    }));
+
   it('gives up with a typed HANDSHAKE_REJECTED error, not a hang, when every handshake is refused', () =>
     withSim({ rejectHandshakes: 100 }, async (sim) => {
       const { s } = await session(sim, { reconnect: { ...FAST.reconnect, maxHandshakeRejections: 3 } });

@@ -7,13 +7,14 @@ import { liveEnvelopes } from '../pipeline/livePipeline.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
-import { buildPushQuery, buildPushUrl, LIVE_ORIGIN, pushQueryObject } from '../room/pushParams.js';
+import { buildPushQuery, buildPushUrl, LIVE_ORIGIN, pushQueryObject, type BrowserProfile } from '../room/pushParams.js';
 import { nativeSigner, signatureStub } from '../signature/signature.js';
 import { RecentIds } from '../util/recentIds.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
 import { messageStreams } from './messageStreams.js';
+import { nextBrowserProfile } from './profiles.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
 import { isStillLive, resolveRoom, type RoomInfo } from './resolveRoom.js';
 import { RoomClient } from './roomClient.js';
@@ -62,6 +63,8 @@ class LiveSessionImpl implements LiveSession {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly resume: ResumeState = { cursor: undefined, internalExt: undefined, heartbeatDurationMs: 0 };
   private connection: Connection | undefined;
+  /** The fingerprint of the next handshake; rotated after a 1013 or repeated failures. */
+  private profile: BrowserProfile;
   private connectionNumber = 0;
   private stopWaiter: ((stop: Stop) => void) | undefined;
   private stopped: Stop | undefined;
@@ -97,6 +100,7 @@ class LiveSessionImpl implements LiveSession {
   readonly room$: Observable<RoomInfo>;
 
   constructor(private readonly options: ResolvedSessionOptions) {
+    this.profile = options.profile;
     this.jar = new CookieJar(options.cookie);
     this.loggedIn = this.jar.get('sessionid') !== undefined;
     this.client = new RoomClient(options, this.jar);
@@ -347,6 +351,8 @@ class LiveSessionImpl implements LiveSession {
       if (attempt >= policy.maxAttempts) {
         throw new DouyinLiveError(ErrorCodes.RECONNECT_EXHAUSTED, `gave up after ${attempt} reconnect attempts`);
       }
+      // §4.6: after a 1013 (try again later) or a third failure in a row, come back as another browser.
+      if (closeCode === 1013 || attempt >= 2) this.profile = nextBrowserProfile(this.profile);
       this.setState('reconnecting');
       await this.sleep(reconnectDelay(policy, attempt, closeCode, this.options.random));
       attempt++;
@@ -368,7 +374,7 @@ class LiveSessionImpl implements LiveSession {
     const params = buildPushQuery({
       roomId: room.roomId,
       userUniqueId: room.userUniqueId,
-      profile: this.options.profile,
+      profile: this.profile,
       ...(this.resume.cursor !== undefined ? { cursor: this.resume.cursor } : {}),
       ...(this.resume.internalExt !== undefined ? { internalExt: this.resume.internalExt } : {}),
     });
@@ -420,7 +426,7 @@ class LiveSessionImpl implements LiveSession {
         {
           headers: {
             Cookie: this.jar.header(),
-            'User-Agent': this.options.profile.userAgent,
+            'User-Agent': this.profile.userAgent,
             Origin: LIVE_ORIGIN,
             Referer: referer,
           },
