@@ -215,7 +215,7 @@ describe('connectRooms', () => {
       }
     }));
 
-  it('paces every HTTP request of every room through one shared limiter', () =>
+  it('paces every HTTP request and WebSocket handshake of every room through one shared limiter', () =>
     withSim(6, {}, async (sim) => {
       const times: number[] = [];
       const limiter = createRequestLimiter({ intervalMs: 15, jitterMs: 10, burst: 1, now: () => performance.now() });
@@ -230,10 +230,12 @@ describe('connectRooms', () => {
       try {
         await until(() => pool.stats.live === 6);
         const requests = Object.values(sim.stats.httpRequests).reduce((n, c) => n + c, 0);
-        // ttwid, page, web/enter and im/fetch per room, every one through the limiter.
-        expect(limiter.stats.granted).toBe(requests);
+        const handshakes = sim.stats.handshakesAccepted;
+        // ttwid, page, web/enter and im/fetch per room, plus its handshake: every one through the limiter.
         expect(requests).toBe(24);
-        expect(pool.stats.requests).toBe(24);
+        expect(handshakes).toBe(6);
+        expect(limiter.stats.granted).toBe(requests + handshakes);
+        expect(pool.stats.requests).toBe(30);
         const gaps = times.slice(1).map((t, i) => t - times[i]!);
         // Timers may fire up to a millisecond early against performance.now(); never a whole interval.
         expect(Math.min(...gaps)).toBeGreaterThanOrEqual(14);

@@ -41,16 +41,19 @@ export interface WaitUntilLiveOptions {
   readonly pollIntervalMs: number;
 }
 
-/** What a session is about to request over HTTP, as {@link LiveSessionOptions.beforeRequest} sees it. */
+/** What a session is about to request, as {@link LiveSessionOptions.beforeRequest} sees it. */
 export interface HttpRequestInfo {
-  /** Which call of the join (§1.2 ttwid, §1.3 room page, §1.4 web/enter, §2.5 im/fetch). */
-  readonly kind: 'ttwid' | 'page' | 'enter' | 'im-fetch';
+  /**
+   * Which call: §1.2 ttwid, §1.3 room page, §1.4 web/enter, §2.5 im/fetch, or `push`, the WebSocket handshake
+   * (every connect and reconnect, so a reconnect storm across many rooms is paced too).
+   */
+  readonly kind: 'ttwid' | 'page' | 'enter' | 'im-fetch' | 'push';
   /** The full URL. */
   readonly url: string;
 }
 
 /**
- * Awaited before every HTTP request of a session (not the WebSocket); a rejection fails that request. Lets many
+ * Awaited before every HTTP request and WebSocket handshake of a session; a rejection fails that request. Lets many
  * sessions share one polite rate limit and a cap on simultaneous joins (`connectRooms` injects one).
  */
 export type BeforeRequestHook = (request: HttpRequestInfo) => void | Promise<void>;

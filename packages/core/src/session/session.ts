@@ -384,6 +384,8 @@ class LiveSessionImpl implements LiveSession {
     const signature = await signer(signatureStub(query), query);
     if (this.stopped) throw new StopSignal(this.stopped);
     const url = buildPushUrl(base, params, signature);
+    await this.options.beforeRequest?.({ kind: 'push', url });
+    if (this.stopped) throw new StopSignal(this.stopped);
     const number = ++this.connectionNumber;
     this.stats.connections++;
     let framesReceived = 0;
