@@ -43,7 +43,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext = processC
     .help()
     .alias('h', 'help')
     .version(false)
-    .wrap(Math.min(120, process.stdout.columns || 100))
+    // On a terminal, fit its width; piped help is not wrapped (hard wraps would cut words in two).
+    .wrap(process.stdout.columns ? Math.min(120, process.stdout.columns) : null)
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
