@@ -5,8 +5,9 @@ import { testContext } from '../helpers/cliContext.js';
 
 describe('douyin-live watch', () => {
   it('prints one JSON object per message with method, msgId, roomId and friendly fields; --only filters', async () => {
+    // Long enough that the live is still on when the client, paced politely by the room pool, connects.
     const sim = await startSimulator({
-      scenario: { seed: 5, tickMs: 10, chatPerSecond: 300, likePerSecond: 100, messageLimit: 80 },
+      scenario: { seed: 5, tickMs: 10, chatPerSecond: 100, likePerSecond: 50, durationMs: 1500 },
     });
     try {
       const t = testContext();
