@@ -1,6 +1,7 @@
 // The live session end to end against the project's simulator: real sockets on loopback, no mocks.
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { connectLiveSession } from '../../packages/core/src/session/session.js';
+import { MessageEnvelope } from '../../packages/core/src/messages/envelope.js';
 import type { LiveSession, LiveSessionOptions } from '../../packages/core/src/index.js';
 import { startSimulator, type SimulatorOptions } from '../../packages/core/src/simulator/index.js';
 
@@ -77,6 +78,26 @@ describe('live session against the simulator', () => {
       for (const c of chatList) expect(c).toMatchObject({ method: 'WebcastChatMessage', content: expect.any(String) });
       expect(chatList[0]!.user.masked).toBe(true); // a guest session sees masked nicknames
       expect(await control).toMatchObject({ liveEnded: true, action: 3 });
+    }));
+
+  it('decodes only what is read: a bot on chat$ alone never decodes gifts, likes or members', () =>
+    withSim({}, async (sim) => {
+      const decoded = new Set<string>();
+      const original = MessageEnvelope.prototype.decode;
+      const spy = jest.spyOn(MessageEnvelope.prototype, 'decode').mockImplementation(function (this: MessageEnvelope) {
+        decoded.add(this.method);
+        return original.call(this);
+      });
+      try {
+        const s = connectLiveSession({ ...FAST, room: '261378947940', endpoints: sim.httpUrl });
+        const chats = lastValueFrom(s.chat$.pipe(toArray()));
+        expect(await s.done).toEqual({ reason: 'ended' });
+        expect((await chats).length).toBeGreaterThan(0);
+        // Control messages are decoded by the session itself, to notice the live end.
+        expect([...decoded].sort()).toEqual(['WebcastChatMessage', 'WebcastControlMessage']);
+      } finally {
+        spy.mockRestore();
+      }
     }));
 
   it.each([

@@ -1,14 +1,22 @@
-import { filter, map, share, type Observable } from 'rxjs';
+import { catchError, EMPTY, filter, map, share, type Observable } from 'rxjs';
 import type { MessageEnvelope } from '../messages/envelope.js';
 import type { KnownMethod, LiveMessage } from '../messages/types.js';
 import { ofMethod } from '../pipeline/ofMethod.js';
+import type { DecodeFailure } from '../pipeline/types.js';
 import type { LiveSession } from './types.js';
 
 /** The message streams of a session, as derived from its deduplicated envelopes. */
 export type MessageStreams = Pick<
   LiveSession,
   'messages$' | 'chat$' | 'gift$' | 'like$' | 'member$' | 'social$' | 'viewers$' | 'control$'
->;
+> & {
+  /**
+   * Messages whose payload did not decode, found while decoding for `messages$` (or for this stream itself):
+   * a session merges it into `errors$`. Completes quietly when the envelopes fail (the fatal error is reported
+   * once, by the session).
+   */
+  readonly messageFailures$: Observable<DecodeFailure>;
+};
 
 /** Which methods feed which typed stream: the one table live sessions, replays and room pools share. */
 export const STREAM_METHODS = {
@@ -19,7 +27,7 @@ export const STREAM_METHODS = {
   social$: ['WebcastSocialMessage'],
   viewers$: ['WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'],
   control$: ['WebcastControlMessage'],
-} as const satisfies Record<Exclude<keyof MessageStreams, 'messages$'>, readonly KnownMethod[]>;
+} as const satisfies Record<Exclude<keyof MessageStreams, 'messages$' | 'messageFailures$'>, readonly KnownMethod[]>;
 
 /**
  * Derives every message stream of a session from one stream of deduplicated envelopes — the single place that
@@ -34,6 +42,10 @@ export function messageStreams(envelopes$: Observable<MessageEnvelope>): Message
   );
   return {
     messages$: decoded$.pipe(filter((m): m is LiveMessage => m.kind === 'message')),
+    messageFailures$: decoded$.pipe(
+      filter((m): m is DecodeFailure => m.kind === 'decode-failure'),
+      catchError(() => EMPTY),
+    ),
     chat$: envelopes$.pipe(ofMethod(...STREAM_METHODS.chat$)),
     gift$: envelopes$.pipe(ofMethod(...STREAM_METHODS.gift$)),
     like$: envelopes$.pipe(ofMethod(...STREAM_METHODS.like$)),

@@ -1,4 +1,4 @@
-import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, map, merge, ReplaySubject, Subject, tap, type Observable } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import type { MessageEnvelope } from '../messages/envelope.js';
@@ -107,6 +107,7 @@ class LiveSessionImpl implements LiveSession {
     this.seen = new RecentIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
 
+    const streams = messageStreams(this.envelopes.asObservable());
     ({
       messages$: this.messages$,
       chat$: this.chat$,
@@ -116,8 +117,15 @@ class LiveSessionImpl implements LiveSession {
       social$: this.social$,
       viewers$: this.viewers$,
       control$: this.control$,
-    } = messageStreams(this.envelopes.asObservable()));
-    this.errors$ = this.errors.asObservable();
+    } = streams);
+    // Message payloads are decoded only for the streams somebody reads; their failures join errors$ from there.
+    this.errors$ = merge(
+      this.errors,
+      streams.messageFailures$.pipe(
+        tap(() => this.stats.decodeFailures++),
+        map((f) => f.error),
+      ),
+    );
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();
@@ -152,7 +160,7 @@ class LiveSessionImpl implements LiveSession {
 
   // ---- message flow -------------------------------------------------------------------------------
 
-  /** Dedupe, then hand envelopes to subscribers; failures go to errors$. */
+  /** Dedupe, then hand envelopes to subscribers (undecoded: each stream decodes what it needs); frame failures go to errors$. */
   private accept(item: MessageEnvelope | DecodeFailure): void {
     if (item.kind === 'decode-failure') {
       this.stats.decodeFailures++;
@@ -167,11 +175,6 @@ class LiveSessionImpl implements LiveSession {
     this.stats.messages++;
     if (item.method === 'WebcastControlMessage') this.watchLiveEnd(item);
     this.envelopes.next(item);
-    const decoded = item.decode();
-    if (decoded.kind === 'decode-failure') {
-      this.stats.decodeFailures++;
-      this.errors.next(decoded.error);
-    }
   }
 
   /** Keeps the newest cursor / internal_ext / heartbeat_duration; header values win (§4.4). */

@@ -60,6 +60,7 @@ export interface SessionStats {
   heartbeatsSent: number;
   messages: number;
   duplicatesDropped: number;
+  /** Frames that did not decode, plus message payloads that did not decode once some stream decoded them. */
   decodeFailures: number;
   reconnects: number;
 }
@@ -81,7 +82,11 @@ export interface LiveSession {
   /** Viewer statistics: RoomUserSeq (online now, cumulative) and RoomStats. */
   readonly viewers$: Observable<RoomUserSeqMessage | RoomStatsMessage>;
   readonly control$: Observable<ControlMessage>;
-  /** Non-fatal problems (bad frames, failed reconnect attempts, gaps); a fatal one comes last, then completion. */
+  /**
+   * Non-fatal problems (bad frames, undecodable message payloads, failed reconnect attempts, gaps); a fatal one
+   * comes last, then completion. Message payloads are decoded lazily, for the streams that are read: a payload
+   * failure shows here once `messages$`, `errors$` itself or the stream of its method decodes it.
+   */
   readonly errors$: Observable<DouyinLiveError>;
   /** Explicit continuity gaps across reconnects. */
   readonly gaps$: Observable<GapEvent>;

@@ -27,7 +27,7 @@ import {
   type SessionStats,
 } from '@douyin-live/core';
 import type { FrameRecord, HeaderRecord, RecordedRoom, RecordingRecord, TruncatedRecord } from '@douyin-live/recorder';
-import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, map, merge, ReplaySubject, Subject, tap, type Observable } from 'rxjs';
 import { AckChecker, type AckCheck, type AckReport } from './acks.js';
 import { playbackClock, type PlaybackClock } from './clock.js';
 import { resolveReplayOptions, type ReplayOptions, type ResolvedReplayOptions } from './options.js';
@@ -148,6 +148,7 @@ class ReplaySessionImpl implements ReplaySession {
     this.checker = new AckChecker(options.checkAcks, (check) => this.ackChecks.next(check));
 
     // The streams are derived exactly as the live session derives them.
+    const streams = messageStreams(this.envelopes.asObservable());
     ({
       messages$: this.messages$,
       chat$: this.chat$,
@@ -157,8 +158,15 @@ class ReplaySessionImpl implements ReplaySession {
       social$: this.social$,
       viewers$: this.viewers$,
       control$: this.control$,
-    } = messageStreams(this.envelopes.asObservable()));
-    this.errors$ = this.errors.asObservable();
+    } = streams);
+    // Message payloads are decoded only for the streams somebody reads; their failures join errors$ from there.
+    this.errors$ = merge(
+      this.errors,
+      streams.messageFailures$.pipe(
+        tap(() => this.stats.decodeFailures++),
+        map((f) => f.error),
+      ),
+    );
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();
@@ -454,11 +462,6 @@ class ReplaySessionImpl implements ReplaySession {
     if (this.muted) return;
     this.stats.messages++;
     this.envelopes.next(envelope);
-    const decoded = envelope.decode();
-    if (decoded.kind === 'decode-failure') {
-      this.stats.decodeFailures++;
-      this.errors.next(decoded.error);
-    }
   }
 
   private report(error: DouyinLiveError): void {
