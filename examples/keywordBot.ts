@@ -23,7 +23,10 @@ export function replies(
 
 async function main(room: string | undefined): Promise<void> {
   const { startSimulator } = await import('@douyin-live/core/simulator');
-  const sim = room ? undefined : await startSimulator({ scenario: { seed: 1, durationMs: 15_000 } });
+  // The simulated room's viewers greet now and then, so the bot has something to answer.
+  const chatLines = ['你好主播', 'hello 大家好', '666', '主播唱首歌吧', '这个好看', '第一次来，关注了'];
+  const sim = room ? undefined : await startSimulator({ scenario: { seed: 1, durationMs: 15_000, chatLines } });
+  console.error(`keyword bot watching ${room ?? `the simulator at ${sim!.httpUrl}`}; the replies it would send:`);
   const session = connectLiveSession(sim ? { room: '261378947940', endpoints: sim.httpUrl } : { room: room! });
   replies(session).subscribe((reply) => console.log(reply));
   await session.done;
