@@ -1,4 +1,5 @@
-import { catchError, EMPTY, filter, map, share, type Observable } from 'rxjs';
+import { catchError, EMPTY, filter, map, merge, share, tap, type Observable } from 'rxjs';
+import type { DouyinLiveError } from '../errors.js';
 import type { MessageEnvelope } from '../messages/envelope.js';
 import type { KnownMethod, LiveMessage } from '../messages/types.js';
 import { ofMethod } from '../pipeline/ofMethod.js';
@@ -16,6 +17,8 @@ export type MessageStreams = Pick<
    * once, by the session).
    */
   readonly messageFailures$: Observable<DecodeFailure>;
+  /** `otherErrors$` merged with the errors of {@link messageFailures$}: a session's `errors$`. */
+  readonly errors$: Observable<DouyinLiveError>;
 };
 
 /** Which methods feed which typed stream: the one table live sessions, replays and room pools share. */
@@ -27,7 +30,10 @@ export const STREAM_METHODS = {
   social$: ['WebcastSocialMessage'],
   viewers$: ['WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'],
   control$: ['WebcastControlMessage'],
-} as const satisfies Record<Exclude<keyof MessageStreams, 'messages$' | 'messageFailures$'>, readonly KnownMethod[]>;
+} as const satisfies Record<
+  Exclude<keyof MessageStreams, 'messages$' | 'messageFailures$' | 'errors$'>,
+  readonly KnownMethod[]
+>;
 
 /**
  * Derives every message stream of a session from one stream of deduplicated envelopes — the single place that
@@ -35,16 +41,29 @@ export const STREAM_METHODS = {
  * envelope, so all the streams together decode each message at most once, and a stream nobody subscribes to
  * decodes nothing.
  */
-export function messageStreams(envelopes$: Observable<MessageEnvelope>): MessageStreams {
+export function messageStreams(
+  envelopes$: Observable<MessageEnvelope>,
+  otherErrors$: Observable<DouyinLiveError> = EMPTY,
+  onMessageFailure: () => void = () => undefined,
+): MessageStreams {
   const decoded$ = envelopes$.pipe(
     map((e) => e.decode()),
     share(),
   );
+  const messageFailures$ = decoded$.pipe(
+    filter((m): m is DecodeFailure => m.kind === 'decode-failure'),
+    catchError(() => EMPTY),
+  );
   return {
     messages$: decoded$.pipe(filter((m): m is LiveMessage => m.kind === 'message')),
-    messageFailures$: decoded$.pipe(
-      filter((m): m is DecodeFailure => m.kind === 'decode-failure'),
-      catchError(() => EMPTY),
+    messageFailures$,
+    // Message payloads are decoded only for the streams somebody reads; their failures join errors$ from there.
+    errors$: merge(
+      otherErrors$,
+      messageFailures$.pipe(
+        tap(onMessageFailure),
+        map((f) => f.error),
+      ),
     ),
     chat$: envelopes$.pipe(ofMethod(...STREAM_METHODS.chat$)),
     gift$: envelopes$.pipe(ofMethod(...STREAM_METHODS.gift$)),

@@ -1,4 +1,4 @@
-import { BehaviorSubject, map, merge, ReplaySubject, Subject, tap, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import type { MessageEnvelope } from '../messages/envelope.js';
@@ -107,7 +107,6 @@ class LiveSessionImpl implements LiveSession {
     this.seen = new RecentIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
 
-    const streams = messageStreams(this.envelopes.asObservable());
     ({
       messages$: this.messages$,
       chat$: this.chat$,
@@ -117,15 +116,8 @@ class LiveSessionImpl implements LiveSession {
       social$: this.social$,
       viewers$: this.viewers$,
       control$: this.control$,
-    } = streams);
-    // Message payloads are decoded only for the streams somebody reads; their failures join errors$ from there.
-    this.errors$ = merge(
-      this.errors,
-      streams.messageFailures$.pipe(
-        tap(() => this.stats.decodeFailures++),
-        map((f) => f.error),
-      ),
-    );
+      errors$: this.errors$,
+    } = messageStreams(this.envelopes.asObservable(), this.errors, () => this.stats.decodeFailures++));
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();

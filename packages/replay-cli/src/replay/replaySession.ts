@@ -27,7 +27,7 @@ import {
   type SessionStats,
 } from '@douyin-live/core';
 import type { FrameRecord, HeaderRecord, RecordedRoom, RecordingRecord, TruncatedRecord } from '@douyin-live/recorder';
-import { BehaviorSubject, map, merge, ReplaySubject, Subject, tap, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { AckChecker, type AckCheck, type AckReport } from './acks.js';
 import { playbackClock, type PlaybackClock } from './clock.js';
 import { resolveReplayOptions, type ReplayOptions, type ResolvedReplayOptions } from './options.js';
@@ -148,7 +148,6 @@ class ReplaySessionImpl implements ReplaySession {
     this.checker = new AckChecker(options.checkAcks, (check) => this.ackChecks.next(check));
 
     // The streams are derived exactly as the live session derives them.
-    const streams = messageStreams(this.envelopes.asObservable());
     ({
       messages$: this.messages$,
       chat$: this.chat$,
@@ -158,15 +157,8 @@ class ReplaySessionImpl implements ReplaySession {
       social$: this.social$,
       viewers$: this.viewers$,
       control$: this.control$,
-    } = streams);
-    // Message payloads are decoded only for the streams somebody reads; their failures join errors$ from there.
-    this.errors$ = merge(
-      this.errors,
-      streams.messageFailures$.pipe(
-        tap(() => this.stats.decodeFailures++),
-        map((f) => f.error),
-      ),
-    );
+      errors$: this.errors$,
+    } = messageStreams(this.envelopes.asObservable(), this.errors, () => this.stats.decodeFailures++));
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();
