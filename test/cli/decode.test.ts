@@ -22,8 +22,8 @@ describe('douyin-live decode', () => {
 
   it('prints the frame, the Response and every message readably', async () => {
     const t = testContext();
-    expect(await runCli(['decode', file], t.ctx)).toBe(0);
-    const text = t.out.join('\n');
+    expect(await runCli(['decode', file], t)).toBe(0);
+    const text = t.lines.join('\n');
     expect(text).toMatch(/PushFrame logId=7300000000000000001 .*payloadType=msg/);
     expect(text).toMatch(/Response messages=2 needAck=true cursor=c-1/);
     expect(text).toContain('alice: hello 世界');
@@ -35,10 +35,10 @@ describe('douyin-live decode', () => {
       ['--hex', Buffer.from(frame).toString('hex')],
       ['--base64', Buffer.from(frame).toString('base64')],
     ] as const) {
-      const t = testContext(Buffer.from(`${text}\n`));
-      expect(await runCli(['decode', '-', flag, '--json'], t.ctx)).toBe(0);
-      expect(t.out).toHaveLength(1);
-      const doc = JSON.parse(t.out[0]!);
+      const t = testContext({ stdin: Buffer.from(`${text}\n`) });
+      expect(await runCli(['decode', '-', flag, '--json'], t)).toBe(0);
+      expect(t.lines).toHaveLength(1);
+      const doc = JSON.parse(t.lines[0]!);
       expect(doc.frame).toMatchObject({ logId: '7300000000000000001', payloadType: 'msg' });
       expect(doc.response).toMatchObject({ needAck: true, messageCount: 2 });
       expect(doc.messages[0]).toMatchObject({
@@ -53,9 +53,9 @@ describe('douyin-live decode', () => {
 
   it('decodes a single message payload with --as message --method', async () => {
     const payload = encodeMessagePayload('WebcastLikeMessage', { user: userInit('carol'), count: '3', total: '99' });
-    const t = testContext(payload);
-    expect(await runCli(['decode', '-', '--as', 'message', '--method', 'WebcastLikeMessage'], t.ctx)).toBe(0);
-    expect(t.out.join('\n')).toMatch(/carol liked ×3 \(room total 99\)/);
+    const t = testContext({ stdin: payload });
+    expect(await runCli(['decode', '-', '--as', 'message', '--method', 'WebcastLikeMessage'], t)).toBe(0);
+    expect(t.lines.join('\n')).toMatch(/carol liked ×3 \(room total 99\)/);
   });
 
   it.each([
@@ -75,16 +75,16 @@ describe('douyin-live decode', () => {
     ],
     ['a missing file', ['decode', '/no/such/file.bin'], Buffer.from(''), /no such file: \/no\/such\/file.bin/],
   ])('fails on %s with exit 1 and one line, no stack', async (_name, argv, stdin, message) => {
-    const t = testContext(stdin);
-    expect(await runCli(argv, t.ctx)).toBe(1);
-    expect(t.err).toHaveLength(1);
-    expect(t.err[0]).toMatch(message);
-    expect(t.out).toEqual([]);
+    const t = testContext({ stdin: stdin });
+    expect(await runCli(argv, t)).toBe(1);
+    expect(t.errors).toHaveLength(1);
+    expect(t.errors[0]).toMatch(message);
+    expect(t.lines).toEqual([]);
   });
 
   it('rejects conflicting flags as a usage error (exit 2)', async () => {
     const t = testContext();
-    expect(await runCli(['decode', file, '--hex', '--base64'], t.ctx)).toBe(2);
-    expect(t.err.join('\n')).toMatch(/mutually exclusive/);
+    expect(await runCli(['decode', file, '--hex', '--base64'], t)).toBe(2);
+    expect(t.errors.join('\n')).toMatch(/mutually exclusive/);
   });
 });

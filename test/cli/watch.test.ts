@@ -11,10 +11,8 @@ describe('douyin-live watch', () => {
     });
     try {
       const t = testContext();
-      expect(
-        await runCli(['watch', '261378947940', '--endpoint', sim.httpUrl, '--json', '--only', 'chat'], t.ctx),
-      ).toBe(0);
-      const lines = t.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(await runCli(['watch', '261378947940', '--endpoint', sim.httpUrl, '--json', '--only', 'chat'], t)).toBe(0);
+      const lines = t.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines.length).toBeGreaterThan(0);
       for (const m of lines) {
         expect(m).toMatchObject({
@@ -26,7 +24,7 @@ describe('douyin-live watch', () => {
       }
       const sentChats = sim.stats.messagesSent['261378947940']!.filter((m) => m.method === 'WebcastChatMessage');
       expect(lines.map((m) => m['msgId'])).toEqual([...new Set(sentChats.map((m) => m.msgId))]);
-      const states = t.err
+      const states = t.errors
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .filter((l) => 'state' in l)
         .map((l) => l['state']);
@@ -39,8 +37,8 @@ describe('douyin-live watch', () => {
   it('rejects an unknown --only kind before connecting', async () => {
     const t = testContext();
     expect(
-      await runCli(['watch', '261378947940', '--only', 'chat,nonsense', '--endpoint', 'http://127.0.0.1:9'], t.ctx),
+      await runCli(['watch', '261378947940', '--only', 'chat,nonsense', '--endpoint', 'http://127.0.0.1:9'], t),
     ).toBe(1);
-    expect(t.err[0]).toMatch(/unknown kind "nonsense"/);
+    expect(t.errors[0]).toMatch(/unknown kind "nonsense"/);
   });
 });

@@ -1,22 +1,38 @@
 import type { CliContext } from '../../packages/replay-cli/src/context.js';
 
-/** A CLI context that records output, feeds `stdin`, and is interrupted on demand. */
-export function testContext(stdin: Uint8Array = new Uint8Array(0)) {
-  const out: string[] = [];
-  const err: string[] = [];
+/** A CLI context for tests: keeps every line, feeds `stdin`, and is interrupted on demand (or by `interrupted`). */
+export interface TestCliContext extends CliContext {
+  /** Lines written to stdout. */
+  readonly lines: string[];
+  /** Lines written to stderr. */
+  readonly errors: string[];
+  /** Resolves `interrupted()`, as Ctrl-C would. */
+  interrupt(): void;
+  /** The first stdout line. */
+  readonly firstLine: Promise<string>;
+}
+
+/** Creates a {@link TestCliContext}. */
+export function testContext(options: { stdin?: Uint8Array; interrupted?: Promise<void> } = {}): TestCliContext {
+  const lines: string[] = [];
+  const errors: string[] = [];
   let interrupt: () => void = () => undefined;
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  const own = new Promise<void>((resolve) => (interrupt = resolve));
+  const interrupted = options.interrupted ? Promise.race([own, options.interrupted]) : own;
   let onLine: (line: string) => void = () => undefined;
-  const ctx: CliContext = {
+  const firstLine = new Promise<string>((resolve) => (onLine = resolve));
+  return {
+    lines,
+    errors,
+    interrupt: () => interrupt(),
+    firstLine,
     out: (line) => {
-      out.push(line);
+      lines.push(line);
       onLine(line);
     },
-    err: (line) => err.push(line),
-    readStdin: () => stdin,
+    err: (line) => errors.push(line),
+    readStdin: () => options.stdin ?? new Uint8Array(0),
     colour: false,
     interrupted: () => interrupted,
   };
-  const firstLine = new Promise<string>((resolve) => (onLine = resolve));
-  return { ctx, out, err, interrupt, firstLine };
 }

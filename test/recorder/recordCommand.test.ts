@@ -6,22 +6,9 @@ import { join } from 'node:path';
 import { decodeFrame, ErrorCodes } from '@douyin-live/core';
 import { startSimulator } from '@douyin-live/core/simulator';
 import { RecordingReader, type FrameRecord, type RecordingRecord } from '@douyin-live/recorder';
-import { runCli, type CliContext } from '@douyin-live/replay-cli';
+import { runCli } from '@douyin-live/replay-cli';
+import { testContext } from '../helpers/cliContext.js';
 import { cookieValues, messageKind, parseDuration, parseSize } from '../../packages/replay-cli/src/commands/record.js';
-
-function testContext(interrupt?: Promise<void>): CliContext & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    readStdin: () => new Uint8Array(0),
-    colour: false,
-    interrupted: () => interrupt ?? new Promise<void>(() => undefined),
-  };
-}
 
 describe('record command arguments', () => {
   it('parses durations, sizes and cookie values', () => {

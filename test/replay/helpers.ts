@@ -1,8 +1,7 @@
-// Shared by the replay tests: recordings written from raw frame events, fixture paths, a CLI context that
-// collects output.
+// Shared by the replay tests: recordings written from raw frame events, fixture paths, and (re-exported) the
+// CLI test context every CLI test uses.
 import { join } from 'node:path';
 import { createRecorder, type RawFrameEvent, type RecordedRoom, type RecorderOptions } from '@douyin-live/recorder';
-import type { CliContext } from '@douyin-live/replay-cli';
 
 /** The repository's fixture recordings (made by scripts/make-fixtures.mjs). */
 export const FIXTURES = ['busy-room', 'quiet-room', 'faulty-room'] as const;
@@ -30,17 +29,4 @@ export async function writeRecording(
   await recorder.end();
 }
 
-/** A CLI context that keeps every line. */
-export function testContext(interrupt?: Promise<void>): CliContext & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    readStdin: () => new Uint8Array(0),
-    colour: false,
-    interrupted: () => interrupt ?? new Promise<void>(() => undefined),
-  };
-}
+export { testContext } from '../helpers/cliContext.js';

@@ -23,11 +23,11 @@ describe('many rooms on the command line', () => {
       const rooms = sim.rooms.map((r) => r.webRid);
       const code = await runCli(
         ['watch', ...rooms, 'no-such-room', '--endpoint', sim.httpUrl, '--json', '--request-interval', '0'],
-        t.ctx,
+        t,
       );
       expect(code).toBe(1); // the unknown room failed...
-      expect(t.err.some((l) => /ROOM_NOT_FOUND/.test(l) && /no-such-room/.test(l))).toBe(true);
-      const lines = t.out.map((l) => JSON.parse(l) as { room: string; msgId: string });
+      expect(t.errors.some((l) => /ROOM_NOT_FOUND/.test(l) && /no-such-room/.test(l))).toBe(true);
+      const lines = t.lines.map((l) => JSON.parse(l) as { room: string; msgId: string });
       for (const webRid of rooms) {
         // ...and every other room was watched to its end, each message once.
         const ids = lines.filter((l) => l.room === webRid).map((l) => l.msgId);
@@ -49,12 +49,12 @@ describe('many rooms on the command line', () => {
       const t = testContext();
       const code = await runCli(
         ['record', ...rooms, '-o', output, '--endpoint', sim.httpUrl, '--request-interval', '0'],
-        t.ctx,
+        t,
       );
-      expect(t.err).toEqual([]);
+      expect(t.errors).toEqual([]);
       expect(code).toBe(0);
       for (const [webRid, path] of outputPaths(output, rooms)) {
-        expect(t.out.join('\n')).toContain(`to ${path}`);
+        expect(t.lines.join('\n')).toContain(`to ${path}`);
         const records: RecordingRecord[] = [];
         for await (const r of new RecordingReader(path)) records.push(r);
         expect(records[0]).toMatchObject({ kind: 'header', room: { webRid } });
