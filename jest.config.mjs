@@ -11,11 +11,9 @@ export default {
     ],
   },
   moduleNameMapper: {
-    '^@douyin-live/core$': '<rootDir>/packages/core/src/index.ts',
-    '^@douyin-live/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
-    '^@douyin-live/core/simulator$': '<rootDir>/packages/core/src/simulator/index.ts',
-    '^@douyin-live/recorder$': '<rootDir>/packages/recorder/src/index.ts',
-    '^@douyin-live/replay-cli$': '<rootDir>/packages/replay-cli/src/index.ts',
+    // Every workspace package resolves to its TypeScript sources: @douyin-live/<pkg>[/<subpath>].
+    '^@douyin-live/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@douyin-live/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],

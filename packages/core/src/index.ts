@@ -29,6 +29,8 @@ export { unpackResponse, unpackResponses } from './pipeline/unpackResponses.js';
 // Messages
 export { decodeEnvelope, isKnownMethod, MessageEnvelope } from './messages/envelope.js';
 export { ANONYMOUS_USER_ID, isMaskedUser, toUser } from './messages/user.js';
+export { messageToJson, toJsonLine } from './messages/json.js';
+export { kindOfMethod, MESSAGE_KINDS, methodFilter } from './messages/kinds.js';
 export type {
   ChatMessage,
   ControlMessage,

@@ -2,8 +2,7 @@
 export { runCli } from './cli.js';
 export { processContext, type CliContext } from './context.js';
 export { decodeInput, readInput, type DecodeArgs, type DecodeLayer, type DecodeResult } from './commands/decode.js';
-export { formatMessage, messageForJson, palette, type Palette } from './format/pretty.js';
-export { toJsonLine } from './format/json.js';
+export { formatMessage, palette, type Palette } from './format/pretty.js';
 
 // Replay: recordings through the live pipeline, offline
 export { replaySession, type ReplaySession } from './replay/replaySession.js';

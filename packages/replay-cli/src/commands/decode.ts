@@ -1,3 +1,4 @@
+import { messageToJson, toJsonLine } from '@douyin-live/core';
 import { readFileSync } from 'node:fs';
 import {
   decodeEnvelope,
@@ -12,8 +13,7 @@ import {
   type wire,
 } from '@douyin-live/core';
 import type { Argv } from 'yargs';
-import { toJsonLine } from '../format/json.js';
-import { formatMessage, messageForJson, palette } from '../format/pretty.js';
+import { formatMessage, palette } from '../format/pretty.js';
 import type { CliContext } from '../context.js';
 
 /** What `decode` reads the input as. */
@@ -153,7 +153,7 @@ export function decodeCommand(ctx: CliContext) {
           toJsonLine({
             ...result,
             messages: result.messages.map((m) =>
-              m.kind === 'decode-failure' ? failureJson(m) : messageForJson(m, args.raw),
+              m.kind === 'decode-failure' ? failureJson(m) : messageToJson(m, args.raw),
             ),
           }),
         );

@@ -1,14 +1,12 @@
+import { MESSAGE_KINDS, messageToJson, methodFilter, toJsonLine } from '@douyin-live/core';
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { DouyinLiveError, ErrorCodes, type LiveMessage } from '@douyin-live/core';
 import { partPath } from '@douyin-live/recorder';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { toJsonLine } from '../format/json.js';
-import { messageForJson } from '../format/pretty.js';
 import { csvHeader, csvRow } from '../replay/csv.js';
 import { parseOffset } from '../replay/options.js';
 import { replaySession } from '../replay/replaySession.js';
-import { KIND_METHODS, methodFilter } from './watch.js';
 
 /** Arguments of `douyin-live export`. */
 export interface ExportArgs {
@@ -56,7 +54,7 @@ export function exportCommand(ctx: CliContext) {
         .positional('file', { type: 'string', demandOption: true, describe: 'the .dyrec recording (first part)' })
         .option('format', { choices: ['jsonl', 'csv'] as const, demandOption: true, describe: 'output format' })
         .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'file to write (- = stdout)' })
-        .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(KIND_METHODS).join(',')}` })
+        .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(MESSAGE_KINDS).join(',')}` })
         .option('from', { type: 'string', describe: 'start this far into the recording (90s, 5m)' })
         .option('to', { type: 'string', describe: 'stop this far into the recording (90s, 5m)' })
         .option('progress', {
@@ -115,7 +113,7 @@ export function exportCommand(ctx: CliContext) {
           write(
             args.format === 'csv'
               ? csvRow(m, session.position)
-              : toJsonLine({ ms: session.position, ...messageForJson(m) }),
+              : toJsonLine({ ms: session.position, ...messageToJson(m) }),
           );
           if (showProgress) draw();
         },

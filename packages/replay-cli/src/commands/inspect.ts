@@ -1,6 +1,6 @@
+import { toJsonLine } from '@douyin-live/core';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { toJsonLine } from '../format/json.js';
 import { palette } from '../format/pretty.js';
 import { inspectRecording, type RecordingSummary } from '../replay/inspect.js';
 import { formatPosition } from './replay.js';

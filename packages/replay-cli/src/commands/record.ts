@@ -1,3 +1,4 @@
+import { kindOfMethod } from '@douyin-live/core';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import {
@@ -12,7 +13,7 @@ import { recordSession, type RecorderStats, type SessionRecording } from '@douyi
 import type { Argv } from 'yargs';
 import { palette, type Palette } from '../format/pretty.js';
 import type { CliContext } from '../context.js';
-import { KIND_METHODS, poolArgs, poolOptionsFrom, sessionOptionsFrom } from './watch.js';
+import { poolArgs, poolOptionsFrom, sessionOptionsFrom } from './watch.js';
 
 /** Arguments of `douyin-live record`. */
 export interface RecordArgs {
@@ -75,13 +76,9 @@ export function cookieValues(cookie: string | undefined): string[] {
     .filter((v) => v.length > 0);
 }
 
-const kindOfMethod = new Map<string, string>(
-  Object.entries(KIND_METHODS).flatMap(([kind, methods]) => methods.map((m) => [m, kind] as const)),
-);
-
 /** The short kind a status line counts a message under (`chat`, `gift`, ... or the method's own name). */
 export function messageKind(method: string): string {
-  return kindOfMethod.get(method) ?? method.replace(/^Webcast/, '').replace(/Message$/, '');
+  return kindOfMethod(method) ?? method.replace(/^Webcast/, '').replace(/Message$/, '');
 }
 
 /** `1h02m03s` style. */

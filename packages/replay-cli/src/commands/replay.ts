@@ -1,11 +1,10 @@
+import { MESSAGE_KINDS, messageToJson, methodFilter, toJsonLine } from '@douyin-live/core';
 import type { LiveMessage } from '@douyin-live/core';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { toJsonLine } from '../format/json.js';
-import { formatMessage, messageForJson, palette } from '../format/pretty.js';
+import { formatMessage, palette } from '../format/pretty.js';
 import { parseOffset, parseSpeed } from '../replay/options.js';
 import { replaySession } from '../replay/replaySession.js';
-import { KIND_METHODS, methodFilter } from './watch.js';
 
 /** Arguments of `douyin-live replay`. */
 export interface ReplayArgs {
@@ -39,7 +38,7 @@ export function replayCommand(ctx: CliContext) {
           default: '1',
           describe: 'playback speed: 1 = recorded pace, 10 = ten times faster, max = no waiting',
         })
-        .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(KIND_METHODS).join(',')}` })
+        .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(MESSAGE_KINDS).join(',')}` })
         .option('from', { type: 'string', describe: 'start this far into the recording (90s, 5m, 1h30m)' })
         .option('to', { type: 'string', describe: 'stop this far into the recording (90s, 5m, 1h30m)' })
         .option('format', {
@@ -78,7 +77,7 @@ export function replayCommand(ctx: CliContext) {
         next: (m: LiveMessage) => {
           if (keep && !keep(m.method)) return;
           ctx.out(
-            json ? toJsonLine(messageForJson(m)) : `${p.dim(formatPosition(session.position))} ${formatMessage(m, p)}`,
+            json ? toJsonLine(messageToJson(m)) : `${p.dim(formatPosition(session.position))} ${formatMessage(m, p)}`,
           );
         },
         // The fatal error also arrives on errors$ and in `done`.

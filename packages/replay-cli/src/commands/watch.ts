@@ -1,3 +1,4 @@
+import { MESSAGE_KINDS, messageToJson, methodFilter, toJsonLine } from '@douyin-live/core';
 import { readFileSync } from 'node:fs';
 import {
   connectRooms,
@@ -9,40 +10,8 @@ import {
   type RoomPoolOptions,
 } from '@douyin-live/core';
 import type { Argv } from 'yargs';
-import { toJsonLine } from '../format/json.js';
-import { formatMessage, messageForJson, palette } from '../format/pretty.js';
+import { formatMessage, palette } from '../format/pretty.js';
 import type { CliContext } from '../context.js';
-
-/** Message kinds `--only` understands, by the method they select. */
-export const KIND_METHODS: Readonly<Record<string, readonly string[]>> = {
-  chat: ['WebcastChatMessage', 'WebcastEmojiChatMessage', 'WebcastScreenChatMessage'],
-  gift: ['WebcastGiftMessage'],
-  like: ['WebcastLikeMessage'],
-  member: ['WebcastMemberMessage'],
-  social: ['WebcastSocialMessage'],
-  viewers: ['WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'],
-  control: ['WebcastControlMessage'],
-  fansclub: ['WebcastFansclubMessage'],
-  room: ['WebcastRoomMessage'],
-};
-
-/** Parses `--only chat,gift` into a method filter (undefined = everything); unknown kinds are an error. */
-export function methodFilter(only: string | undefined): ((method: string) => boolean) | undefined {
-  if (!only) return undefined;
-  const methods = new Set<string>();
-  for (const kind of only
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean)) {
-    const list = KIND_METHODS[kind] ?? (kind.startsWith('Webcast') ? [kind] : undefined);
-    if (!list)
-      throw new Error(
-        `--only: unknown kind "${kind}" (one of ${Object.keys(KIND_METHODS).join(', ')}, or a Webcast… method)`,
-      );
-    for (const m of list) methods.add(m);
-  }
-  return (method) => methods.has(method);
-}
 
 /** Arguments of `watch`. */
 export interface WatchArgs {
@@ -111,7 +80,7 @@ export async function watchSession(
   );
   session.messages$.subscribe((m: LiveMessage) => {
     if (keep && !keep(m.method)) return;
-    ctx.out(args.json ? toJsonLine(messageForJson(m)) : `${prefix}${formatMessage(m, p)}`);
+    ctx.out(args.json ? toJsonLine(messageToJson(m)) : `${prefix}${formatMessage(m, p)}`);
   });
   const outcome = await Promise.race([
     session.done,
@@ -163,7 +132,7 @@ export async function watchPool(
     if (keep && !keep(message.method)) return;
     ctx.out(
       args.json
-        ? toJsonLine(labelled ? { room, ...messageForJson(message) } : messageForJson(message))
+        ? toJsonLine(labelled ? { room, ...messageToJson(message) } : messageToJson(message))
         : `${prefix(room)}${formatMessage(message, p)}`,
     );
   });
@@ -192,7 +161,7 @@ export function watchCommand(ctx: CliContext) {
           default: false,
           describe: 'one JSON object per message; state changes on stderr',
         })
-        .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(KIND_METHODS).join(',')}` })
+        .option('only', { type: 'string', describe: `only these kinds: ${Object.keys(MESSAGE_KINDS).join(',')}` })
         .option('cookie-file', {
           type: 'string',
           describe: 'file holding a logged-in cookie string (real nicknames, gifts)',

@@ -72,10 +72,3 @@ export function formatMessage(m: LiveMessage | DecodeFailure, p: Palette): strin
       return p.dim(`· ${m.method} msgId=${m.msgId}`);
   }
 }
-
-/** The friendly fields of a message for JSON output (the wire object `raw` left out unless asked for). */
-export function messageForJson(m: LiveMessage, withRaw = false): Record<string, unknown> {
-  if (withRaw || 'unknown' in m) return { ...m };
-  const { raw: _raw, ...rest } = m;
-  return rest;
-}

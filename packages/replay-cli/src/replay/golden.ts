@@ -3,8 +3,8 @@
  * a readable diff of two such outputs. `douyin-live verify` and the fixture tests pin a recording's decoded
  * behaviour with them.
  */
+import { toJsonLine } from '@douyin-live/core';
 import { readFile } from 'node:fs/promises';
-import { toJsonLine } from '../format/json.js';
 import type { ReplayOptions } from './options.js';
 import { replaySession } from './replaySession.js';
 
