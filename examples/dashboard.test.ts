@@ -1,7 +1,7 @@
 // The dashboard in virtual time: its state and its rendered text for a scenario decoded by the real pipeline.
 import { filter, share, type Observable } from 'rxjs';
 import { livePipeline, type LiveMessage, type SessionState } from '@douyin-live/core';
-import { createTestScheduler, scenario } from '@douyin-live/core/testing';
+import { createTestScheduler, scenario } from '@douyin-live/testing';
 import {
   dashboardState$,
   displayWidth,

@@ -96,7 +96,7 @@ export interface DashboardOptions {
 }
 
 /** The defaults of {@link DashboardOptions}. */
-export const DefaultDashboardOptions = {
+export const DEFAULT_DASHBOARD_OPTIONS = {
   windowMs: 60_000,
   top: 5,
   recentChat: 5,
@@ -130,7 +130,7 @@ interface Draft {
  * ```
  */
 export function dashboardState$(session: DashboardSource, options: DashboardOptions = {}): Observable<DashboardState> {
-  const { windowMs, top, recentChat, tickMs, scheduler } = { ...DefaultDashboardOptions, ...definedOnly(options) };
+  const { windowMs, top, recentChat, tickMs, scheduler } = { ...DEFAULT_DASHBOARD_OPTIONS, ...definedOnly(options) };
   // `connect`: one subscription to messages$ feeds every part, and none of them misses the first message.
   return session.messages$.pipe(
     connect((messages$) =>
@@ -344,8 +344,8 @@ export interface RunDashboardOptions extends DashboardOptions {
   readonly plainIntervalMs?: number | undefined;
 }
 
-/** The defaults of {@link RunDashboardOptions} (the state options default as in {@link DefaultDashboardOptions}). */
-export const DefaultRunDashboardOptions = { redrawMs: 250, plainIntervalMs: 5_000 } as const;
+/** The defaults of {@link RunDashboardOptions} (the state options default as in {@link DEFAULT_DASHBOARD_OPTIONS}). */
+export const DEFAULT_RUN_DASHBOARD_OPTIONS = { redrawMs: 250, plainIntervalMs: 5_000 } as const;
 
 // ANSI: cursor home, erase to the end of the line, erase below the cursor, hide and show the cursor.
 const HOME = '\x1b[H';
@@ -379,8 +379,8 @@ export function runDashboard(
     // The first state at once, then the latest at most once per interval, and the final one at the end.
     throttleTime(
       tty
-        ? (redrawMs ?? DefaultRunDashboardOptions.redrawMs)
-        : (plainIntervalMs ?? DefaultRunDashboardOptions.plainIntervalMs),
+        ? (redrawMs ?? DEFAULT_RUN_DASHBOARD_OPTIONS.redrawMs)
+        : (plainIntervalMs ?? DEFAULT_RUN_DASHBOARD_OPTIONS.plainIntervalMs),
       scheduler,
       { leading: true, trailing: true },
     ),
@@ -396,7 +396,7 @@ export function runDashboard(
 }
 
 async function main(room: string | undefined): Promise<void> {
-  const { startSimulator } = await import('@douyin-live/core/simulator');
+  const { startSimulator } = await import('@douyin-live/simulator');
   const sim = room
     ? undefined
     : await startSimulator({ scenario: { seed: 11, durationMs: 30_000, giftPerSecond: 1, chatPerSecond: 5 } });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { filter, from, Observable } from 'rxjs';
 import { livePipeline, type LiveMessage } from '@douyin-live/core';
-import { encodeFrame, scenario } from '@douyin-live/core/testing';
+import { encodeFrame, scenario } from '@douyin-live/testing';
 import { ANALYTICS_COLUMNS, csvField, exportAnalytics } from './exportAnalytics.js';
 
 const TRICKY_CHAT = '主播好, 我是"老粉"\n第二行，还有 emoji 🎉👍🏽 和 \r\n 回车';

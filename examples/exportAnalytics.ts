@@ -274,7 +274,7 @@ export interface ExportAnalyticsOptions {
 }
 
 /** The defaults of {@link ExportAnalyticsOptions}. */
-export const DefaultExportAnalyticsOptions = {
+export const DEFAULT_EXPORT_ANALYTICS_OPTIONS = {
   csvBom: false,
   // About a minute of a very busy room; beyond it a late duplicate could reach a CSV-only export.
   csvDedupeWindow: 100_000,
@@ -306,10 +306,10 @@ export async function exportAnalytics(
   options: ExportAnalyticsOptions,
 ): Promise<ExportSummary> {
   const { sqlite, csv } = options;
-  const csvBom = options.csvBom ?? DefaultExportAnalyticsOptions.csvBom;
-  const csvDedupeWindow = options.csvDedupeWindow ?? DefaultExportAnalyticsOptions.csvDedupeWindow;
-  const batchSize = options.batchSize ?? DefaultExportAnalyticsOptions.batchSize;
-  const flushMs = options.flushMs ?? DefaultExportAnalyticsOptions.flushMs;
+  const csvBom = options.csvBom ?? DEFAULT_EXPORT_ANALYTICS_OPTIONS.csvBom;
+  const csvDedupeWindow = options.csvDedupeWindow ?? DEFAULT_EXPORT_ANALYTICS_OPTIONS.csvDedupeWindow;
+  const batchSize = options.batchSize ?? DEFAULT_EXPORT_ANALYTICS_OPTIONS.batchSize;
+  const flushMs = options.flushMs ?? DEFAULT_EXPORT_ANALYTICS_OPTIONS.flushMs;
   if (sqlite === undefined && csv === undefined) {
     throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, 'exportAnalytics: give `sqlite`, `csv` or both', {
       option: 'sqlite',
@@ -380,7 +380,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const sqlite = values.sqlite ?? (both ? 'analytics.sqlite' : undefined);
   const csv = values.csv ?? (both ? 'analytics.csv' : undefined);
 
-  const { startSimulator } = await import('@douyin-live/core/simulator');
+  const { startSimulator } = await import('@douyin-live/simulator');
   const sim = room
     ? undefined
     : await startSimulator({ scenario: { seed: 5, durationMs: Number(values.seconds) * 1000, giftPerSecond: 1 } });

@@ -7,8 +7,8 @@ import {
   scenario,
   type ScenarioGiftStreak,
   type TimedFrame,
-} from '@douyin-live/core/testing';
-import { batchSource, startSimulator } from '@douyin-live/core/simulator';
+} from '@douyin-live/testing';
+import { batchSource, startSimulator } from '@douyin-live/simulator';
 import { giftThanks, type GiftThanks, type GiftThanksOptions } from './giftThanksBot.js';
 
 /** A room with interleaved streaks, a streak whose end marker is lost, single sends and a repeat streak. */

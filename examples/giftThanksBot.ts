@@ -45,7 +45,7 @@ export interface GiftThanksOptions {
 }
 
 /** The defaults of {@link GiftThanksOptions}. */
-export const DefaultGiftThanksOptions = {
+export const DEFAULT_GIFT_THANKS_OPTIONS = {
   maxThanks: 5,
   perMs: 10_000,
   timeoutMs: 10_000,
@@ -61,9 +61,9 @@ export function giftThanks(
   session: Pick<LiveSession, 'gift$'>,
   options: GiftThanksOptions = {},
 ): Observable<GiftThanks> {
-  const maxThanks = options.maxThanks ?? DefaultGiftThanksOptions.maxThanks;
-  const perMs = options.perMs ?? DefaultGiftThanksOptions.perMs;
-  const timeoutMs = options.timeoutMs ?? DefaultGiftThanksOptions.timeoutMs;
+  const maxThanks = options.maxThanks ?? DEFAULT_GIFT_THANKS_OPTIONS.maxThanks;
+  const perMs = options.perMs ?? DEFAULT_GIFT_THANKS_OPTIONS.perMs;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIFT_THANKS_OPTIONS.timeoutMs;
   const scheduler = options.scheduler;
   return session.gift$.pipe(
     // `emit: 'end'`: one event per streak, after its end marker (or its timeout when the marker is lost), with
@@ -75,7 +75,7 @@ export function giftThanks(
 }
 
 async function main(room: string | undefined): Promise<void> {
-  const { startSimulator } = await import('@douyin-live/core/simulator');
+  const { startSimulator } = await import('@douyin-live/simulator');
   // A gift-heavy simulated room, so there is something to thank for within a few seconds.
   const sim = room
     ? undefined

@@ -1,7 +1,7 @@
 // The example bot, tested the way users can copy: against the simulator on loopback, no real network.
 import { lastValueFrom, toArray } from 'rxjs';
 import { connectLiveSession } from '@douyin-live/core';
-import { startSimulator } from '@douyin-live/core/simulator';
+import { startSimulator } from '@douyin-live/simulator';
 import { replies } from './keywordBot.js';
 
 it('replies to every chat that says hello, and only those', async () => {

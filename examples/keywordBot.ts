@@ -22,7 +22,7 @@ export function replies(
 }
 
 async function main(room: string | undefined): Promise<void> {
-  const { startSimulator } = await import('@douyin-live/core/simulator');
+  const { startSimulator } = await import('@douyin-live/simulator');
   // The simulated room's viewers greet now and then, so the bot has something to answer.
   const chatLines = ['你好主播', 'hello 大家好', '666', '主播唱首歌吧', '这个好看', '第一次来，关注了'];
   const sim = room ? undefined : await startSimulator({ scenario: { seed: 1, durationMs: 15_000, chatLines } });

@@ -1,8 +1,8 @@
 // The tutorial bot's tests (quoted in docs/writing-a-bot.md): in virtual time, then against the simulator.
 import { lastValueFrom, share, toArray } from 'rxjs';
 import { connectLiveSession, livePipeline, ofMethod } from '@douyin-live/core';
-import { createTestScheduler, scenario, type Scenario } from '@douyin-live/core/testing';
-import { batchSource, startSimulator } from '@douyin-live/core/simulator';
+import { createTestScheduler, scenario, type Scenario } from '@douyin-live/testing';
+import { batchSource, startSimulator } from '@douyin-live/simulator';
 import { tutorialBot } from './tutorialBot.js';
 
 /** A session-shaped object whose streams come from a scenario, decoded by the real pipeline. */

@@ -67,7 +67,7 @@ function answer({ command, args, user }: ChatCommand, random: () => number): str
 }
 
 async function main(room: string | undefined): Promise<void> {
-  const { startSimulator } = await import('@douyin-live/core/simulator');
+  const { startSimulator } = await import('@douyin-live/simulator');
   const sim = room
     ? undefined
     : await startSimulator({

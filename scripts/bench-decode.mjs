@@ -30,7 +30,7 @@ import {
   ofMethod,
   unpackResponse,
 } from '../packages/core/dist/index.js';
-import { encodeFrame, messageFactory } from '../packages/core/dist/testing/index.js';
+import { encodeFrame, messageFactory } from '../packages/testing/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

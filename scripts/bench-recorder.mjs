@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ackFor, decodeFrame, HEARTBEAT_FRAME, unpackResponse } from '../packages/core/dist/index.js';
-import { encodeFrame, messageFactory } from '../packages/core/dist/testing/index.js';
+import { encodeFrame, messageFactory } from '../packages/testing/dist/index.js';
 import { createRecorder, RecordingReader } from '../packages/recorder/dist/index.js';
 
 const FRAMES = Number(process.argv[2] ?? 200_000);

@@ -130,7 +130,7 @@ function mb(bytes) {
  */
 async function generate(path, targetBytes) {
   const { createRecorder } = await import('@douyin-live/recorder');
-  const { encodeFrame, messageFactory } = await import('@douyin-live/core/testing');
+  const { encodeFrame, messageFactory } = await import('@douyin-live/testing');
   let seed = 42;
   const random = () => {
     // mulberry32: the same file every run.

@@ -67,8 +67,8 @@ function scenarioFor(rate, seed) {
 }
 
 async function simulatorMain() {
-  const { startSimulator, scenarioSource } = await import(dist('core/dist/simulator/index.js'));
-  const { simulatedRooms } = await import(dist('core/dist/simulator/manyRooms.js'));
+  const { startSimulator, scenarioSource } = await import(dist('simulator/dist/index.js'));
+  const { simulatedRooms } = await import(dist('simulator/dist/index.js'));
   // Quiet until every room has joined, so the joins are not measured against a server busy generating.
   const state = { quiet: true };
   let sim;
@@ -320,8 +320,8 @@ async function clientMain(rooms, rate) {
 // -------------------------------------------------------------------------------------------------------
 
 async function decodeBaseline() {
-  const { scenarioSource } = await import(dist('core/dist/simulator/index.js'));
-  const { encodeFrame, encodeResponse, messageFactory } = await import(dist('core/dist/testing/index.js'));
+  const { scenarioSource } = await import(dist('simulator/dist/index.js'));
+  const { encodeFrame, encodeResponse, messageFactory } = await import(dist('testing/dist/index.js'));
   const { livePipeline } = await import(dist('core/dist/index.js'));
   const { from } = await import('rxjs');
   const factory = messageFactory({ roomId: '7400000000000100000', firstMsgId: 7_400_100_000_000_000_000n });

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSimulator } from '@douyin-live/core/simulator';
+import { startSimulator } from '@douyin-live/simulator';
 import { runCli } from '@douyin-live/replay-cli';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { livePipeline } from '../packages/core/src/pipeline/livePipeline.js';
-import { encodeFrame, messageFactory } from '../packages/core/src/testing/index.js';
+import { encodeFrame, messageFactory } from '@douyin-live/testing';
 
 const f = messageFactory({ now: () => 1 });
 const seed = encodeFrame({

@@ -4,7 +4,7 @@ import { firstValueFrom, of, toArray, type Observable } from 'rxjs';
 import { isMethod, ofMethod } from '../packages/core/src/pipeline/ofMethod.js';
 import type { ChatMessage, GiftMessage, LiveMessage, MessageMap } from '../packages/core/src/messages/types.js';
 import { decodeEnvelope } from '../packages/core/src/messages/envelope.js';
-import { decodeWire, encodeWire, messageFactory } from '../packages/core/src/testing/index.js';
+import { decodeWire, encodeWire, messageFactory } from '@douyin-live/testing';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(value: T): T => value;

@@ -18,7 +18,8 @@ import {
   VERSION_CODE,
   type BrowserProfile,
 } from '../packages/core/src/room/index.js';
-import { signatureStub, signStub, verifySignature } from '../packages/core/src/signature/index.js';
+import { verifySignature } from '@douyin-live/simulator';
+import { signatureStub, signStub } from '../packages/core/src/signature/index.js';
 
 const ROOM_ID = '7630361251285076745';
 const UID = '7319483754668557238';

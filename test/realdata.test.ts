@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decodeEnvelope, isKnownMethod } from '../packages/core/src/messages/envelope.js';
 import type { LiveMessage } from '../packages/core/src/messages/types.js';
 import { isDecodeFailure } from '../packages/core/src/pipeline/types.js';
-import { decodeWire, encodeWire } from '../packages/core/src/testing/index.js';
+import { decodeWire, encodeWire } from '@douyin-live/testing';
 
 const REALDATA = join(__dirname, '../../shared/realdata');
 const present = existsSync(REALDATA);

@@ -5,7 +5,7 @@ import {
   renderPacePage,
   renderRenderDataPage,
   renderRiskControlPage,
-} from '../packages/core/src/room/pageFixtures.js';
+} from '@douyin-live/testing';
 import { parseEnterResponse, parseRoomPage, type RoomPageResult } from '../packages/core/src/room/index.js';
 
 const ROOM_ID = '7630361251285076745';

@@ -10,9 +10,10 @@ import {
   signatureStub,
   signatureStubInput,
   signStub,
-  verifySignature,
   type SignatureEntropy,
 } from '../packages/core/src/signature/index.js';
+// The server-side check is the simulator's own implementation of §3: the client's signer is tested against it.
+import { signatureStubOf, verifySignature } from '@douyin-live/simulator';
 
 const VECTOR_STUB = '704f436b2558b0d7a1c7e758527dd8f1';
 const STANDARD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -166,7 +167,26 @@ describe('randomSignatureEntropy', () => {
   });
 });
 
-describe('verifySignature', () => {
+describe('verifySignature (the simulator, written apart from the signer)', () => {
+  it('computes the same stub as the client from the same parameters', () => {
+    const random = seeded(7);
+    for (let k = 0; k < 200; k++) {
+      const query = {
+        live_id: '1',
+        aid: '6383',
+        version_code: '180800',
+        webcast_sdk_version: `1.0.${random(20)}`,
+        room_id: `76303612512850${String(random(100000)).padStart(5, '0')}`,
+        user_unique_id: String(random(1_000_000_000)),
+        device_platform: 'web',
+        identity: 'audience',
+        did_rule: '3',
+        ...(random(2) === 1 ? { sub_room_id: '' } : {}),
+      };
+      expect(signatureStubOf(query)).toBe(signatureStub(query));
+    }
+  });
+
   it('accepts the published vectors', () => {
     expect(verifySignature('6pt0VC0aRZDP7n07', VECTOR_STUB)).toEqual({ ok: true });
     expect(verifySignature('fD+evFuzasjOC8Uu', VECTOR_STUB)).toEqual({ ok: true });

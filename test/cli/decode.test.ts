@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
-import { encodeFrame, encodeMessagePayload, messageFactory, userInit } from '../../packages/core/src/testing/index.js';
+import { encodeFrame, encodeMessagePayload, messageFactory, userInit } from '@douyin-live/testing';
 import { testContext } from '../helpers/cliContext.js';
 
 const f = messageFactory({ now: () => 1_700_000_000_000, roomId: '7400000000000000009' });

@@ -1,6 +1,6 @@
 // `douyin-live watch` end to end: the CLI against the simulator, JSON lines out, state changes on stderr.
 import { runCli } from '../../packages/replay-cli/src/cli.js';
-import { startSimulator } from '../../packages/core/src/simulator/index.js';
+import { startSimulator } from '@douyin-live/simulator';
 import { testContext } from '../helpers/cliContext.js';
 
 describe('douyin-live watch', () => {

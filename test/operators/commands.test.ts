@@ -1,5 +1,5 @@
 import { commands, parseCommand, splitArgs } from '../../packages/core/src/operators/commands.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler } from '@douyin-live/testing';
 import { friendly } from './fixtures.js';
 
 const { chat } = friendly();

@@ -1,5 +1,5 @@
-import { dedupe, DefaultDedupeOptions } from '../../packages/core/src/operators/dedupe.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { dedupe, DEFAULT_DEDUPE_OPTIONS } from '../../packages/core/src/operators/dedupe.js';
+import { createTestScheduler } from '@douyin-live/testing';
 
 const item = (msgId: string) => ({ msgId });
 const [a, b, c, d] = ['1', '2', '3', '4'].map(item) as [
@@ -56,7 +56,7 @@ describe('dedupe', () => {
   });
 
   it('has the documented defaults and rejects bad options', () => {
-    expect(DefaultDedupeOptions).toMatchObject({ window: 10_000, maxAgeMs: Infinity, eviction: 'fifo' });
+    expect(DEFAULT_DEDUPE_OPTIONS).toMatchObject({ window: 10_000, maxAgeMs: Infinity, eviction: 'fifo' });
     expect(() => dedupe({ window: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => dedupe({ maxAgeMs: NaN })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -1,6 +1,6 @@
 import { firstTimeChatters } from '../../packages/core/src/operators/firstTimeChatters.js';
-import { userIdFor } from '../../packages/core/src/testing/index.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { userIdFor } from '@douyin-live/testing';
+import { createTestScheduler } from '@douyin-live/testing';
 import { friendly } from './fixtures.js';
 
 const { chat, factory } = friendly();

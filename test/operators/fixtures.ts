@@ -1,13 +1,7 @@
 // Shared builders for the operator tests: friendly messages from the testing kit's message factory.
 import { decodeEnvelope } from '../../packages/core/src/messages/envelope.js';
 import type { GiftMessage, LiveMessage, MessageMap } from '../../packages/core/src/messages/types.js';
-import {
-  decodeWire,
-  encodeWire,
-  messageFactory,
-  type BuiltMessage,
-  type GiftSpec,
-} from '../../packages/core/src/testing/index.js';
+import { decodeWire, encodeWire, messageFactory, type BuiltMessage, type GiftSpec } from '@douyin-live/testing';
 
 /** Decodes a built message into its friendly shape (throws on a failure value). */
 export function decoded<M extends keyof MessageMap>(built: BuiltMessage, _method?: M): MessageMap[M] {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { from, toArray, type OperatorFunction } from 'rxjs';
 import {
-  DefaultGiftCombosOptions,
+  DEFAULT_GIFT_COMBOS_OPTIONS,
   giftCombos,
   giftCountOf,
   type GiftComboEnd,
@@ -10,7 +10,7 @@ import {
 import type { GiftMessage } from '../../packages/core/src/messages/types.js';
 import { livePipeline } from '../../packages/core/src/pipeline/livePipeline.js';
 import { ofMethod } from '../../packages/core/src/pipeline/ofMethod.js';
-import { createTestScheduler, playFrames, scenario, type TimedFrame } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler, playFrames, scenario, type TimedFrame } from '@douyin-live/testing';
 import { friendly } from './fixtures.js';
 
 const { gift } = friendly();
@@ -93,7 +93,7 @@ describe('giftCombos', () => {
   });
 
   it('uses the documented default timeout', () => {
-    expect(DefaultGiftCombosOptions.timeoutMs).toBe(10_000);
+    expect(DEFAULT_GIFT_COMBOS_OPTIONS.timeoutMs).toBe(10_000);
     const a = streak(1);
     createTestScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('a', { a }).pipe(giftCombos({ emit: 'end' }))).toBe('10s e', {

@@ -1,5 +1,5 @@
 import { leaderboard } from '../../packages/core/src/operators/leaderboard.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler } from '@douyin-live/testing';
 import { friendly } from './fixtures.js';
 
 const { gift } = friendly();

@@ -1,5 +1,5 @@
-import { likeBursts, DefaultLikeBurstsOptions } from '../../packages/core/src/operators/likeBursts.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { likeBursts, DEFAULT_LIKE_BURSTS_OPTIONS } from '../../packages/core/src/operators/likeBursts.js';
+import { createTestScheduler } from '@douyin-live/testing';
 import { friendly } from './fixtures.js';
 
 const { like } = friendly();
@@ -38,7 +38,7 @@ describe('likeBursts', () => {
         y: expect.objectContaining({ count: 1, first: 30, last: 30 }),
       });
     });
-    expect(DefaultLikeBurstsOptions.maxDurationMs).toBe(60_000);
+    expect(DEFAULT_LIKE_BURSTS_OPTIONS.maxDurationMs).toBe(60_000);
   });
 
   it('cancels its timers on unsubscribe', () => {

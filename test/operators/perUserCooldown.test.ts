@@ -1,5 +1,5 @@
 import { perUserCooldown } from '../../packages/core/src/operators/perUserCooldown.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler } from '@douyin-live/testing';
 
 const from = (id: string, text = id) => ({ user: { id }, text });
 const [a1, a2, a3, b1] = [from('a', 'a1'), from('a', 'a2'), from('a', 'a3'), from('b', 'b1')];

@@ -1,5 +1,5 @@
 import { rateLimit } from '../../packages/core/src/operators/rateLimit.js';
-import { createTestScheduler } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler } from '@douyin-live/testing';
 
 describe('rateLimit', () => {
   it('lets at most n items through in any sliding window and drops the excess', () => {

@@ -1,6 +1,6 @@
 import { viewerCount, viewersOf } from '../../packages/core/src/operators/viewerCount.js';
 import { livePipeline } from '../../packages/core/src/pipeline/livePipeline.js';
-import { createTestScheduler, scenario } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler, scenario } from '@douyin-live/testing';
 import { friendly } from './fixtures.js';
 
 const { viewers, roomStats, chat } = friendly();

@@ -3,7 +3,7 @@ import { ackWith } from '../../packages/core/src/pipeline/ackWith.js';
 import { decodeFrame } from '../../packages/core/src/pipeline/decodeFrames.js';
 import type { DecodedFrame, InboundResponse } from '../../packages/core/src/pipeline/types.js';
 import { unpackResponse } from '../../packages/core/src/pipeline/unpackResponses.js';
-import { decodeWire, encodeFrame } from '../../packages/core/src/testing/index.js';
+import { decodeWire, encodeFrame } from '@douyin-live/testing';
 import { testScheduler } from '../helpers/scheduler.js';
 
 const inbound = (spec: Parameters<typeof encodeFrame>[0]) =>

@@ -1,5 +1,5 @@
 import { decodeFrames } from '../../packages/core/src/pipeline/decodeFrames.js';
-import { encodeFrame } from '../../packages/core/src/testing/index.js';
+import { encodeFrame } from '@douyin-live/testing';
 import { testScheduler } from '../helpers/scheduler.js';
 
 describe('decodeFrames', () => {

@@ -1,6 +1,6 @@
 import { decodeMessages } from '../../packages/core/src/pipeline/decodeMessages.js';
 import { MessageEnvelope } from '../../packages/core/src/messages/envelope.js';
-import { messageFactory, encodeWire, decodeWire } from '../../packages/core/src/testing/index.js';
+import { messageFactory, encodeWire, decodeWire } from '@douyin-live/testing';
 import { testScheduler } from '../helpers/scheduler.js';
 
 const envelope = (m: { method: string; msgId: string; payload: Uint8Array }) =>

@@ -1,7 +1,7 @@
 import { decodeMessages } from '../../packages/core/src/pipeline/decodeMessages.js';
 import { ofMethod } from '../../packages/core/src/pipeline/ofMethod.js';
 import { MessageEnvelope } from '../../packages/core/src/messages/envelope.js';
-import { decodeWire, encodeWire, messageFactory } from '../../packages/core/src/testing/index.js';
+import { decodeWire, encodeWire, messageFactory } from '@douyin-live/testing';
 import { testScheduler } from '../helpers/scheduler.js';
 
 const envelope = (m: { method: string; msgId: string; payload: Uint8Array }) =>

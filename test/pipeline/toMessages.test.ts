@@ -3,7 +3,7 @@ import { toMessages } from '../../packages/core/src/pipeline/toMessages.js';
 import type { DecodedFrame, DecodeFailure } from '../../packages/core/src/pipeline/types.js';
 import { unpackResponse } from '../../packages/core/src/pipeline/unpackResponses.js';
 import { DouyinLiveError } from '../../packages/core/src/errors.js';
-import { encodeFrame, messageFactory } from '../../packages/core/src/testing/index.js';
+import { encodeFrame, messageFactory } from '@douyin-live/testing';
 import { testScheduler } from '../helpers/scheduler.js';
 
 describe('toMessages', () => {

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { decodeFrame } from '../../packages/core/src/pipeline/decodeFrames.js';
 import type { DecodedFrame } from '../../packages/core/src/pipeline/types.js';
 import { unpackResponse, unpackResponses } from '../../packages/core/src/pipeline/unpackResponses.js';
-import { encodeFrame, encodeResponse } from '../../packages/core/src/testing/index.js';
+import { encodeFrame, encodeResponse } from '@douyin-live/testing';
 import { testScheduler } from '../helpers/scheduler.js';
 
 const frameOf = (bytes: Uint8Array) => decodeFrame(bytes) as DecodedFrame;

@@ -2,7 +2,7 @@
 // and prints how many records have reached the OS after every flush, until its parent SIGKILLs it.
 // Plain ESM on the compiled packages (built by the test's beforeAll), no jest, no transpiler.
 import { createRecorder } from '../../packages/recorder/dist/index.js';
-import { encodeFrame, messageFactory } from '../../packages/core/dist/testing/index.js';
+import { encodeFrame, messageFactory } from '../../packages/testing/dist/index.js';
 
 const [path, flushIntervalMs = '10'] = process.argv.slice(2);
 const recorder = createRecorder(path, { flushIntervalMs: Number(flushIntervalMs), flushBytes: 64 * 1024 });

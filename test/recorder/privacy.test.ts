@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { isDecodeFailure, livePipeline, type LiveMessage } from '@douyin-live/core';
-import { encodeFrame, messageFactory, userInit } from '@douyin-live/core/testing';
+import { encodeFrame, messageFactory, userInit } from '@douyin-live/testing';
 import {
   createRecorder,
   Pseudonymiser,

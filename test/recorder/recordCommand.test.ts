@@ -4,11 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFrame, ErrorCodes } from '@douyin-live/core';
-import { startSimulator } from '@douyin-live/core/simulator';
+import { startSimulator } from '@douyin-live/simulator';
 import { RecordingReader, type FrameRecord, type RecordingRecord } from '@douyin-live/recorder';
 import { runCli } from '@douyin-live/replay-cli';
 import { testContext } from '../helpers/cliContext.js';
-import { cookieValues, messageKind, parseDuration, parseSize } from '../../packages/replay-cli/src/commands/record.js';
+import { cookieValues, messageKind } from '../../packages/replay-cli/src/commands/record.js';
+import { parseDuration, parseSize } from '../../packages/replay-cli/src/util/units.js';
 
 describe('record command arguments', () => {
   it('parses durations, sizes and cookie values', () => {

@@ -8,7 +8,7 @@ import {
   type DecodedFrame,
   type InboundResponse,
 } from '@douyin-live/core';
-import { encodeFrame, messageFactory } from '@douyin-live/core/testing';
+import { encodeFrame, messageFactory } from '@douyin-live/testing';
 import type { RawFrameEvent } from '@douyin-live/recorder';
 
 /** Cookie and token values a session might carry; none may appear in a recording. */

@@ -17,7 +17,7 @@ import {
   type LiveSession,
   type RawFrameEvent,
 } from '@douyin-live/core';
-import { encodeFrame, messageFactory } from '@douyin-live/core/testing';
+import { encodeFrame, messageFactory } from '@douyin-live/testing';
 import { RecordingReader, recordSession, type RecordingRecord } from '@douyin-live/recorder';
 import { replaySession, type ReplaySession } from '@douyin-live/replay-cli';
 import { generateSession, PUSH_URL } from '../recorder/session.js';

@@ -2,7 +2,7 @@
 // gets the recorded messages, in order, at the recorded pace (scaled by --speed).
 import { lastValueFrom, toArray } from 'rxjs';
 import { connectLiveSession, type ChatMessage } from '@douyin-live/core';
-import { startSimulator } from '@douyin-live/core/simulator';
+import { startSimulator } from '@douyin-live/simulator';
 import { recordingSource, replaySession, runCli } from '@douyin-live/replay-cli';
 import { recordingRoom } from '../../packages/replay-cli/src/commands/serve.js';
 import { fixture, testContext } from './helpers.js';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { RecordingReader, type RecordingRecord } from '../../packages/recorder/src/index.js';
 import { outputPaths, roomFileName } from '../../packages/replay-cli/src/commands/record.js';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
-import { simulatedRooms } from '../../packages/core/src/simulator/manyRooms.js';
-import { startSimulator } from '../../packages/core/src/simulator/index.js';
+import { simulatedRooms } from '@douyin-live/simulator';
+import { startSimulator } from '@douyin-live/simulator';
 import { testContext } from '../helpers/cliContext.js';
 
 const scenario = { tickMs: 10, chatPerSecond: 200, likePerSecond: 50, messageLimit: 60 };

@@ -6,8 +6,8 @@ import { createJoinGate } from '../../packages/core/src/rooms/joinGate.js';
 import { createRequestLimiter } from '../../packages/core/src/rooms/requestLimiter.js';
 import type { RoomPool, PoolStateEvent } from '../../packages/core/src/rooms/types.js';
 import type { LiveSessionOptions } from '../../packages/core/src/session/options.js';
-import { simulatedRooms } from '../../packages/core/src/simulator/manyRooms.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../packages/core/src/simulator/index.js';
+import { simulatedRooms } from '@douyin-live/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '@douyin-live/simulator';
 
 const FAST: Omit<LiveSessionOptions, 'room'> = {
   heartbeatIntervalMs: 100,

@@ -3,7 +3,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { connectLiveSession } from '../../packages/core/src/session/session.js';
 import { MessageEnvelope } from '../../packages/core/src/messages/envelope.js';
 import type { LiveSession, LiveSessionOptions } from '../../packages/core/src/index.js';
-import { startSimulator, type SimulatorOptions } from '../../packages/core/src/simulator/index.js';
+import { startSimulator, type SimulatorOptions } from '@douyin-live/simulator';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 

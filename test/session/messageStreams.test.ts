@@ -2,7 +2,7 @@ import { Subject, lastValueFrom, toArray } from 'rxjs';
 import { messageStreams } from '../../packages/core/src/session/messageStreams.js';
 import { MessageEnvelope } from '../../packages/core/src/messages/envelope.js';
 import { DouyinLiveError } from '../../packages/core/src/errors.js';
-import { decodeWire, encodeWire, messageFactory } from '../../packages/core/src/testing/index.js';
+import { decodeWire, encodeWire, messageFactory } from '@douyin-live/testing';
 
 const envelope = (m: { method: string; msgId: string; payload: Uint8Array }) =>
   new MessageEnvelope(decodeWire('Message', encodeWire('Message', m)), '1');

@@ -1,4 +1,4 @@
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../packages/core/src/simulator/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '@douyin-live/simulator';
 import { FAST_SCENARIO, fetchTtwid, PushClient, pushUrl } from './helpers.js';
 
 const ROOM = '7400000000000000001';

@@ -1,5 +1,5 @@
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../packages/core/src/simulator/index.js';
-import { decodeWire } from '../../packages/core/src/testing/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '@douyin-live/simulator';
+import { decodeWire } from '@douyin-live/testing';
 import { FAST_SCENARIO, fetchTtwid, PushClient, pushUrl } from './helpers.js';
 
 const ROOM = '7400000000000000001';

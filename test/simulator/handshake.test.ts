@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { buildPushQuery, pushQueryObject } from '../../packages/core/src/room/pushParams.js';
 import { signatureStub, signStub } from '../../packages/core/src/signature/signature.js';
-import { startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
+import { startSimulator, type Simulator } from '@douyin-live/simulator';
 import { fetchTtwid, PushClient, pushUrl, type HttpAnswer } from './helpers.js';
 
 const ROOM = '7400000000000000001';

@@ -8,8 +8,8 @@ import { unpackResponse } from '../../packages/core/src/pipeline/unpackResponses
 import { HEARTBEAT_FRAME } from '../../packages/core/src/protocol/constants.js';
 import { buildPushQuery, buildPushUrl, pushQueryObject } from '../../packages/core/src/room/pushParams.js';
 import { signatureStub, signStub } from '../../packages/core/src/signature/signature.js';
-import type { Simulator } from '../../packages/core/src/simulator/index.js';
-import { decodeWire, encodeWire } from '../../packages/core/src/testing/index.js';
+import type { Simulator } from '@douyin-live/simulator';
+import { decodeWire, encodeWire } from '@douyin-live/testing';
 
 /** An HTTP answer. */
 export interface HttpAnswer {

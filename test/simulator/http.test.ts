@@ -1,7 +1,7 @@
 import { parseEnterResponse, parseRoomPage } from '../../packages/core/src/room/parseRoomPage.js';
 import { pushServerFromFetch } from '../../packages/core/src/room/pushParams.js';
-import { parseCursorSeq, startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
-import { decodeWire } from '../../packages/core/src/testing/index.js';
+import { parseCursorSeq, startSimulator, type Simulator } from '@douyin-live/simulator';
+import { decodeWire } from '@douyin-live/testing';
 import { FAST_SCENARIO, get, ttwidOf } from './helpers.js';
 
 const ROOM = '7400000000000000001';

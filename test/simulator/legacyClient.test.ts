@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { maskNickname, startSimulator } from '../../packages/core/src/simulator/index.js';
-import { decodeWire } from '../../packages/core/src/testing/index.js';
+import { maskNickname, startSimulator } from '@douyin-live/simulator';
+import { decodeWire } from '@douyin-live/testing';
 
 const SCRIPT = join(__dirname, '..', 'legacy-client', 'legacy_client.py');
 const HAS_PYTHON = spawnSync('python3', ['--version']).status === 0;

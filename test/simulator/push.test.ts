@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { EMPTY_GZIP_BODY, startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
-import { decodeWire } from '../../packages/core/src/testing/index.js';
+import { EMPTY_GZIP_BODY, startSimulator, type Simulator } from '@douyin-live/simulator';
+import { decodeWire } from '@douyin-live/testing';
 import { ackFrame, FAST_SCENARIO, fetchTtwid, PushClient, pushUrl } from './helpers.js';
 
 const ROOM = '7400000000000000001';

@@ -1,4 +1,4 @@
-import { encodeCursor, startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
+import { encodeCursor, startSimulator, type Simulator } from '@douyin-live/simulator';
 import { FAST_SCENARIO, fetchTtwid, PushClient, pushUrl } from './helpers.js';
 
 const ROOM = '7400000000000000001';

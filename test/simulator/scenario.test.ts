@@ -5,15 +5,15 @@ import {
   encodeCursor,
   mulberry32,
   startSimulator,
-  type ScenarioOptions,
-} from '../../packages/core/src/simulator/index.js';
-import { decodeWire, messageFactory } from '../../packages/core/src/testing/index.js';
+  type ScenarioSourceOptions,
+} from '@douyin-live/simulator';
+import { decodeWire, messageFactory } from '@douyin-live/testing';
 import { FAST_SCENARIO, fetchTtwid, PushClient, pushUrl } from './helpers.js';
 
 const ROOM = '7400000000000000001';
 
 /** Runs a simulator until its live ends and returns what a client connected from r-0 received, decoded. */
-async function receiveAll(scenario: ScenarioOptions): Promise<unknown[]> {
+async function receiveAll(scenario: ScenarioSourceOptions): Promise<unknown[]> {
   const sim = await startSimulator({ scenario, speed: 10 });
   try {
     await sim.allEnded();

@@ -11,7 +11,7 @@ import {
   scenario,
   userIdFor,
   type ScenarioMessage,
-} from '../../packages/core/src/testing/index.js';
+} from '@douyin-live/testing';
 
 const friendlyOf = (m: ScenarioMessage) =>
   decodeEnvelope(decodeWire('Message', encodeWire('Message', m.message))) as LiveMessage & Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { deepStrictEqual } from 'node:assert';
-import { createTestScheduler, expectDeepEqual } from '../../packages/core/src/testing/index.js';
+import { createTestScheduler, expectDeepEqual } from '@douyin-live/testing';
 
 describe('createTestScheduler', () => {
   it("asserts through jest's expect, so asymmetric matchers work in marble values", () => {

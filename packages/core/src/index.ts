@@ -135,6 +135,8 @@ export {
   DEFAULT_BROWSER_PROFILE,
   DEFAULT_PUSH_HOSTS,
   DEFAULT_WEBCAST_SDK_VERSION,
+  ENTER_PATH,
+  IM_FETCH_PATH,
   LIVE_ORIGIN,
   PUSH_PATH,
   pushQueryObject,
@@ -146,28 +148,20 @@ export {
 } from './room/pushParams.js';
 
 // The push URL signature (§3)
-export {
-  nativeSigner,
-  signatureStub,
-  signStub,
-  verifySignature,
-  type SignatureEntropy,
-  type SignatureVerdict,
-  type Signer,
-} from './signature/index.js';
+export { nativeSigner, signatureStub, signStub, type SignatureEntropy, type Signer } from './signature/index.js';
 
 // Bot operators
 export {
   commands,
   dedupe,
-  DefaultCommandsOptions,
-  DefaultDedupeOptions,
-  DefaultFirstTimeChattersOptions,
-  DefaultGiftCombosOptions,
-  DefaultLeaderboardOptions,
-  DefaultLikeBurstsOptions,
-  DefaultPerUserCooldownOptions,
-  DefaultViewerCountOptions,
+  DEFAULT_COMMANDS_OPTIONS,
+  DEFAULT_DEDUPE_OPTIONS,
+  DEFAULT_FIRST_TIME_CHATTERS_OPTIONS,
+  DEFAULT_GIFT_COMBOS_OPTIONS,
+  DEFAULT_LEADERBOARD_OPTIONS,
+  DEFAULT_LIKE_BURSTS_OPTIONS,
+  DEFAULT_PER_USER_COOLDOWN_OPTIONS,
+  DEFAULT_VIEWER_COUNT_OPTIONS,
   firstTimeChatters,
   giftCombos,
   giftCountOf,
@@ -201,7 +195,8 @@ export {
 } from './operators/index.js';
 
 // Wire level (generated from proto/douyin.proto)
-export { methodTypes } from './gen/douyin.js';
+export { methodTypes, type MethodWireMap } from './gen/douyin.js';
 export type * as wire from './gen/douyin.js';
 export { decodeWire, encodeWire, type WireTypeName } from './wire/codec.js';
+export type { MessageInit } from './wire/init.js';
 export { WireFormatError } from './wire/reader.js';

@@ -20,7 +20,7 @@ export interface RecordingReaderOptions {
 }
 
 /** The defaults of {@link RecordingReaderOptions}. */
-export const DefaultRecordingReaderOptions = {
+export const DEFAULT_RECORDING_READER_OPTIONS = {
   // 1 MiB
   chunkSize: 1024 * 1024,
   // 64 MiB: a WebSocket frame is far smaller.
@@ -41,8 +41,8 @@ export class RecordingReader implements AsyncIterable<RecordingRecord> {
     readonly path: string,
     options: RecordingReaderOptions = {},
   ) {
-    this.#chunkSize = options.chunkSize ?? DefaultRecordingReaderOptions.chunkSize;
-    this.#maxRecordBytes = options.maxRecordBytes ?? DefaultRecordingReaderOptions.maxRecordBytes;
+    this.#chunkSize = options.chunkSize ?? DEFAULT_RECORDING_READER_OPTIONS.chunkSize;
+    this.#maxRecordBytes = options.maxRecordBytes ?? DEFAULT_RECORDING_READER_OPTIONS.maxRecordBytes;
     if (!(this.#chunkSize >= 1)) {
       throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `chunkSize must be at least 1, got ${this.#chunkSize}`);
     }

@@ -61,7 +61,7 @@ export type ResolvedRecorderOptions = {
 };
 
 /** The defaults of {@link RecorderOptions} (computed defaults, `schemaHash` and `pseudonymKey`, aside). */
-export const DefaultRecorderOptions = {
+export const DEFAULT_RECORDER_OPTIONS = {
   flushIntervalMs: 1000,
   // 256 KiB
   flushBytes: 256 * 1024,
@@ -72,7 +72,7 @@ export const DefaultRecorderOptions = {
   fsync: false,
 } as const satisfies Partial<RecorderOptions>;
 
-/** Merges options with {@link DefaultRecorderOptions}; the only place defaults are applied. */
+/** Merges options with {@link DEFAULT_RECORDER_OPTIONS}; the only place defaults are applied. */
 export function resolveRecorderOptions(options: RecorderOptions = {}): ResolvedRecorderOptions {
   const positive = (name: string, value: number, allowZero: boolean) => {
     if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
@@ -87,21 +87,21 @@ export function resolveRecorderOptions(options: RecorderOptions = {}): ResolvedR
     room: options.room,
     flushIntervalMs: positive(
       'flushIntervalMs',
-      options.flushIntervalMs ?? DefaultRecorderOptions.flushIntervalMs,
+      options.flushIntervalMs ?? DEFAULT_RECORDER_OPTIONS.flushIntervalMs,
       false,
     ),
-    flushBytes: positive('flushBytes', options.flushBytes ?? DefaultRecorderOptions.flushBytes, false),
-    maxPartBytes: positive('maxPartBytes', options.maxPartBytes ?? DefaultRecorderOptions.maxPartBytes, true),
+    flushBytes: positive('flushBytes', options.flushBytes ?? DEFAULT_RECORDER_OPTIONS.flushBytes, false),
+    maxPartBytes: positive('maxPartBytes', options.maxPartBytes ?? DEFAULT_RECORDER_OPTIONS.maxPartBytes, true),
     maxPartDurationMs: positive(
       'maxPartDurationMs',
-      options.maxPartDurationMs ?? DefaultRecorderOptions.maxPartDurationMs,
+      options.maxPartDurationMs ?? DEFAULT_RECORDER_OPTIONS.maxPartDurationMs,
       true,
     ),
-    pseudonymiseUsers: options.pseudonymiseUsers ?? DefaultRecorderOptions.pseudonymiseUsers,
+    pseudonymiseUsers: options.pseudonymiseUsers ?? DEFAULT_RECORDER_OPTIONS.pseudonymiseUsers,
     pseudonymKey: options.pseudonymKey,
-    secrets: options.secrets ?? DefaultRecorderOptions.secrets,
+    secrets: options.secrets ?? DEFAULT_RECORDER_OPTIONS.secrets,
     schemaHash: options.schemaHash ?? defaultSchemaHash(),
-    fsync: options.fsync ?? DefaultRecorderOptions.fsync,
+    fsync: options.fsync ?? DEFAULT_RECORDER_OPTIONS.fsync,
     now: options.now ?? Date.now,
     onError: options.onError,
   };

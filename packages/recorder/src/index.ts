@@ -7,7 +7,7 @@
 // Writing
 export {
   createRecorder,
-  DefaultRecorderOptions,
+  DEFAULT_RECORDER_OPTIONS,
   resolveRecorderOptions,
   type Recorder,
   type RecorderOptions,
@@ -24,7 +24,7 @@ export {
 } from './recordFrames.js';
 
 // Reading
-export { DefaultRecordingReaderOptions, RecordingReader, type RecordingReaderOptions } from './RecordingReader.js';
+export { DEFAULT_RECORDING_READER_OPTIONS, RecordingReader, type RecordingReaderOptions } from './RecordingReader.js';
 
 // Format
 export { defaultSchemaHash, FORMAT_NAME, FORMAT_VERSION, partPath, RECORDER_VERSION } from './format.js';

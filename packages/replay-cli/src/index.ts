@@ -32,5 +32,5 @@ export {
 export { verifyRecording, type VerifyResult } from './commands/verify.js';
 export { inspectRecording, type ConnectionSummary, type RecordingSummary } from './replay/inspect.js';
 export { importFrames, parseFrameLogLine, type FrameLogLine, type ImportFramesOptions } from './replay/importFrames.js';
-export { CSV_COLUMNS, csvCells, csvField, csvHeader, csvRow } from './replay/csv.js';
+export { CSV_COLUMNS, csvCells, csvField, csvHeader, csvRow } from './format/csv.js';
 export { recordingSource, type RecordingSource, type RecordingSourceOptions } from './replay/recordingSource.js';

@@ -49,7 +49,7 @@ export interface CommandsOptions {
 }
 
 /** The defaults of {@link CommandsOptions}. */
-export const DefaultCommandsOptions = {
+export const DEFAULT_COMMANDS_OPTIONS = {
   prefix: '!',
   caseSensitive: false,
   quotes: true,
@@ -78,7 +78,7 @@ export function parseCommand(
   options: CommandsOptions = {},
 ): Pick<ChatCommand, 'command' | 'args' | 'argText'> | undefined {
   const { prefix, caseSensitive, quotes, fullWidth, only } = withDefaults<Resolved<CommandsOptions>>(
-    DefaultCommandsOptions,
+    DEFAULT_COMMANDS_OPTIONS,
     options,
   );
   const prefixes = typeof prefix === 'string' ? [prefix] : prefix;
@@ -109,7 +109,7 @@ export function parseCommand(
  * ```
  */
 export function commands(options: CommandsOptions = {}): OperatorFunction<ChatMessage, ChatCommand> {
-  const prefixes = options.prefix ?? DefaultCommandsOptions.prefix;
+  const prefixes = options.prefix ?? DEFAULT_COMMANDS_OPTIONS.prefix;
   if ((typeof prefixes === 'string' ? [prefixes] : prefixes).some((p) => p === '')) {
     throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, 'commands: a prefix must not be empty', {
       option: 'prefix',

@@ -31,7 +31,7 @@ export interface DedupeOptions {
 }
 
 /** The defaults of {@link DedupeOptions}. */
-export const DefaultDedupeOptions = {
+export const DEFAULT_DEDUPE_OPTIONS = {
   // A busy room pushes a few hundred messages a second and a reconnect replays a few seconds' worth.
   window: 10_000,
   maxAgeMs: Infinity,
@@ -51,7 +51,7 @@ export const DefaultDedupeOptions = {
  */
 export function dedupe<T extends { readonly msgId: string }>(options: DedupeOptions = {}): MonoTypeOperatorFunction<T> {
   const { window, maxAgeMs, eviction, scheduler } = withDefaults<Resolved<DedupeOptions>>(
-    DefaultDedupeOptions,
+    DEFAULT_DEDUPE_OPTIONS,
     options,
   );
   checkCount('dedupe', 'window', window, 0);

@@ -25,7 +25,7 @@ export interface FirstTimeChattersOptions {
 }
 
 /** The defaults of {@link FirstTimeChattersOptions}. */
-export const DefaultFirstTimeChattersOptions = {
+export const DEFAULT_FIRST_TIME_CHATTERS_OPTIONS = {
   max: 100_000,
   known: [],
   ignoreAnonymous: true,
@@ -43,7 +43,7 @@ export function firstTimeChatters<T extends { readonly user: { readonly id: stri
   options: FirstTimeChattersOptions = {},
 ): MonoTypeOperatorFunction<T> {
   const { max, known, ignoreAnonymous } = withDefaults<Resolved<FirstTimeChattersOptions>>(
-    DefaultFirstTimeChattersOptions,
+    DEFAULT_FIRST_TIME_CHATTERS_OPTIONS,
     options,
   );
   checkCount('firstTimeChatters', 'max', max);

@@ -109,7 +109,7 @@ export interface GiftCombosOptions {
 }
 
 /** The defaults of {@link GiftCombosOptions}. */
-export const DefaultGiftCombosOptions = {
+export const DEFAULT_GIFT_COMBOS_OPTIONS = {
   emit: 'all',
   // Douyin repeats a streak's message about every second while it grows; 10 s of silence means it is over.
   timeoutMs: 10_000,
@@ -162,7 +162,7 @@ export function giftCombos(
 export function giftCombos(options?: GiftCombosOptions): OperatorFunction<GiftMessage, GiftComboEvent>;
 export function giftCombos(options: GiftCombosOptions = {}): OperatorFunction<GiftMessage, GiftComboEvent> {
   const { emit, timeoutMs, countOf, dedupeWindow, endedMemory, scheduler } = withDefaults<Resolved<GiftCombosOptions>>(
-    DefaultGiftCombosOptions,
+    DEFAULT_GIFT_COMBOS_OPTIONS,
     options,
   );
   checkDuration('giftCombos', 'timeoutMs', timeoutMs);

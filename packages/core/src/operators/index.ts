@@ -4,20 +4,20 @@
  */
 export {
   commands,
-  DefaultCommandsOptions,
+  DEFAULT_COMMANDS_OPTIONS,
   parseCommand,
   splitArgs,
   type ChatCommand,
   type CommandsOptions,
 } from './commands.js';
-export { dedupe, DefaultDedupeOptions, type DedupeOptions } from './dedupe.js';
+export { dedupe, DEFAULT_DEDUPE_OPTIONS, type DedupeOptions } from './dedupe.js';
 export {
   firstTimeChatters,
-  DefaultFirstTimeChattersOptions,
+  DEFAULT_FIRST_TIME_CHATTERS_OPTIONS,
   type FirstTimeChattersOptions,
 } from './firstTimeChatters.js';
 export {
-  DefaultGiftCombosOptions,
+  DEFAULT_GIFT_COMBOS_OPTIONS,
   giftCombos,
   giftCountOf,
   type GiftComboEnd,
@@ -29,16 +29,16 @@ export {
   type GiftCombosOptions,
 } from './giftCombos.js';
 export {
-  DefaultLeaderboardOptions,
+  DEFAULT_LEADERBOARD_OPTIONS,
   leaderboard,
   type LeaderboardEntry,
   type LeaderboardOptions,
 } from './leaderboard.js';
-export { DefaultLikeBurstsOptions, likeBursts, type LikeBurst, type LikeBurstsOptions } from './likeBursts.js';
-export { DefaultPerUserCooldownOptions, perUserCooldown, type PerUserCooldownOptions } from './perUserCooldown.js';
+export { DEFAULT_LIKE_BURSTS_OPTIONS, likeBursts, type LikeBurst, type LikeBurstsOptions } from './likeBursts.js';
+export { DEFAULT_PER_USER_COOLDOWN_OPTIONS, perUserCooldown, type PerUserCooldownOptions } from './perUserCooldown.js';
 export { rateLimit, type RateLimitOptions } from './rateLimit.js';
 export {
-  DefaultViewerCountOptions,
+  DEFAULT_VIEWER_COUNT_OPTIONS,
   viewerCount,
   viewersOf,
   type ViewerCountOptions,

@@ -33,7 +33,7 @@ export interface LeaderboardOptions extends Omit<GiftCombosOptions, 'emit'> {
 }
 
 /** The defaults of {@link LeaderboardOptions} (the streak options default as in {@link giftCombos}). */
-export const DefaultLeaderboardOptions = { window: Infinity, top: 10 } as const;
+export const DEFAULT_LEADERBOARD_OPTIONS = { window: Infinity, top: 10 } as const;
 
 interface Contribution {
   readonly at: number;
@@ -63,8 +63,8 @@ export function leaderboard(
   options: LeaderboardOptions = {},
 ): OperatorFunction<GiftMessage, readonly LeaderboardEntry[]> {
   const { window: windowOption, top: topOption, ...comboOptions } = options;
-  const windowMs = checkDuration('leaderboard', 'window', windowOption ?? DefaultLeaderboardOptions.window);
-  const top = checkCount('leaderboard', 'top', topOption ?? DefaultLeaderboardOptions.top);
+  const windowMs = checkDuration('leaderboard', 'window', windowOption ?? DEFAULT_LEADERBOARD_OPTIONS.window);
+  const top = checkCount('leaderboard', 'top', topOption ?? DEFAULT_LEADERBOARD_OPTIONS.top);
   const scheduler = options.scheduler ?? asyncScheduler;
 
   return (source) =>

@@ -35,7 +35,7 @@ export interface LikeBurstsOptions {
 }
 
 /** The defaults of {@link LikeBurstsOptions}. */
-export const DefaultLikeBurstsOptions = {
+export const DEFAULT_LIKE_BURSTS_OPTIONS = {
   maxDurationMs: 60_000,
   scheduler: asyncScheduler,
 } as const satisfies Resolved<LikeBurstsOptions>;
@@ -61,7 +61,7 @@ interface OpenBurst {
  */
 export function likeBursts(quietMs: number, options: LikeBurstsOptions = {}): OperatorFunction<LikeMessage, LikeBurst> {
   checkDuration('likeBursts', 'quietMs', quietMs);
-  const { maxDurationMs, scheduler } = withDefaults<Resolved<LikeBurstsOptions>>(DefaultLikeBurstsOptions, options);
+  const { maxDurationMs, scheduler } = withDefaults<Resolved<LikeBurstsOptions>>(DEFAULT_LIKE_BURSTS_OPTIONS, options);
   checkDuration('likeBursts', 'maxDurationMs', maxDurationMs);
   return (source) =>
     new Observable<LikeBurst>((subscriber) => {

@@ -21,7 +21,7 @@ export interface PerUserCooldownOptions {
 }
 
 /** The defaults of {@link PerUserCooldownOptions}. */
-export const DefaultPerUserCooldownOptions = { scheduler: asyncScheduler, maxKeys: 100_000 } as const;
+export const DEFAULT_PER_USER_COOLDOWN_OPTIONS = { scheduler: asyncScheduler, maxKeys: 100_000 } as const;
 
 /** The default key: the item's user id. */
 const byUserId = (item: { readonly user: { readonly id: string } }): string => item.user.id;
@@ -51,8 +51,12 @@ export function perUserCooldown<T>(
   options: PerUserCooldownOptions = {},
 ): MonoTypeOperatorFunction<T> {
   checkDuration('perUserCooldown', 'ms', ms);
-  const scheduler = options.scheduler ?? DefaultPerUserCooldownOptions.scheduler;
-  const maxKeys = checkCount('perUserCooldown', 'maxKeys', options.maxKeys ?? DefaultPerUserCooldownOptions.maxKeys);
+  const scheduler = options.scheduler ?? DEFAULT_PER_USER_COOLDOWN_OPTIONS.scheduler;
+  const maxKeys = checkCount(
+    'perUserCooldown',
+    'maxKeys',
+    options.maxKeys ?? DEFAULT_PER_USER_COOLDOWN_OPTIONS.maxKeys,
+  );
   return (source) =>
     defer(() => {
       // key → time it was last let through; insertion order is age order (re-inserted on every pass).

@@ -19,7 +19,7 @@ export interface ViewerCountOptions {
 }
 
 /** The defaults of {@link ViewerCountOptions}. */
-export const DefaultViewerCountOptions = {
+export const DEFAULT_VIEWER_COUNT_OPTIONS = {
   sources: ['WebcastRoomUserSeqMessage', 'WebcastRoomStatsMessage'],
 } as const satisfies { readonly [K in keyof ViewerCountOptions]-?: Exclude<ViewerCountOptions[K], undefined> };
 
@@ -43,7 +43,7 @@ export function viewersOf(message: RoomUserSeqMessage | RoomStatsMessage): numbe
  * ```
  */
 export function viewerCount(options: ViewerCountOptions = {}): OperatorFunction<MethodFilterInput, number> {
-  const sources = options.sources ?? DefaultViewerCountOptions.sources;
+  const sources = options.sources ?? DEFAULT_VIEWER_COUNT_OPTIONS.sources;
   return pipe(
     ofMethod(...sources),
     map(viewersOf),

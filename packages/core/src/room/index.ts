@@ -1,6 +1,6 @@
 /**
  * Room resolution (§1 of the protocol sheet) and the URL parameters of the push socket, web/enter and im/fetch
- * (§2). Page and JSON builders for tests and the simulator live in `pageFixtures.ts` (for the `./testing` entry).
+ * (§2). Page and JSON builders for tests and the simulator live in `@douyin-live/testing`.
  */
 export {
   ENTER_STATUS_NOT_FOUND,

@@ -1,4 +1,4 @@
-/** The push URL `signature` (§3 of the protocol sheet): stub, native signer and the server-side check. */
+/** The push URL `signature` (§3 of the protocol sheet): stub and native signer. */
 export { md5, md5Hex } from './md5.js';
 export {
   DEFAULT_NATIVE_SIGNER_OPTIONS,
@@ -10,9 +10,7 @@ export {
   signatureStub,
   signatureStubInput,
   signStub,
-  verifySignature,
   type NativeSignerOptions,
   type SignatureEntropy,
-  type SignatureVerdict,
   type Signer,
 } from './signature.js';

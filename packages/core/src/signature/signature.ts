@@ -1,6 +1,7 @@
 /**
  * The 16-character `signature` of the push URL (§3 of the protocol sheet): the stub (`X-MS-STUB`, an MD5 over 13
- * signed URL parameters), the native signing algorithm of §3.3 and the server-side check the simulator runs.
+ * signed URL parameters) and the native signing algorithm of §3.3. The server-side check lives in
+ * `@douyin-live/simulator`, written apart on purpose so that one bug cannot hide on both sides.
  */
 import { randomInt } from 'node:crypto';
 
@@ -45,7 +46,6 @@ const PLAINTEXT_LENGTH = 10;
 
 /** The `flags` byte always has these top three bits; the low five are random and not checked (§3.3 step 5). */
 const FLAGS_FIXED_BITS = 0x40;
-const FLAGS_FIXED_MASK = 0xe0;
 
 const STUB_PATTERN = /^[0-9a-fA-F]{32}$/;
 
@@ -63,9 +63,6 @@ export interface SignatureEntropy {
 
 /** A function that signs a stub; `query` holds the push URL parameters for signers that need more context. */
 export type Signer = (stubHex: string, query: Readonly<Record<string, string>>) => string | Promise<string>;
-
-/** Result of {@link verifySignature}. */
-export type SignatureVerdict = { ok: true } | { ok: false; reason: string };
 
 /** Options of {@link nativeSigner}. */
 export interface NativeSignerOptions {
@@ -156,49 +153,6 @@ export function signStub(stubHex: string, entropy?: SignatureEntropy): string {
 }
 
 /**
- * Checks a signature against a stub the way the server evidently does: decrypts it with the key in byte 1 and
- * compares the marker, the d0 and d1 tails and the checksum (plus the fixed top bits of `flags`). A space is read
- * as `+` (what a form-decoded query makes of the raw signature). Never throws.
- */
-export function verifySignature(signature: string, stubHex: string): SignatureVerdict {
-  if (typeof signature !== 'string' || signature.length !== SIGNATURE_LENGTH) {
-    return { ok: false, reason: `signature must be ${SIGNATURE_LENGTH} characters` };
-  }
-  if (typeof stubHex !== 'string' || !STUB_PATTERN.test(stubHex)) {
-    return { ok: false, reason: 'stub must be 32 hexadecimal characters' };
-  }
-  // A raw `+` in a query string reads back as a space through URLSearchParams / form decoding, while the real
-  // server accepts the raw signature (§2.2 row 32); take a space for the `+` it must have been.
-  const bytes = decodeDigits(signature.replace(/ /g, '+'));
-  if (bytes === undefined) {
-    return { ok: false, reason: 'signature contains a character outside the signature alphabet' };
-  }
-  const flags = bytes[0] ?? 0;
-  if ((flags & FLAGS_FIXED_MASK) !== FLAGS_FIXED_BITS) {
-    return { ok: false, reason: `flags byte 0x${hex(flags)} does not have the fixed bits 010xxxxx` };
-  }
-  const plaintext = rc4(bytes[1] ?? 0, bytes.subarray(2));
-  if (
-    plaintext[1] !== PLAINTEXT_MARKER[0] ||
-    plaintext[2] !== PLAINTEXT_MARKER[1] ||
-    plaintext[3] !== PLAINTEXT_MARKER[2]
-  ) {
-    return { ok: false, reason: 'marker bytes are not 00 01 0e' };
-  }
-  if (plaintext[4] !== D0_TAIL[0] || plaintext[5] !== D0_TAIL[1]) {
-    return { ok: false, reason: 'd0 tail does not match' };
-  }
-  const d1 = md5(Buffer.from(stubHex, 'hex'));
-  if (plaintext[6] !== d1[14] || plaintext[7] !== d1[15]) {
-    return { ok: false, reason: 'signature does not match the stub' };
-  }
-  if (plaintext[9] !== xorOf(plaintext.subarray(0, 9))) {
-    return { ok: false, reason: 'checksum byte does not match' };
-  }
-  return { ok: true };
-}
-
-/**
  * A {@link Signer} running the native algorithm, with a per-session counter incremented per signature (as
  * jwwsjlm does). Create one per session.
  */
@@ -220,10 +174,6 @@ function xorOf(bytes: Uint8Array): number {
   let x = 0;
   for (const b of bytes) x ^= b;
   return x;
-}
-
-function hex(byte: number): string {
-  return byte.toString(16).padStart(2, '0');
 }
 
 /** RC4 with a 1-byte key (encryption and decryption are the same operation). */
@@ -261,22 +211,4 @@ function encodeDigits(bytes: Uint8Array): string {
     for (const shift of [18, 12, 6, 0]) out += SIGNATURE_ALPHABET[(n >> shift) & 0x3f];
   }
   return out;
-}
-
-/** Inverse of {@link encodeDigits}; `undefined` when a character is not in the alphabet. */
-function decodeDigits(text: string): Uint8Array | undefined {
-  const bytes = new Uint8Array((text.length / 4) * 3);
-  for (let k = 0; k < text.length; k += 4) {
-    let n = 0;
-    for (let d = 0; d < 4; d++) {
-      const digit = SIGNATURE_ALPHABET.indexOf(text.charAt(k + d));
-      if (digit < 0) return undefined;
-      n = (n << 6) | digit;
-    }
-    const at = (k / 4) * 3;
-    bytes[at] = (n >> 16) & 0xff;
-    bytes[at + 1] = (n >> 8) & 0xff;
-    bytes[at + 2] = n & 0xff;
-  }
-  return bytes;
 }

@@ -1,5 +1,5 @@
 import { connectLiveSession } from '@douyin-live/core';
-import { startSimulator } from '@douyin-live/core/simulator';
+import { startSimulator } from '@douyin-live/simulator';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { watchSession } from './watch.js';

@@ -4,7 +4,7 @@ import { DouyinLiveError, ErrorCodes, type LiveMessage } from '@douyin-live/core
 import { partPath } from '@douyin-live/recorder';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { csvHeader, csvRow } from '../replay/csv.js';
+import { csvHeader, csvRow } from '../format/csv.js';
 import { parseOffset } from '../replay/options.js';
 import { replaySession } from '../replay/replaySession.js';
 

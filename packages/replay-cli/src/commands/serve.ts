@@ -1,13 +1,13 @@
 import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
 import {
-  DEFAULT_SCENARIO_OPTIONS,
+  DEFAULT_SCENARIO_SOURCE_OPTIONS,
   DEFAULT_SIMULATOR_OPTIONS,
   startSimulator,
   type RoomOptions,
   type RoomPageFormat,
   type Simulator,
   type SimulatorOptions,
-} from '@douyin-live/core/simulator';
+} from '@douyin-live/simulator';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { recordingSource, type RecordingSource } from '../replay/recordingSource.js';
@@ -129,7 +129,7 @@ export function serveCommand(ctx: CliContext) {
           default: d.verifySignature,
           describe: 'check the push URL signature (--no-verify-signature for older clients)',
         })
-        .option('seed', { type: 'number', default: DEFAULT_SCENARIO_OPTIONS.seed, describe: 'scenario seed' })
+        .option('seed', { type: 'number', default: DEFAULT_SCENARIO_SOURCE_OPTIONS.seed, describe: 'scenario seed' })
         .option('speed', { type: 'number', default: d.speed, describe: 'playback speed' })
         .option('duration', { type: 'number', describe: 'end the live after this many ms' })
         .option('message-limit', { type: 'number', describe: 'end the live after this many messages' })

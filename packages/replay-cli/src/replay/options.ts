@@ -5,7 +5,7 @@ import { DEFAULT_SESSION_OPTIONS, DouyinLiveError, ErrorCodes } from '@douyin-li
 import type { RecordingReaderOptions } from '@douyin-live/recorder';
 import type { SchedulerLike } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
-import { parseDuration } from '../commands/record.js';
+import { parseDuration } from '../util/units.js';
 
 /** How fast a recording plays: a factor on the recorded pace, or `'max'` (no waiting at all). */
 export type ReplaySpeed = number | 'max';

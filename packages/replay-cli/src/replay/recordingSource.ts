@@ -13,8 +13,8 @@ import {
   unpackResponse,
   type DecodedFrame,
 } from '@douyin-live/core';
-import type { SimulatorSource, SourceBatch } from '@douyin-live/core/simulator';
-import type { BuiltMessage } from '@douyin-live/core/testing';
+import type { SimulatorSource, SourceBatch } from '@douyin-live/simulator';
+import type { BuiltMessage } from '@douyin-live/testing';
 import type { HeaderRecord } from '@douyin-live/recorder';
 import { Subject } from 'rxjs';
 import { DEFAULT_REPLAY_OPTIONS } from './options.js';

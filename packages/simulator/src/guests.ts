@@ -2,11 +2,8 @@
  * What an anonymous viewer (no `sessionid` cookie) gets: the same messages with every sender masked the way
  * Douyin masks them (`小***`, user id 111111), and, by option, no gifts (§1.2, §6).
  */
-import { methodTypes, type KnownMethod } from '../gen/douyin.js';
-import type * as wire from '../gen/douyin.js';
-import { ANONYMOUS_USER_ID } from '../messages/user.js';
-import type { BuiltMessage } from '../testing/builders.js';
-import { decodeWire, encodeWire } from '../wire/codec.js';
+import { methodTypes, type KnownMethod, type wire, ANONYMOUS_USER_ID, decodeWire, encodeWire } from '@douyin-live/core';
+import type { BuiltMessage } from '@douyin-live/testing';
 
 /** Method of gift messages (withheld from guests by option). */
 export const GIFT_METHOD = 'WebcastGiftMessage';

@@ -3,11 +3,16 @@
  * PushFrames from plain data, so nobody assembles bytes by hand.
  */
 import { gzipSync } from 'node:zlib';
-import { methodTypes, type KnownMethod, type MethodWireMap } from '../gen/douyin.js';
-import type * as wire from '../gen/douyin.js';
-import { FrameHeader, PayloadType } from '../protocol/constants.js';
-import { encodeWire } from '../wire/codec.js';
-import type { MessageInit } from '../wire/init.js';
+import {
+  methodTypes,
+  type KnownMethod,
+  type MethodWireMap,
+  type wire,
+  FrameHeader,
+  PayloadType,
+  encodeWire,
+  type MessageInit,
+} from '@douyin-live/core';
 
 /** A user for a built message: a nickname, or more. */
 export type UserSpec =

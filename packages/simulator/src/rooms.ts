@@ -1,5 +1,5 @@
 /** A hosted room: its settings, its message factory and source, its timeline and the guest view of it. */
-import { messageFactory, type BuiltMessage, type MessageFactory } from '../testing/builders.js';
+import { messageFactory, type BuiltMessage, type MessageFactory } from '@douyin-live/testing';
 import { GIFT_METHOD, maskMessage } from './guests.js';
 import type { ResolvedRoom, ResolvedSimulatorOptions } from './options.js';
 import { scenarioSource } from './scenario.js';

@@ -2,7 +2,7 @@
  * Where a simulated room's content comes from: a {@link SimulatorSource} yields timestamped batches of messages
  * (or pre-built frames). The seeded scenario is one implementation; recordings plug in through the same seam.
  */
-import type { BuiltMessage, MessageFactory } from '../testing/builders.js';
+import type { BuiltMessage, MessageFactory } from '@douyin-live/testing';
 
 /** Messages the room pushes together in one frame, at `atMs` after the live started. */
 export interface MessageBatch {

@@ -3,9 +3,8 @@
  * timers whether or not anybody is connected. Connections subscribe to it and read backlogs from it when they
  * resume with a cursor.
  */
-import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
-import type { BuiltMessage, MessageFactory } from '../testing/builders.js';
-import { decodeWire } from '../wire/codec.js';
+import { CONTROL_ACTION_LIVE_END, decodeWire } from '@douyin-live/core';
+import type { BuiltMessage, MessageFactory } from '@douyin-live/testing';
 import { isFrameBatch, type SimulatorSource } from './source.js';
 
 /** One entry of a timeline: a message, or a pre-built frame from the source. */

@@ -3,7 +3,7 @@
  * default assertion looks up the test runner's global `expect` only when a comparison actually runs.
  */
 import { TestScheduler } from 'rxjs/testing';
-import { DouyinLiveError, ErrorCodes } from '../errors.js';
+import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
 
 /** Compares what a marble test saw with what it expected, throwing (or returning false) on a mismatch. */
 export type AssertDeepEqual = (actual: unknown, expected: unknown) => boolean | void;

@@ -3,14 +3,14 @@
  * likes, viewers entering, follows, shares and viewer stats) at configurable rates. The same seed gives the same
  * messages, whatever the wall clock does.
  */
-import { DouyinLiveError, ErrorCodes } from '../errors.js';
-import type { BuiltMessage, UserSpec } from '../testing/builders.js';
+import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
+import type { BuiltMessage, UserSpec } from '@douyin-live/testing';
 import { definedOnly } from './merge.js';
 import { countFor, mulberry32, pick, randomInt, type Random } from './random.js';
 import type { MessageBatch, SimulatorSource, SourceContext } from './source.js';
 
 /** Options of {@link scenarioSource}. Rates are mean events per second of source time. */
-export interface ScenarioOptions {
+export interface ScenarioSourceOptions {
   /** PRNG seed. @defaultValue `1` */
   readonly seed?: number | undefined;
   /** Source time between two batches, in ms (one batch = one frame). @defaultValue `250` */
@@ -62,8 +62,8 @@ const GIFTS: readonly ScenarioGift[] = [
   { id: '3242', name: '嘉年华', diamondCount: 3000, combo: false },
 ];
 
-/** Defaults of {@link ScenarioOptions}. */
-export const DEFAULT_SCENARIO_OPTIONS = {
+/** Defaults of {@link ScenarioSourceOptions}. */
+export const DEFAULT_SCENARIO_SOURCE_OPTIONS = {
   seed: 1,
   tickMs: 250,
   chatPerSecond: 2,
@@ -106,7 +106,7 @@ export const DEFAULT_SCENARIO_OPTIONS = {
     '多少钱？',
     '点赞点赞',
   ],
-} as const satisfies Required<ScenarioOptions>;
+} as const satisfies Required<ScenarioSourceOptions>;
 
 /** An unfinished combo streak. */
 interface Streak {
@@ -118,7 +118,7 @@ interface Streak {
 }
 
 /** Creates the seeded scenario source for a room. */
-export function scenarioSource(options: ScenarioOptions, context: SourceContext): SimulatorSource {
+export function scenarioSource(options: ScenarioSourceOptions, context: SourceContext): SimulatorSource {
   const o = resolveScenarioOptions(options);
   const random: Random = mulberry32(o.seed);
   const f = context.factory;
@@ -231,9 +231,9 @@ export function formatCount(count: number): string {
   return count >= 10_000 ? `${(count / 10_000).toFixed(1)}万` : String(count);
 }
 
-/** Merges scenario options with {@link DEFAULT_SCENARIO_OPTIONS} (the one merge) and validates them. */
-function resolveScenarioOptions(options: ScenarioOptions) {
-  const o = { ...DEFAULT_SCENARIO_OPTIONS, ...definedOnly(options) };
+/** Merges scenario options with {@link DEFAULT_SCENARIO_SOURCE_OPTIONS} (the one merge) and validates them. */
+function resolveScenarioOptions(options: ScenarioSourceOptions) {
+  const o = { ...DEFAULT_SCENARIO_SOURCE_OPTIONS, ...definedOnly(options) };
   if (!Number.isInteger(o.tickMs) || o.tickMs < 1) invalid('tickMs must be a positive integer', { tickMs: o.tickMs });
   for (const key of [
     'chatPerSecond',

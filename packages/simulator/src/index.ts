@@ -1,7 +1,7 @@
 /**
- * `@douyin-live/core/simulator`: a local stand-in for Douyin's live servers (room pages, web/enter, im/fetch and
+ * `@douyin-live/simulator`: a local stand-in for Douyin's live servers (room pages, web/enter, im/fetch and
  * the signed push WebSocket), with seeded scenarios, resume, guest masking and fault injection, for tests, demos
- * and bot development.
+ * and bot development. It checks handshake signatures with its own code (`verifySignature`), not the client's.
  */
 export { startSimulator, type Simulator, type SimulatorRoomInfo } from './server.js';
 export {
@@ -14,7 +14,12 @@ export {
   type RoomPageFormat,
   type SimulatorOptions,
 } from './options.js';
-export { DEFAULT_SCENARIO_OPTIONS, formatCount, scenarioSource, type ScenarioOptions } from './scenario.js';
+export {
+  DEFAULT_SCENARIO_SOURCE_OPTIONS,
+  formatCount,
+  scenarioSource,
+  type ScenarioSourceOptions,
+} from './scenario.js';
 export {
   batchSource,
   isFrameBatch,
@@ -45,3 +50,4 @@ export {
   simulatedRooms,
   type SimulatedRoomsOptions,
 } from './manyRooms.js';
+export { signatureStubOf, verifySignature, type SignatureCheck } from './signature.js';

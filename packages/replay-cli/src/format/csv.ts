@@ -1,6 +1,6 @@
 /** CSV rows of messages for `douyin-live export --format csv`: one row per message, spreadsheet-safe. */
 import type { LiveMessage } from '@douyin-live/core';
-import { formatMessage, palette } from '../format/pretty.js';
+import { formatMessage, palette } from './pretty.js';
 
 /** The columns, in order. */
 export const CSV_COLUMNS = [

@@ -1,12 +1,12 @@
 /**
  * The checks of the push socket's upgrade request, done the way the real server does them (§2, §3): a ttwid
- * cookie, a known room_id and a `signature` matching the stub of the signed parameters. Refusals are answered
- * like Douyin: HTTP 200 (no upgrade) with `handshake-status: 415` and `handshake-msg: DEVICE_BLOCKED`.
+ * cookie, a known room_id and a `signature` matching the stub of the signed parameters (checked by this package's
+ * own code in `signature.ts`, never by the client's signer). Refusals are answered like Douyin: HTTP 200 (no upgrade) with `handshake-status: 415` and `handshake-msg: DEVICE_BLOCKED`.
  */
 import type { Duplex } from 'node:stream';
-import { pushQueryObject } from '../room/pushParams.js';
-import { signatureStub, verifySignature } from '../signature/signature.js';
+import { pushQueryObject } from '@douyin-live/core';
 import { parseCookies } from './cookies.js';
+import { signatureStubOf, verifySignature } from './signature.js';
 
 /** What the handshake checks need from the simulator. */
 export interface HandshakeContext {
@@ -53,7 +53,7 @@ export function checkHandshake(
   if (context.verifySignature) {
     const signature = rawParam(rawQuery, 'signature');
     if (signature === undefined || signature === '') return { ok: false, reason: 'missing signature' };
-    const verdict = verifySignature(signature, signatureStub(params));
+    const verdict = verifySignature(signature, signatureStubOf(params));
     if (!verdict.ok) return { ok: false, reason: `bad signature: ${verdict.reason}` };
   }
   const cursor = params['cursor'];

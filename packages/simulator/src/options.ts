@@ -2,9 +2,9 @@
  * Options of the local Douyin simulator: one defaults object per option group, merged exactly once in
  * {@link resolveSimulatorOptions}.
  */
-import { DouyinLiveError, ErrorCodes } from '../errors.js';
+import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
 import { definedOnly } from './merge.js';
-import type { ScenarioOptions } from './scenario.js';
+import type { ScenarioSourceOptions } from './scenario.js';
 import type { SimulatorSourceFactory } from './source.js';
 
 /** Which room page `GET /<web_rid>` serves. */
@@ -35,7 +35,7 @@ export interface RoomOptions {
   /** Page format of this room. @defaultValue the simulator's {@link SimulatorOptions.page} */
   readonly page?: RoomPageFormat | undefined;
   /** The seeded scenario that generates the room's messages (ignored when `source` is given). */
-  readonly scenario?: ScenarioOptions | undefined;
+  readonly scenario?: ScenarioSourceOptions | undefined;
   /** Where the room's messages come from instead of the scenario (e.g. a recording). */
   readonly source?: SimulatorSourceFactory | undefined;
 }
@@ -57,7 +57,7 @@ export interface SimulatorOptions {
   /** Shorthand: anchor of the single room. @defaultValue `{ nickname: '模拟主播' }` */
   readonly anchor?: AnchorOptions | undefined;
   /** Shorthand: scenario of the single room. @defaultValue the scenario defaults */
-  readonly scenario?: ScenarioOptions | undefined;
+  readonly scenario?: ScenarioSourceOptions | undefined;
   /** Shorthand: message source of the single room (instead of the scenario). */
   readonly source?: SimulatorSourceFactory | undefined;
   /** Room page format: the current `__pace_f` stream, the old `RENDER_DATA` script, or a risk-control page. @defaultValue `'current'` */
@@ -146,7 +146,7 @@ export interface ResolvedRoom {
   readonly anchor: { readonly nickname: string; readonly id: string; readonly secUid: string };
   readonly userCountStr: string;
   readonly page: RoomPageFormat;
-  readonly scenario: ScenarioOptions;
+  readonly scenario: ScenarioSourceOptions;
   readonly source: SimulatorSourceFactory | undefined;
 }
 

@@ -4,8 +4,7 @@
  * the simulator and fixture recordings all start from the same description.
  */
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
-import { DouyinLiveError, ErrorCodes } from '../errors.js';
-import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
+import { DouyinLiveError, ErrorCodes, CONTROL_ACTION_LIVE_END } from '@douyin-live/core';
 import { encodeFrame, messageFactory, userIdFor, type BuiltMessage, type UserSpec } from './builders.js';
 
 /** A duration: ms as a number, or text such as `'250ms'`, `'30s'`, `'5m'`, `'1h'`. */
@@ -56,7 +55,7 @@ export interface ScenarioOptions {
 }
 
 /** The defaults of {@link ScenarioOptions}. */
-export const DefaultScenarioOptions = {
+export const DEFAULT_SCENARIO_OPTIONS = {
   roomId: '7400000000000000001',
   seed: 1,
   // The real server batches a handful of messages per push.
@@ -64,6 +63,23 @@ export const DefaultScenarioOptions = {
   startTime: 1_700_000_000_000,
   comboInterval: '100ms',
 } as const satisfies { readonly [K in keyof ScenarioOptions]-?: Exclude<ScenarioOptions[K], undefined> };
+
+/** Merges {@link ScenarioOptions} over {@link DEFAULT_SCENARIO_OPTIONS} (the one merge) and validates them. */
+function resolveScenarioOptions(options: ScenarioOptions) {
+  const merged = { ...DEFAULT_SCENARIO_OPTIONS } as {
+    -readonly [K in keyof typeof DEFAULT_SCENARIO_OPTIONS]: Exclude<ScenarioOptions[K], undefined>;
+  };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  if (!Number.isInteger(merged.messagesPerFrame) || merged.messagesPerFrame < 1) {
+    throw new DouyinLiveError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `messagesPerFrame must be >= 1, got ${merged.messagesPerFrame}`,
+    );
+  }
+  return { ...merged, comboInterval: parseDuration(merged.comboInterval) };
+}
 
 /** How {@link Scenario.gift} sends a gift. */
 export interface ScenarioGiftOptions {
@@ -261,14 +277,7 @@ const userIdOf = (user: UserSpec): string =>
  * ```
  */
 export function scenario(options: ScenarioOptions = {}): Scenario {
-  const roomId = options.roomId ?? DefaultScenarioOptions.roomId;
-  const seed = options.seed ?? DefaultScenarioOptions.seed;
-  const perFrame = options.messagesPerFrame ?? DefaultScenarioOptions.messagesPerFrame;
-  const startTime = options.startTime ?? DefaultScenarioOptions.startTime;
-  const comboInterval = parseDuration(options.comboInterval ?? DefaultScenarioOptions.comboInterval);
-  if (!Number.isInteger(perFrame) || perFrame < 1) {
-    throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `messagesPerFrame must be >= 1, got ${perFrame}`);
-  }
+  const { roomId, seed, messagesPerFrame: perFrame, startTime, comboInterval } = resolveScenarioOptions(options);
 
   // `at` is read by the factory's clock, so every message's create_time is its due time.
   let at = 0;

@@ -2,9 +2,9 @@
  * `simulatedRooms(n)`: n distinct rooms for `startSimulator({ rooms })`, for many-room tests and benchmarks.
  * Room ids differ in their last six digits, so every room stamps its own range of message ids.
  */
-import { DouyinLiveError, ErrorCodes } from '../errors.js';
+import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
 import type { RoomOptions } from './options.js';
-import type { ScenarioOptions } from './scenario.js';
+import type { ScenarioSourceOptions } from './scenario.js';
 
 /** First web_rid of {@link simulatedRooms}; room i gets this plus i. */
 export const FIRST_SIMULATED_WEB_RID = 200_000_001;
@@ -15,7 +15,7 @@ export const FIRST_SIMULATED_ROOM_ID = 7_400_000_000_000_100_000n;
 /** Options of {@link simulatedRooms}. */
 export interface SimulatedRoomsOptions {
   /** Every room's scenario, or one per room index; each room's seed defaults to its index + 1. @defaultValue `{}` */
-  readonly scenario?: ScenarioOptions | ((index: number) => ScenarioOptions) | undefined;
+  readonly scenario?: ScenarioSourceOptions | ((index: number) => ScenarioSourceOptions) | undefined;
   /** Extra room fields (title, page, source...), per room index. @defaultValue none */
   readonly room?: ((index: number) => Partial<RoomOptions>) | undefined;
 }

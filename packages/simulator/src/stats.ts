@@ -3,7 +3,7 @@
  * can await "3 acks received" without sleeping.
  */
 import { EventEmitter } from 'node:events';
-import { DouyinLiveError, ErrorCodes } from '../errors.js';
+import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
 
 /** Kinds of server → client frames. */
 export type SentFrameKind = 'msg' | 'hb' | 'garbage' | 'corruptGzip' | 'raw';

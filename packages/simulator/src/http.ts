@@ -3,7 +3,7 @@
  * im/fetch protobuf Response. Every answer to a request without a ttwid cookie sets one, as Douyin's do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ENTER_PATH, IM_FETCH_PATH } from '../room/pushParams.js';
+import { ENTER_PATH, IM_FETCH_PATH } from '@douyin-live/core';
 import {
   renderEnterJson,
   renderEnterNotFoundJson,
@@ -11,8 +11,8 @@ import {
   renderRenderDataPage,
   renderRiskControlPage,
   type RoomFixtureInput,
-} from '../room/pageFixtures.js';
-import { encodeResponse } from '../testing/builders.js';
+  encodeResponse,
+} from '@douyin-live/testing';
 import { newTtwid, requestCookies, ttwidSetCookie, userUniqueIdFor } from './cookies.js';
 import { bodyInternalExt, encodeCursor } from './cursor.js';
 import type { ResolvedSimulatorOptions } from './options.js';

@@ -5,9 +5,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { WebSocket } from 'ws';
-import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
-import { encodeFrame, encodeResponse, type BuiltMessage } from '../testing/builders.js';
-import { decodeWire } from '../wire/codec.js';
+import { FrameHeader, HEARTBEAT_FRAME, PayloadType, decodeWire } from '@douyin-live/core';
+import { encodeFrame, encodeResponse, type BuiltMessage } from '@douyin-live/testing';
 import { bodyInternalExt, encodeCursor, headerInternalExt, parseCursorSeq } from './cursor.js';
 import type { ResolvedSimulatorOptions } from './options.js';
 import type { HostedRoom } from './rooms.js';
