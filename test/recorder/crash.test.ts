@@ -12,8 +12,12 @@ let dir: string;
 beforeAll(() => {
   // The child runs the compiled packages. `tsc -b` emits even when another package of the tree has type errors
   // in progress, so its exit code is not the test's concern; the emitted files are.
-  spawnSync('npx', ['tsc', '-b', 'packages/core', 'packages/recorder'], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync('npx', ['tsc', '-b', 'packages/core', 'packages/testing', 'packages/recorder'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   expect(existsSync(join(ROOT, 'packages/recorder/dist/index.js'))).toBe(true);
+  expect(existsSync(join(ROOT, 'packages/testing/dist/index.js'))).toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'dyrec-crash-'));
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
