@@ -43,7 +43,7 @@ export type {
 export { encodeCursor, parseCursorSeq } from './cursor.js';
 export { maskNickname } from './guests.js';
 export { mulberry32, type Random } from './random.js';
-export { EMPTY_GZIP_BODY, GARBAGE_FRAME } from './push.js';
+export { EMPTY_GZIP_BODY, GARBAGE_FRAME } from './frames.js';
 export {
   FIRST_SIMULATED_ROOM_ID,
   FIRST_SIMULATED_WEB_RID,

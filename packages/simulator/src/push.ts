@@ -5,6 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { WebSocket } from 'ws';
+import { EMPTY_GZIP_BODY, GARBAGE_FRAME } from './frames.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType, decodeWire } from '@douyin-live/core';
 import { encodeFrame, encodeResponse, type BuiltMessage } from '@douyin-live/testing';
 import { bodyInternalExt, encodeCursor, headerInternalExt, parseCursorSeq } from './cursor.js';
@@ -12,17 +13,6 @@ import type { ResolvedSimulatorOptions } from './options.js';
 import type { HostedRoom } from './rooms.js';
 import type { CloseCause, ConnectionRecord, SimulatorStatsRecorder } from './stats.js';
 import type { TimelineEntry } from './timeline.js';
-
-/**
- * The server's answer to a heartbeat (§4.3): a gzip member of two empty deflate blocks, byte for byte as
- * captured in 2026.
- */
-export const EMPTY_GZIP_BODY: Uint8Array = Uint8Array.from(
-  Buffer.from('1f8b08000000000000ff000000ffff010000ffff0000000000000000', 'hex'),
-);
-
-/** What `garbageEvery` sends: a varint tag with the invalid wire type 7, so no protobuf decoder accepts it. */
-export const GARBAGE_FRAME: Uint8Array = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f, 0x00);
 
 /** First log id of connection 1; each connection gets its own range of a billion. */
 const LOG_ID_BASE = 7_300_000_000_000_000_000n;
