@@ -34,3 +34,37 @@ export { inspectRecording, type ConnectionSummary, type RecordingSummary } from 
 export { importFrames, parseFrameLogLine, type FrameLogLine, type ImportFramesOptions } from './replay/importFrames.js';
 export { CSV_COLUMNS, csvCells, csvField, csvHeader, csvRow } from './format/csv.js';
 export { recordingSource, type RecordingSource, type RecordingSourceOptions } from './replay/recordingSource.js';
+
+// Danmaku: comments as scrolling ASS subtitles or SRT cues (`douyin-live export --format ass|srt`)
+export {
+  assDialogue,
+  assHeader,
+  assTime,
+  DanmakuLanes,
+  danmakuCommentOf,
+  danmakuEncoder,
+  danmakuLine,
+  escapeAssText,
+  escapeSrtText,
+  estimateTextWidth,
+  srtCue,
+  srtTime,
+  toAss,
+  toSrt,
+  type DanmakuComment,
+  type DanmakuEncoder,
+  type DanmakuPlacement,
+  type DanmakuStats,
+  type DanmakuStyle,
+} from './replay/danmaku.js';
+export {
+  DEFAULT_DANMAKU_OPTIONS,
+  parseResolution,
+  parseSignedDuration,
+  resolveDanmakuOptions,
+  type DanmakuNicknames,
+  type DanmakuOptions,
+  type DanmakuOverflow,
+  type ResolvedDanmakuOptions,
+} from './replay/danmakuOptions.js';
+export { danmakuOptionsFromArgs, describeDanmakuStats, parseVideoStart } from './commands/export.js';
