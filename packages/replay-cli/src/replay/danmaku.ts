@@ -128,7 +128,6 @@ export function danmakuLine(comment: DanmakuComment, nicknames: ResolvedDanmakuO
 
 /** Line breaks and other control characters become spaces: one comment is one line. */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
 
