@@ -1,6 +1,9 @@
 // The danmaku generators on their own: lane assignment (no two comments of a lane ever overlap, checked by
 // simulating every comment's position), overflow policy and its counts, timing and offsets, escaping of user
 // text for ASS and SRT, and the options' validation.
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCodes, isDouyinLiveError } from '@douyin-live/core';
 import {
   assTime,
@@ -12,12 +15,14 @@ import {
   parseResolution,
   parseSignedDuration,
   resolveDanmakuOptions,
+  runCli,
   srtTime,
   toAss,
   toSrt,
   type DanmakuComment,
   type DanmakuOptions,
 } from '@douyin-live/replay-cli';
+import { fixture, testContext } from './helpers.js';
 
 /** A parsed `Dialogue` line: times in ms, the move, the text. */
 interface Dialogue {
@@ -259,5 +264,27 @@ describe('options', () => {
     expect(parseSignedDuration('-1m30s')).toBe(-90_000);
     expect(parseSignedDuration('-4')).toBe(-4000);
     expect(() => parseSignedDuration('soon')).toThrow(/not a duration/);
+  });
+});
+
+describe('douyin-live export --format ass|srt arguments', () => {
+  it('rejects danmaku options with other formats, ASS-only options with SRT, and bad values, before writing', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--format', 'csv', '--lanes', '3'], /--lanes only apply to --format ass or srt \[INVALID_ARGUMENT\]/],
+      [['--format', 'srt', '--font-size', '30'], /--font-size only apply to --format ass .*\[INVALID_ARGUMENT\]/],
+      [['--format', 'ass', '--resolution', '720p'], /resolution must look like 1920x1080/],
+      [['--format', 'ass', '--resolution', '640x360', '--width', '100'], /not both/],
+      [['--format', 'ass', '--lanes', '40', '--height', '360'], /do not fit in a picture 360 px high/],
+      [['--format', 'ass', '--offset', 'later'], /not a duration/],
+      [['--format', 'srt', '--video-start', 'yesterday'], /video-start must be a date-time/],
+      [['--format', 'ass', '--only', 'chit'], /unknown kind "chit"/],
+    ];
+    for (const [args, message] of cases) {
+      const ctx = testContext();
+      const output = join(tmpdir(), `never-written-${process.pid}.ass`);
+      expect(await runCli(['export', fixture('quiet-room'), '-o', output, ...args], ctx)).toBe(1);
+      expect(ctx.errors.join('\n')).toMatch(message);
+      expect(existsSync(output)).toBe(false);
+    }
   });
 });
