@@ -216,11 +216,11 @@ describe('text', () => {
     expect(text.trimEnd().split('\n\n')).toHaveLength(2);
   });
 
-  it('estimates CJK characters one em wide and Latin narrower', () => {
-    expect(estimateTextWidth('你好呀', 20)).toBe(60);
-    expect(estimateTextWidth('666', 20)).toBe(36);
+  it('estimates CJK characters 0.9 of the font size wide and Latin narrower (libass checks it in the ffmpeg test)', () => {
+    expect(estimateTextWidth('你好呀', 20)).toBe(54);
+    expect(estimateTextWidth('666', 20)).toBe(30);
     expect(estimateTextWidth('iii', 20)).toBeLessThan(estimateTextWidth('WWW', 20));
-    expect(estimateTextWidth('e\u0301', 20)).toBe(12);
+    expect(estimateTextWidth('e\u0301', 20)).toBe(10);
   });
 });
 
@@ -286,5 +286,19 @@ describe('douyin-live export --format ass|srt arguments', () => {
       expect(ctx.errors.join('\n')).toMatch(message);
       expect(existsSync(output)).toBe(false);
     }
+  });
+});
+
+describe('douyin-live export --offset', () => {
+  it('takes a negative time as the next argument, and reports what it dropped', async () => {
+    const ctx = testContext();
+    expect(
+      await runCli(['export', fixture('quiet-room'), '--format', 'srt', '--offset', '-1.5s', '-o', '-'], ctx),
+    ).toBe(0);
+    const cues = ctx.lines.join('\n').trimEnd().split('\n\n');
+    expect(cues.length).toBeGreaterThan(0);
+    expect(ctx.errors.at(-1)).toMatch(
+      new RegExp(`^exported ${cues.length} of \\d+ comments to stdout: \\d+ dropped \\(before the video starts\\)$`),
+    );
   });
 });

@@ -3,12 +3,12 @@
 // comment is due must show something, frames where none is due must stay black, and the lanes must be where
 // the layout put them (cropped bands of the picture).
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFrame, messageFactory } from '@douyin-live/core/testing';
 import type { RawFrameEvent } from '@douyin-live/recorder';
-import { runCli } from '@douyin-live/replay-cli';
+import { assHeader, escapeAssText, estimateTextWidth, resolveDanmakuOptions, runCli } from '@douyin-live/replay-cli';
 import { testContext, writeRecording } from './helpers.js';
 
 const HAS_FFMPEG = spawnSync('ffmpeg', ['-version']).status === 0;
@@ -219,5 +219,58 @@ describeWithFfmpeg('danmaku burnt in with ffmpeg', () => {
     const whole = split(await frameLuma('subtitles=chat.srt'), DUE);
     expect(whole.inside.filter((f) => f.ymax < LIT_MIN)).toEqual([]);
     expect(whole.outside.filter((f) => f.ymax > BLACK_MAX)).toEqual([]);
+  });
+
+  it('estimates text widths at or above what libass draws, and not far above', async () => {
+    // One text per second at a fixed position; cropdetect reports the lit box of each frame.
+    const texts = [
+      '666',
+      '主播好！',
+      'hello 主播',
+      'WWWWWWWWWW',
+      'mmmm iiii llll',
+      'ABCDEFGHIJKLM',
+      'abcdefghijklmnopqrstuvwxyz',
+      '0123456789',
+      '[微笑][微笑]',
+      '😀😀😀',
+      'привет мир',
+      'こんにちは',
+      '안녕하세요',
+      '这个好看，下次还来',
+      'user_9e2768e2: 来了来了',
+      'ｈｅｌｌｏ！？',
+    ];
+    const fontSize = 40;
+    const options = resolveDanmakuOptions({ width: 1280, height: 120, fontSize, font: 'WenQuanYi Micro Hei' });
+    const at = (s: number) => `0:00:${String(s).padStart(2, '0')}.00`;
+    const script = [
+      assHeader(options),
+      ...texts.map((t, i) => `Dialogue: 0,${at(i)},${at(i + 1)},Danmaku,,0,0,0,,{\\pos(10,10)}${escapeAssText(t)}`),
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'widths.ass'), script);
+    const boxes = `boxes-${process.pid}.txt`;
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=black:s=1280x120:d=${texts.length}:r=1`,
+      '-vf',
+      `ass=widths.ass,cropdetect=limit=0.1:round=1:reset=1:skip=0,metadata=mode=print:file=${boxes}`,
+      '-f',
+      'null',
+      '-',
+    ]);
+    const x1 = [...readFileSync(join(dir, boxes), 'utf8').matchAll(/cropdetect\.x1=(\d+)/g)].map((m) => Number(m[1]));
+    const x2 = [...readFileSync(join(dir, boxes), 'utf8').matchAll(/cropdetect\.x2=(\d+)/g)].map((m) => Number(m[1]));
+    const rows = texts.map((text, i) => {
+      const drawn = x2[i]! - x1[i]! + 1;
+      const estimated = estimateTextWidth(text, fontSize);
+      return { text, drawn, estimated, ratio: Number((estimated / drawn).toFixed(2)) };
+    });
+    expect(rows.filter((r) => !(r.drawn > fontSize / 2))).toEqual([]);
+    expect(rows.filter((r) => r.estimated < r.drawn)).toEqual([]);
+    expect(rows.filter((r) => r.ratio > 1.35)).toEqual([]);
   });
 });

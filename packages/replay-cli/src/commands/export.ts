@@ -197,7 +197,9 @@ export function exportCommand(ctx: CliContext) {
         })
         .option('offset', {
           type: 'string',
-          describe: 'ass/srt: shift comment times by this much, may be negative (--offset=-12.5s; default 0)',
+          // One value, taken even when it starts with a minus (`--offset -12.5s`), instead of parsed as flags.
+          nargs: 1,
+          describe: 'ass/srt: shift comment times by this much, may be negative (-12.5s; default 0)',
         })
         .option('video-start', {
           type: 'string',
