@@ -1,10 +1,12 @@
 // The danmaku generators on their own: lane assignment (no two comments of a lane ever overlap, checked by
 // simulating every comment's position), overflow policy and its counts, timing and offsets, escaping of user
 // text for ASS and SRT, and the options' validation.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, isDouyinLiveError } from '@douyin-live/core';
+import { encodeFrame, messageFactory, type BuiltMessage } from '@douyin-live/core/testing';
+import type { RawFrameEvent } from '@douyin-live/recorder';
 import {
   assTime,
   DanmakuLanes,
@@ -22,7 +24,7 @@ import {
   type DanmakuComment,
   type DanmakuOptions,
 } from '@douyin-live/replay-cli';
-import { fixture, testContext } from './helpers.js';
+import { fixture, testContext, writeRecording } from './helpers.js';
 
 /** A parsed `Dialogue` line: times in ms, the move, the text. */
 interface Dialogue {
@@ -300,5 +302,59 @@ describe('douyin-live export --offset', () => {
     expect(ctx.errors.at(-1)).toMatch(
       new RegExp(`^exported ${cues.length} of \\d+ comments to stdout: \\d+ dropped \\(before the video starts\\)$`),
     );
+  });
+});
+
+describe('gifts as danmaku', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dyrec-danmaku-gifts-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows each combo streak once with its count: at its end marker, after a silence, or at the end', async () => {
+    const start = 1_700_000_000_000;
+    const f = messageFactory({ now: () => start });
+    const rose = { name: 'Rose', diamondCount: 1 };
+    let logId = 7_100_000_000_000_000_000n;
+    const frame = (atMs: number, messages: BuiltMessage[]): RawFrameEvent => ({
+      direction: 'in',
+      connection: 1,
+      bytes: encodeFrame({ logId: String(logId++), response: { messages } }),
+      at: start + atMs,
+    });
+    const streak = (user: string, groupId: string, count: number, end: boolean) =>
+      f.gift({ user, ...rose, groupId, repeatCount: count, repeatEnd: end });
+    const events: RawFrameEvent[] = [{ direction: 'open', connection: 1, url: 'wss://x/', headers: {}, at: start }];
+    // Alice: a streak of 5 with its end marker at 1.4 s (and the end marker repeated by a reconnect).
+    const aliceEnd = streak('Alice', '11', 5, true);
+    for (let i = 1; i <= 4; i++) events.push(frame(1000 + i * 100 - 100, [streak('Alice', '11', i, false)]));
+    events.push(frame(1400, [aliceEnd]), frame(1500, [aliceEnd]));
+    // Bob: 3 roses, end marker lost; nothing for him after 2.2 s, so the streak is over 3 s later.
+    for (let i = 1; i <= 3; i++) events.push(frame(2000 + i * 100 - 100, [streak('Bob', '22', i, false)]));
+    events.push(frame(2300, [f.gift({ user: 'Carol', name: 'Rocket', diamondCount: 100, combo: false })]));
+    events.push(frame(6000, [f.chat('Dave', 'nice')]));
+    // Eve: still open when the recording ends.
+    events.push(frame(8000, [streak('Eve', '33', 1, false)]), frame(8100, [streak('Eve', '33', 2, false)]));
+    events.push({ direction: 'close', connection: 1, code: 1000, reason: 'bye', at: start + 8200 });
+    const recording = join(dir, 'gifts.dyrec');
+    await writeRecording(recording, events);
+
+    const ctx = testContext();
+    const args = ['export', recording, '--format', 'srt', '--only', 'chat,gift', '--nicknames', 'all', '-o', '-'];
+    expect(await runCli(args, ctx)).toBe(0);
+    const cues = ctx.lines
+      .join('\n')
+      .trimEnd()
+      .split('\n\n')
+      .map((cue) => cue.split('\n').slice(1).join(' | '));
+    expect(cues).toEqual([
+      '00:00:01,400 --> 00:00:09,400 | Alice: sent Rose ×5',
+      '00:00:02,300 --> 00:00:10,300 | Carol: sent Rocket ×1',
+      '00:00:05,200 --> 00:00:13,200 | Bob: sent Rose ×3',
+      '00:00:06,000 --> 00:00:14,000 | Dave: nice',
+      // Still open when the recording ended: shown at its end.
+      '00:00:08,200 --> 00:00:16,200 | Eve: sent Rose ×2',
+    ]);
   });
 });

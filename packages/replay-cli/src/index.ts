@@ -42,6 +42,7 @@ export {
   assTime,
   DanmakuLanes,
   danmakuCommentOf,
+  danmakuCommentOfCombo,
   danmakuEncoder,
   danmakuLine,
   escapeAssText,

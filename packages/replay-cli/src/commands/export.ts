@@ -1,11 +1,19 @@
-import { MESSAGE_KINDS, messageToJson, methodFilter, toJsonLine } from '@douyin-live/core';
+import { giftCombos, MESSAGE_KINDS, messageToJson, methodFilter, toJsonLine } from '@douyin-live/core';
+import { VirtualTimeScheduler } from 'rxjs';
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { DouyinLiveError, ErrorCodes, type LiveMessage } from '@douyin-live/core';
 import { partPath } from '@douyin-live/recorder';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { csvHeader, csvRow } from '../format/csv.js';
-import { danmakuCommentOf, danmakuEncoder, type DanmakuEncoder, type DanmakuStats } from '../replay/danmaku.js';
+import {
+  danmakuCommentOf,
+  danmakuCommentOfCombo,
+  danmakuEncoder,
+  type DanmakuComment,
+  type DanmakuEncoder,
+  type DanmakuStats,
+} from '../replay/danmaku.js';
 import {
   parseResolution,
   parseSignedDuration,
@@ -68,6 +76,12 @@ const ASS_ONLY_ARGS = [
   'overflow',
   'maxDelay',
 ] as const satisfies readonly (keyof ExportArgs)[];
+
+/**
+ * A gift streak whose end marker never came is judged over after this much silence, in ms, for danmaku (core's
+ * default, 10 s, would show the comment long after the gifts; Douyin repeats a growing streak about every second).
+ */
+const DANMAKU_GIFT_STREAK_TIMEOUT_MS = 3000;
 
 /** Kinds the danmaku formats include when `--only` is not given: what viewers wrote. */
 const DANMAKU_DEFAULT_ONLY = 'chat';
@@ -260,7 +274,11 @@ export function exportCommand(ctx: CliContext) {
       };
       if (args.format === 'csv') write(csvHeader());
 
-      const session = replaySession(args.file, { speed: 'max', from, to });
+      // Gifts become one comment per combo streak, counted by core's giftCombos; its timeouts (lost end
+      // markers) need the recording's own clock, which a virtual-time scheduler gives at full speed.
+      const comboGifts = danmaku && (keep === undefined || keep('WebcastGiftMessage'));
+      const scheduler = comboGifts ? new VirtualTimeScheduler() : undefined;
+      const session = replaySession(args.file, { speed: 'max', from, to, ...(scheduler ? { scheduler } : {}) });
       // Made once the recording's header is known (--video-start is relative to its start; the title is its room's).
       let encoder: DanmakuEncoder | undefined;
       const danmakuEncoderFor = (): DanmakuEncoder => {
@@ -290,15 +308,30 @@ export function exportCommand(ctx: CliContext) {
         if (showProgress) process.stderr.write('\r\u001b[2K');
         ctx.err(`! ${e.message}`);
       });
+      const addComment = (comment: DanmakuComment) => {
+        const piece = danmakuEncoderFor().add(comment);
+        if (piece === undefined) return;
+        written++;
+        write(piece);
+        if (showProgress) draw();
+      };
+      if (scheduler !== undefined) {
+        session.gift$
+          .pipe(giftCombos({ emit: 'end', scheduler, timeoutMs: DANMAKU_GIFT_STREAK_TIMEOUT_MS }))
+          .subscribe((combo) => {
+            // An end marker ends a streak at the frame playing now; a timeout at the virtual time it fired,
+            // which is recording time counted from --from (position then already shows the next frame).
+            const atMs = combo.reason === 'timeout' ? scheduler.now() + (from ?? 0) : session.position;
+            addComment(danmakuCommentOfCombo(combo, atMs));
+          });
+      }
       session.messages$.subscribe({
         next: (m: LiveMessage) => {
           if (keep && !keep(m.method)) return;
           if (danmaku) {
+            if (comboGifts && m.method === 'WebcastGiftMessage') return;
             const comment = danmakuCommentOf(m, session.position);
-            const piece = comment !== undefined ? danmakuEncoderFor().add(comment) : undefined;
-            if (piece === undefined) return;
-            written++;
-            write(piece);
+            if (comment !== undefined) addComment(comment);
           } else {
             written++;
             write(
@@ -306,8 +339,8 @@ export function exportCommand(ctx: CliContext) {
                 ? csvRow(m, session.position)
                 : toJsonLine({ ms: session.position, ...messageToJson(m) }),
             );
+            if (showProgress) draw();
           }
-          if (showProgress) draw();
         },
         error: () => undefined,
       });

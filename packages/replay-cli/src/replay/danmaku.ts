@@ -9,7 +9,7 @@
  * faster comment cannot catch up with it before it leaves; the topmost such lane wins. Comment widths are
  * estimated from the characters (a CJK character is one em), on the generous side.
  */
-import type { LiveMessage } from '@douyin-live/core';
+import type { GiftComboEnd, LiveMessage } from '@douyin-live/core';
 import { kindOfMethod } from '@douyin-live/core';
 import { formatMessage, palette } from '../format/pretty.js';
 import { resolveDanmakuOptions, type DanmakuOptions, type ResolvedDanmakuOptions } from './danmakuOptions.js';
@@ -117,6 +117,18 @@ export function danmakuCommentOf(message: LiveMessage, atMs: number): DanmakuCom
 }
 
 const PLAIN = palette(false);
+
+/** The comment for a gift streak counted once by core's `giftCombos({ emit: 'end' })`: `sent Rose ×10`. */
+export function danmakuCommentOfCombo(combo: GiftComboEnd, atMs: number): DanmakuComment {
+  const name = combo.gift.name || `gift ${combo.gift.id}`;
+  return {
+    atMs,
+    text: `sent ${name} ×${combo.total}`,
+    style: 'gift',
+    nickname: combo.user.nickname,
+    masked: combo.user.masked,
+  };
+}
 
 /** The line shown for a comment: `nickname: text` when nicknames are shown for this sender, else the text. */
 export function danmakuLine(comment: DanmakuComment, nicknames: ResolvedDanmakuOptions['nicknames']): string {
