@@ -251,6 +251,8 @@ describe('options', () => {
       { maxDelayMs: -1 },
       { offsetMs: Number.NaN },
       { font: 'Evil,Font' },
+      { opacity: 0 },
+      { opacity: 1.5 },
       { nicknames: 'some' as never },
       { overflow: 'queue' as never },
     ]) {

@@ -183,6 +183,14 @@ describeWithFfmpeg('danmaku burnt in with ffmpeg', () => {
     expect(rest.filter((f) => f.ymax > BLACK_MAX)).toEqual([]);
   });
 
+  it('--opacity dims the comments the renderer draws', async () => {
+    await exportTo('dim.ass', 'ass', [...assArgs, '--opacity', '0.5']);
+    const { inside, outside } = split(await frameLuma('ass=dim.ass'), DUE);
+    // Half-transparent white over black lands near the middle of the luma range (16–235), never at full white.
+    expect(inside.filter((f) => f.ymax < 90 || f.ymax > 160)).toEqual([]);
+    expect(outside.filter((f) => f.ymax > BLACK_MAX)).toEqual([]);
+  });
+
   it('--video-start gives the same script as the equivalent --offset', async () => {
     await exportTo('offset.ass', 'ass', assArgs);
     const ctx = testContext();

@@ -47,6 +47,7 @@ export interface ExportArgs {
   nicknames?: DanmakuNicknames | undefined;
   overflow?: DanmakuOverflow | undefined;
   maxDelay?: string | undefined;
+  opacity?: number | undefined;
 }
 
 /** The options that only the danmaku formats (`ass`, `srt`) take, by their CLI names. */
@@ -63,6 +64,7 @@ const DANMAKU_ARGS = [
   'nicknames',
   'overflow',
   'maxDelay',
+  'opacity',
 ] as const satisfies readonly (keyof ExportArgs)[];
 
 /** The danmaku options that only shape scrolling ASS comments. */
@@ -75,6 +77,7 @@ const ASS_ONLY_ARGS = [
   'height',
   'overflow',
   'maxDelay',
+  'opacity',
 ] as const satisfies readonly (keyof ExportArgs)[];
 
 /**
@@ -131,6 +134,7 @@ export function danmakuOptionsFromArgs(args: ExportArgs): DanmakuOptions {
     nicknames: args.nicknames,
     overflow: args.overflow,
     maxDelayMs: args.maxDelay !== undefined ? parseOffset('max-delay', args.maxDelay) : undefined,
+    opacity: args.opacity,
     font: args.font,
   };
 }
@@ -235,6 +239,7 @@ export function exportCommand(ctx: CliContext) {
           describe: 'ass: when every lane is busy, wait for one (up to --max-delay) or drop (default delay)',
         })
         .option('max-delay', { type: 'string', describe: 'ass: longest wait for a free lane (default 3s)' })
+        .option('opacity', { type: 'number', describe: 'ass: comment opacity, above 0 up to 1 (default 1)' })
         .example(
           '$0 export session.dyrec --format ass --resolution 1280x720 --offset=-3s -o chat.ass',
           'danmaku for a 720p video that started 3 s after the recording; burn with ffmpeg -vf ass=chat.ass',

@@ -314,11 +314,11 @@ export class DanmakuLanes {
 }
 
 /** Style names in the ASS script, by {@link DanmakuStyle}. */
-const ASS_STYLES: Readonly<Record<DanmakuStyle, { name: string; colour: string }>> = {
-  // ASS colours are &HAABBGGRR.
-  chat: { name: 'Danmaku', colour: '&H00FFFFFF' },
-  gift: { name: 'Gift', colour: '&H0000D7FF' },
-  event: { name: 'Event', colour: '&H00C8C8C8' },
+const ASS_STYLES: Readonly<Record<DanmakuStyle, { name: string; bgr: string }>> = {
+  // ASS colours are &HAABBGGRR: blue, green, red after the alpha.
+  chat: { name: 'Danmaku', bgr: 'FFFFFF' },
+  gift: { name: 'Gift', bgr: '00D7FF' },
+  event: { name: 'Event', bgr: 'C8C8C8' },
 };
 
 /** The `[Script Info]`, `[V4+ Styles]` and `[Events]` header of a danmaku ASS script. */
@@ -326,10 +326,15 @@ export function assHeader(options: ResolvedDanmakuOptions, title = 'douyin-live 
   const o = options;
   // Outline scales with the font: a thin dark border keeps white text readable on bright video.
   const outline = Math.max(1, Math.round(o.fontSize / 20));
-  const styles = Object.values(ASS_STYLES).map(
-    (s) =>
-      `Style: ${s.name},${o.font},${o.fontSize},${s.colour},${s.colour},&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,${outline},0,7,0,0,0,1`,
-  );
+  // ASS alpha counts transparency: 00 is opaque, FF invisible.
+  const alpha = Math.round((1 - o.opacity) * 255)
+    .toString(16)
+    .toUpperCase()
+    .padStart(2, '0');
+  const styles = Object.values(ASS_STYLES).map((s) => {
+    const colour = `&H${alpha}${s.bgr}`;
+    return `Style: ${s.name},${o.font},${o.fontSize},${colour},${colour},&H${alpha}000000,&H${alpha}000000,0,0,0,0,100,100,0,0,1,${outline},0,7,0,0,0,1`;
+  });
   return [
     '[Script Info]',
     `Title: ${oneLine(title)}`,

@@ -61,6 +61,11 @@ export interface DanmakuOptions {
    */
   readonly maxDelayMs?: number | undefined;
   /**
+   * Opacity of the ASS comments, from 0 (invisible) to 1 (opaque); bilibili viewers often pick about 0.8.
+   * @defaultValue `1`
+   */
+  readonly opacity?: number | undefined;
+  /**
    * Font family named in the ASS style (the renderer falls back to any installed font with the glyphs).
    * @defaultValue `'Microsoft YaHei'`
    */
@@ -80,6 +85,7 @@ export interface ResolvedDanmakuOptions {
   readonly nicknames: DanmakuNicknames;
   readonly overflow: DanmakuOverflow;
   readonly maxDelayMs: number;
+  readonly opacity: number;
   readonly font: string;
   /** Smallest horizontal space between two comments in one lane, in px. */
   readonly gapPx: number;
@@ -96,6 +102,7 @@ export const DEFAULT_DANMAKU_OPTIONS = {
   nicknames: 'unmasked',
   overflow: 'delay',
   maxDelayMs: 3000,
+  opacity: 1,
   font: 'Microsoft YaHei',
 } as const satisfies { readonly [K in keyof DanmakuOptions]-?: Exclude<DanmakuOptions[K], undefined> };
 
@@ -161,6 +168,10 @@ export function resolveDanmakuOptions(options: DanmakuOptions = {}): ResolvedDan
   if (!OVERFLOWS.includes(overflow)) {
     throw invalid(`overflow must be one of ${OVERFLOWS.join(', ')}, got ${overflow}`, { overflow });
   }
+  const opacity = options.opacity ?? d.opacity;
+  if (!(opacity > 0 && opacity <= 1)) {
+    throw invalid(`opacity must be above 0 and at most 1, got ${opacity}`, { opacity });
+  }
   const font = options.font ?? d.font;
   // The font name is a field of a comma-separated Style line: a comma or line break would corrupt the script.
   if (font.trim() === '' || /[,\r\n]/.test(font)) {
@@ -177,6 +188,7 @@ export function resolveDanmakuOptions(options: DanmakuOptions = {}): ResolvedDan
     nicknames,
     overflow,
     maxDelayMs,
+    opacity,
     font: font.trim(),
     gapPx: Math.ceil(fontSize * GAP_PER_FONT_SIZE),
   };
