@@ -1,8 +1,16 @@
-import { giftCombos, MESSAGE_KINDS, messageToJson, methodFilter, toJsonLine } from '@douyin-live/core';
-import { VirtualTimeScheduler } from 'rxjs';
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
-import { DouyinLiveError, ErrorCodes, type LiveMessage } from '@douyin-live/core';
+import {
+  DouyinLiveError,
+  ErrorCodes,
+  giftCombos,
+  MESSAGE_KINDS,
+  messageToJson,
+  methodFilter,
+  toJsonLine,
+  type LiveMessage,
+} from '@douyin-live/core';
 import { partPath } from '@douyin-live/recorder';
+import { VirtualTimeScheduler } from 'rxjs';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { csvHeader, csvRow } from '../format/csv.js';
@@ -50,24 +58,7 @@ export interface ExportArgs {
   opacity?: number | undefined;
 }
 
-/** The options that only the danmaku formats (`ass`, `srt`) take, by their CLI names. */
-const DANMAKU_ARGS = [
-  'offset',
-  'videoStart',
-  'duration',
-  'lanes',
-  'fontSize',
-  'font',
-  'resolution',
-  'width',
-  'height',
-  'nicknames',
-  'overflow',
-  'maxDelay',
-  'opacity',
-] as const satisfies readonly (keyof ExportArgs)[];
-
-/** The danmaku options that only shape scrolling ASS comments. */
+/** The danmaku options that only shape scrolling ASS comments, by their CLI names. */
 const ASS_ONLY_ARGS = [
   'lanes',
   'fontSize',
@@ -78,6 +69,15 @@ const ASS_ONLY_ARGS = [
   'overflow',
   'maxDelay',
   'opacity',
+] as const satisfies readonly (keyof ExportArgs)[];
+
+/** The options that only the danmaku formats (`ass`, `srt`) take. */
+const DANMAKU_ARGS = [
+  'offset',
+  'videoStart',
+  'duration',
+  'nicknames',
+  ...ASS_ONLY_ARGS,
 ] as const satisfies readonly (keyof ExportArgs)[];
 
 /**
