@@ -144,7 +144,7 @@ function measure(file, args) {
  */
 async function generate(path, targetBytes) {
   const { createRecorder } = await import('@douyin-live/recorder');
-  const { encodeFrame, messageFactory } = await import('@douyin-live/core/testing');
+  const { encodeFrame, messageFactory } = await import('@douyin-live/testing');
   let seed = 7;
   const random = () => {
     // mulberry32: the same file every run.

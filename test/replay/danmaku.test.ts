@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, isDouyinLiveError } from '@douyin-live/core';
-import { encodeFrame, messageFactory, type BuiltMessage } from '@douyin-live/core/testing';
+import { encodeFrame, messageFactory, type BuiltMessage } from '@douyin-live/testing';
 import type { RawFrameEvent } from '@douyin-live/recorder';
 import {
   assTime,
@@ -358,5 +358,24 @@ describe('gifts as danmaku', () => {
       // Still open when the recording ended: shown at its end.
       '00:00:08,200 --> 00:00:16,200 | Eve: sent Rose ×2',
     ]);
+  });
+});
+
+describe('which messages become comments', () => {
+  it('turns likes, entries, follows and the live end into short lines, and leaves viewer counts out', async () => {
+    const ctx = testContext();
+    const only = 'chat,like,member,social,control,viewers';
+    expect(
+      await runCli(
+        ['export', fixture('quiet-room'), '--format', 'srt', '--only', only, '--nicknames', 'all', '-o', '-'],
+        ctx,
+      ),
+    ).toBe(0);
+    const texts = ctx.lines.map((cue) => cue.split('\n')[2]!);
+    expect(texts.some((t) => /^.\*\*\*: entered$/.test(t))).toBe(true);
+    expect(texts.some((t) => /^.\*\*\*: liked ×\d+$/.test(t))).toBe(true);
+    expect(texts.some((t) => /^.\*\*\*: (followed|shared the room)$/.test(t))).toBe(true);
+    expect(texts.at(-1)).toBe('live ended');
+    expect(texts.filter((t) => /online|viewers|\d+ total/.test(t))).toEqual([]);
   });
 });

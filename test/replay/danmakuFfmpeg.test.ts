@@ -6,7 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeFrame, messageFactory } from '@douyin-live/core/testing';
+import { encodeFrame, messageFactory } from '@douyin-live/testing';
 import type { RawFrameEvent } from '@douyin-live/recorder';
 import { assHeader, escapeAssText, estimateTextWidth, resolveDanmakuOptions, runCli } from '@douyin-live/replay-cli';
 import { testContext, writeRecording } from './helpers.js';

@@ -10,8 +10,6 @@
  * estimated from the characters (a CJK character is one em), on the generous side.
  */
 import type { GiftComboEnd, LiveMessage } from '@douyin-live/core';
-import { kindOfMethod } from '@douyin-live/core';
-import { formatMessage, palette } from '../format/pretty.js';
 import { resolveDanmakuOptions, type DanmakuOptions, type ResolvedDanmakuOptions } from './danmakuOptions.js';
 
 /** How a comment is styled: chat in white, gifts in gold, everything else (likes, entries, ...) in grey. */
@@ -73,7 +71,8 @@ const WORD_JOINER = '\u2060';
 /**
  * The comment a message becomes, or undefined for messages with nothing to show (viewer-count updates, unknown
  * methods). Chat is its text; gifts show only at the end of a combo streak (or when not a combo gift), with the
- * streak's count; other kinds a short English line.
+ * streak's count; likes, entries, follows, shares and the live's end a short English line; fans-club and room
+ * notices their text.
  */
 export function danmakuCommentOf(message: LiveMessage, atMs: number): DanmakuComment | undefined {
   if ('unknown' in message) return undefined;
@@ -109,14 +108,15 @@ export function danmakuCommentOf(message: LiveMessage, atMs: number): DanmakuCom
     case 'WebcastRoomStatsMessage':
       // Counters change every few seconds: a scrolling comment each time would drown the chat.
       return undefined;
+    case 'WebcastFansclubMessage':
+      return message.content ? { atMs, text: message.content, style: 'event', ...from(message.user) } : undefined;
+    case 'WebcastRoomMessage':
+      return message.content ? { atMs, text: message.content, style: 'event' } : undefined;
     default:
-      return kindOfMethod(message.method) !== undefined
-        ? { atMs, text: formatMessage(message, PLAIN), style: 'event' }
-        : undefined;
+      // Methods without a kind (rank updates, fan tickets, unknown ones) are not something viewers wrote.
+      return undefined;
   }
 }
-
-const PLAIN = palette(false);
 
 /** The comment for a gift streak counted once by core's `giftCombos({ emit: 'end' })`: `sent Rose ×10`. */
 export function danmakuCommentOfCombo(combo: GiftComboEnd, atMs: number): DanmakuComment {
