@@ -335,7 +335,8 @@ describe('gifts as danmaku', () => {
     // Bob: 3 roses, end marker lost; nothing for him after 2.2 s, so the streak is over 3 s later.
     for (let i = 1; i <= 3; i++) events.push(frame(2000 + i * 100 - 100, [streak('Bob', '22', i, false)]));
     events.push(frame(2300, [f.gift({ user: 'Carol', name: 'Rocket', diamondCount: 100, combo: false })]));
-    events.push(frame(6000, [f.chat('Dave', 'nice')]));
+    // A chat of only line breaks and spaces is no comment at all.
+    events.push(frame(6000, [f.chat('Dave', 'nice'), f.chat('Zed', ' \n\r\n ')]));
     // Eve: still open when the recording ends.
     events.push(frame(8000, [streak('Eve', '33', 1, false)]), frame(8100, [streak('Eve', '33', 2, false)]));
     events.push({ direction: 'close', connection: 1, code: 1000, reason: 'bye', at: start + 8200 });

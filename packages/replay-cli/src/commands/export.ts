@@ -241,7 +241,7 @@ export function exportCommand(ctx: CliContext) {
         .option('max-delay', { type: 'string', describe: 'ass: longest wait for a free lane (default 3s)' })
         .option('opacity', { type: 'number', describe: 'ass: comment opacity, above 0 up to 1 (default 1)' })
         .example(
-          '$0 export session.dyrec --format ass --resolution 1280x720 --offset=-3s -o chat.ass',
+          '$0 export session.dyrec --format ass --resolution 1280x720 --offset -3s -o chat.ass',
           'danmaku for a 720p video that started 3 s after the recording; burn with ffmpeg -vf ass=chat.ass',
         )
         .example(

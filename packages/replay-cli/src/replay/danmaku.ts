@@ -81,7 +81,10 @@ export function danmakuCommentOf(message: LiveMessage, atMs: number): DanmakuCom
   switch (message.method) {
     case 'WebcastChatMessage':
     case 'WebcastScreenChatMessage':
-      return message.content ? { atMs, text: message.content, style: 'chat', ...from(message.user) } : undefined;
+      // Whitespace-only chat (line breaks, spaces) would be an empty comment, or a bare `nickname: `.
+      return oneLine(message.content) !== ''
+        ? { atMs, text: message.content, style: 'chat', ...from(message.user) }
+        : undefined;
     case 'WebcastEmojiChatMessage':
       return { atMs, text: message.defaultContent || '[emoji]', style: 'chat', ...from(message.user) };
     case 'WebcastGiftMessage': {
