@@ -7,7 +7,7 @@
  * leaving at the left edge one duration later, so a wide comment moves faster than a short one. A lane takes a
  * new comment only when its last comment's tail has cleared the right edge by a gap *and* the new, possibly
  * faster comment cannot catch up with it before it leaves; the topmost such lane wins. Comment widths are
- * estimated from the characters (a CJK character is one em), on the generous side.
+ * estimated from the characters (a CJK character as 0.9 of the font size), on the generous side.
  */
 import type { GiftComboEnd, LiveMessage } from '@douyin-live/core';
 import { resolveDanmakuOptions, type DanmakuOptions, type ResolvedDanmakuOptions } from './danmakuOptions.js';
