@@ -1,11 +1,13 @@
 // The `prestart` / `pretest` hook that lets the README's quick start be two commands on a fresh clone: installs
 // exactly what package-lock.json says (`npm ci`) when node_modules is missing or no longer matches it, then
 // builds the packages (`tsc -b` is incremental: a no-op when dist/ is current), so `npm start`, `npm test` and
-// `npx douyin-live` work with nothing typed before them. Node built-ins only: nothing is installed yet.
+// `npx douyin-live` work with nothing typed before them. Before building it deletes compiled files whose source
+// is gone (`tsc` never does), so a moved module cannot linger in dist/ and ship in a tarball. Node built-ins
+// only: nothing is installed yet.
 //
 //   node scripts/ensure-installed.mjs [--no-build]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,9 +47,46 @@ function run(command, args) {
   }
 }
 
+/** Compiled outputs of one source file, by suffix; the source is `src/<base>.ts`. */
+const OUTPUT_SUFFIXES = ['.d.ts.map', '.d.ts', '.js.map', '.js'];
+
+/** Deletes dist/ files of every package whose `src/*.ts` no longer exists, and the folders that leaves empty. */
+function pruneStaleOutputs() {
+  const packages = join(root, 'packages');
+  for (const name of readdirSync(packages)) {
+    const dist = join(packages, name, 'dist');
+    const src = join(packages, name, 'src');
+    if (existsSync(dist) && existsSync(src)) prune(dist, src);
+  }
+}
+
+/** Returns whether `dir` is empty afterwards. */
+function prune(dir, srcDir) {
+  let left = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (prune(path, join(srcDir, entry.name))) rmdirSync(path);
+      else left++;
+      continue;
+    }
+    const suffix = OUTPUT_SUFFIXES.find((s) => entry.name.endsWith(s));
+    const base = suffix === undefined ? undefined : entry.name.slice(0, -suffix.length);
+    if (base !== undefined && !existsSync(join(srcDir, `${base}.ts`))) {
+      rmSync(path);
+      continue;
+    }
+    left++;
+  }
+  return left === 0;
+}
+
 const reason = installNeeded();
 if (reason !== undefined) {
   process.stderr.write(`ensure-installed: ${reason}; running npm ci (once; about a minute)\n`);
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
-if (build) run('npm', ['run', 'build', '--silent']);
+if (build) {
+  pruneStaleOutputs();
+  run('npm', ['run', 'build', '--silent']);
+}

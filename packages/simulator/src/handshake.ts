@@ -4,7 +4,6 @@
  * own code in `signature.ts`, never by the client's signer). Refusals are answered like Douyin: HTTP 200 (no upgrade) with `handshake-status: 415` and `handshake-msg: DEVICE_BLOCKED`.
  */
 import type { Duplex } from 'node:stream';
-import { pushQueryObject } from '@douyin-live/core';
 import { parseCookies } from './cookies.js';
 import { signatureStubOf, verifySignature } from './signature.js';
 
@@ -43,7 +42,7 @@ export function checkHandshake(
 ): AcceptedHandshake | RefusedHandshake {
   const q = url.indexOf('?');
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
-  const params = pushQueryObject([...new URLSearchParams(rawQuery)]);
+  const params = firstValues(new URLSearchParams(rawQuery));
   const cookies = parseCookies(cookieHeader);
   const ttwid = cookies.get('ttwid');
   if (ttwid === undefined || ttwid === '') return { ok: false, reason: 'missing ttwid cookie' };
@@ -65,6 +64,13 @@ export function checkHandshake(
     guest: (cookies.get('sessionid') ?? '') === '',
     ttwid,
   };
+}
+
+/** The query as an object, the first value of a repeated name winning (a `null`-prototype object: no `__proto__`). */
+function firstValues(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of query) if (!(name in out)) out[name] = value;
+  return out;
 }
 
 /**
