@@ -90,10 +90,11 @@ describe('simulator push socket', () => {
   });
 
   it('drops a client that sends no heartbeat (1006) and keeps one that does', async () => {
-    const { sim, client } = await open({ scenario: { tickMs: 10_000 }, heartbeatTimeoutMs: 60 });
+    // 25x the lively client's heartbeat interval, so a loaded machine's event-loop stalls do not drop it too.
+    const { sim, client } = await open({ scenario: { tickMs: 10_000 }, heartbeatTimeoutMs: 500 });
     const lively = new PushClient(pushUrl(sim, { roomId: ROOM }), {
       cookie: `ttwid=${await fetchTtwid(sim)}`,
-      heartbeatMs: 15,
+      heartbeatMs: 20,
     });
     clients.push(lively);
     expect(await client.closed).toBe(1006);
@@ -104,7 +105,8 @@ describe('simulator push socket', () => {
   });
 
   it('pings, counts pongs, and terminates a client that does not answer pings (1006)', async () => {
-    const { sim } = await open({ scenario: { tickMs: 10_000 }, pingIntervalMs: 10, pongTimeoutMs: 40 });
+    // A pong timeout well above the ping interval, so a loaded machine does not also drop the answering client.
+    const { sim } = await open({ scenario: { tickMs: 10_000 }, pingIntervalMs: 10, pongTimeoutMs: 400 });
     await sim.waitFor((s) => s.pongsReceived >= 3);
     const mute = new PushClient(pushUrl(sim, { roomId: ROOM }), {
       cookie: `ttwid=${await fetchTtwid(sim)}`,
