@@ -38,6 +38,8 @@ describe('douyin-live record against the simulator', () => {
   it('records a whole session to a file that reads back, acks included, cookies excluded', async () => {
     const sim = await startSimulator({
       scenario: { seed: 3, tickMs: 10, chatPerSecond: 200, giftPerSecond: 40, likePerSecond: 80, messageLimit: 80 },
+      // A short live: it starts when the recorder joins, so a slow join cannot find it already over.
+      liveStarts: 'on-first-connection',
     });
     try {
       const cookieFile = join(dir, 'cookie.txt');

@@ -129,6 +129,28 @@ describe('simulator push socket', () => {
     expect(sim.timeline().length).toBe(41);
   });
 
+  it("starts the live at the first connection with liveStarts: 'on-first-connection', not before", async () => {
+    sim = await startSimulator({
+      scenario: { ...FAST_SCENARIO, messageLimit: 40, historyMessages: 3 },
+      liveStarts: 'on-first-connection',
+    });
+    // Nothing happens in the room before anyone joins: not even the history is there, let alone the end.
+    expect(sim.timeline()).toEqual([]);
+    expect(sim.liveEnded()).toBe(false);
+    const late = new PushClient(pushUrl(sim, { roomId: ROOM }), { cookie: `ttwid=${await fetchTtwid(sim)}` });
+    clients.push(late);
+    await late.until(() => late.ofMethod('WebcastControlMessage').length === 1);
+    // The client saw the whole live: the history, the 40 messages and the end.
+    expect(sim.timeline().length).toBe(3 + 40 + 1);
+    expect(new Set(late.messages.map((m) => m.msgId)).size).toBe(3 + 40 + 1);
+  });
+
+  it('rejects an unknown liveStarts with INVALID_ARGUMENT', async () => {
+    await expect(startSimulator({ liveStarts: 'later' as 'at-listen' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
   it('ends the live after durationMs, and on endLive()', async () => {
     const { sim } = await open({ scenario: { ...FAST_SCENARIO, durationMs: 50 } });
     await sim.allEnded();

@@ -9,6 +9,7 @@ export {
   DEFAULT_SIMULATOR_OPTIONS,
   resolveSimulatorOptions,
   type AnchorOptions,
+  type LiveStart,
   type ResolvedSimulatorOptions,
   type RoomOptions,
   type RoomPageFormat,

@@ -66,6 +66,13 @@ export interface SimulatorOptions {
   readonly verifySignature?: boolean | undefined;
   /** Playback speed of every room's source (2 = twice as fast). @defaultValue `1` */
   readonly speed?: number | undefined;
+  /**
+   * When each room's live starts: as the simulator starts listening (a real live runs whether anyone watches),
+   * or when that room's first push socket is accepted (a short scripted live then cannot be over before a slow
+   * client has joined).
+   * @defaultValue `'at-listen'`
+   */
+  readonly liveStarts?: LiveStart | undefined;
   /** A client that sends no `hb` frame for this long is dropped (1006). @defaultValue `30_000` */
   readonly heartbeatTimeoutMs?: number | undefined;
   /** Interval of WebSocket pings; 0 disables them. @defaultValue `10_000` */
@@ -113,6 +120,9 @@ export const DEFAULT_ROOM_OPTIONS = {
   userCountStr: '1.2万',
 } as const satisfies Pick<Required<RoomOptions>, 'title' | 'anchor' | 'userCountStr'>;
 
+/** When a room's live starts: see {@link SimulatorOptions.liveStarts}. */
+export type LiveStart = 'at-listen' | 'on-first-connection';
+
 /** Defaults of {@link SimulatorOptions}. */
 export const DEFAULT_SIMULATOR_OPTIONS = {
   host: '127.0.0.1',
@@ -122,6 +132,7 @@ export const DEFAULT_SIMULATOR_OPTIONS = {
   page: 'current',
   verifySignature: true,
   speed: 1,
+  liveStarts: 'at-listen',
   heartbeatTimeoutMs: 30_000,
   pingIntervalMs: 10_000,
   pongTimeoutMs: 20_000,
@@ -171,6 +182,7 @@ export interface ResolvedSimulatorOptions {
   readonly rooms: readonly ResolvedRoom[];
   readonly verifySignature: boolean;
   readonly speed: number;
+  readonly liveStarts: LiveStart;
   readonly heartbeatTimeoutMs: number;
   readonly pingIntervalMs: number;
   readonly pongTimeoutMs: number;
@@ -223,6 +235,9 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
   for (const key of ['dropAfter', 'stallAfter', 'closeAfter'] as const) {
     if (o[key] !== undefined) nonNegativeInteger(key, o[key]);
   }
+  if (o.liveStarts !== 'at-listen' && o.liveStarts !== 'on-first-connection') {
+    invalid("liveStarts must be 'at-listen' or 'on-first-connection'", { liveStarts: o.liveStarts });
+  }
   for (const key of ['garbageEvery', 'corruptGzipEvery'] as const) {
     const v = o[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) invalid(`${key} must be at least 1`, { [key]: v });
@@ -243,6 +258,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     rooms,
     verifySignature: o.verifySignature,
     speed: o.speed,
+    liveStarts: o.liveStarts,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs,
     pingIntervalMs: o.pingIntervalMs,
     pongTimeoutMs: o.pongTimeoutMs,

@@ -119,6 +119,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     const room = byId.get(verdict.roomId) as HostedRoom;
+    // A no-op once the live runs; with `liveStarts: 'on-first-connection'` this is where it begins.
+    room.timeline.start();
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       connectionCount += 1;
       const record: ConnectionRecord = {
@@ -182,7 +184,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       s.roomSeq[webRid] = 0;
       s.liveEnded[webRid] = false;
     });
-    room.timeline.start();
+    if (o.liveStarts === 'at-listen') room.timeline.start();
   }
 
   const roomOf = (webRid?: string): HostedRoom => {

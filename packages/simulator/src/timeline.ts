@@ -42,6 +42,7 @@ export class RoomTimeline {
   private seq = 0;
   private batch = 0;
   private startedAt = 0;
+  private started = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private liveEnded = false;
@@ -53,8 +54,10 @@ export class RoomTimeline {
     private readonly options: RoomTimelineOptions,
   ) {}
 
-  /** Puts the source's history into the room and starts the live. */
+  /** Puts the source's history into the room and starts the live; later calls do nothing. */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     this.startedAt = this.options.now();
     const history = this.source.history?.() ?? [];
     if (history.length > 0) this.append(history.map((message) => ({ message, frame: undefined })));
