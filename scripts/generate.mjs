@@ -14,6 +14,7 @@ import protobuf from 'protobufjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const protoPath = join(root, 'proto/douyin.proto');
 const methodsPath = join(root, 'proto/methods.json');
+const friendlyPath = join(root, 'proto/friendly-fields.json');
 const outDir = join(root, 'packages/core/src/gen');
 
 const SCALARS = {
@@ -50,7 +51,15 @@ function load() {
   for (const [method, type] of Object.entries(methods)) {
     if (!names.has(type)) throw new Error(`methods.json: ${method} maps to unknown type ${type}`);
   }
-  return { types, methods };
+  const friendly = JSON.parse(readFileSync(friendlyPath, 'utf8'));
+  delete friendly.$comment;
+  const byName = new Map(types.map((t) => [t.name, t]));
+  for (const [type, fields] of Object.entries(friendly)) {
+    const t = byName.get(type);
+    if (!t) throw new Error(`friendly-fields.json: unknown type ${type}`);
+    for (const f of fields) if (!t.fields[f]) throw new Error(`friendly-fields.json: ${type} has no field ${f}`);
+  }
+  return { types, methods, friendly, byName };
 }
 
 function scalar(type, where) {
@@ -212,8 +221,147 @@ function encodeLines(f, where) {
   return [`  if (${notDefault(f.type, prop, where)}) ${writeScalar(f.type, f.id, prop, where)};`];
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Field-selective decoding. pick<T> decodes the fields proto/friendly-fields.json lists for T (nested picked
+// messages through their own pick<T>) and validates every other field without building it: nested messages through
+// walk<T>, packed lists by reading them, anything else as skipTag does. The validation is exactly the full
+// decoder's, so a payload that pick<T> accepts is one that decode<T> accepts (and `raw` can be decoded later
+// without throwing).
+
+/** The walk cases of one field: only what the full decoder would check beyond skipTag. */
+function walkCases(f, where) {
+  if (f.map) {
+    const valueIsMsg = !!f.resolvedType;
+    if (!valueIsMsg) {
+      return [
+        `      case ${tag(f.id, 2)}: {`,
+        `        const e = r.delimitedEnd();`,
+        `        while (r.pos < e) r.skipTag(r.uint32());`,
+        `        r.endAt(e);`,
+        `        break;`,
+        `      }`,
+      ];
+    }
+    return [
+      `      case ${tag(f.id, 2)}: {`,
+      `        const e = r.delimitedEnd();`,
+      `        while (r.pos < e) {`,
+      `          const et = r.uint32();`,
+      `          if (et === ${tag(2, 2)}) { const ve = r.delimitedEnd(); walk${f.resolvedType.name}(r, ve); r.endAt(ve); }`,
+      `          else r.skipTag(et);`,
+      `        }`,
+      `        r.endAt(e);`,
+      `        break;`,
+      `      }`,
+    ];
+  }
+  if (isMessage(f)) {
+    return [
+      `      case ${tag(f.id, 2)}: {`,
+      `        const e = r.delimitedEnd();`,
+      `        walk${f.resolvedType.name}(r, e);`,
+      `        r.endAt(e);`,
+      `        break;`,
+      `      }`,
+    ];
+  }
+  const s = scalar(f.type, where);
+  if (f.repeated && s.packable) {
+    return [
+      `      case ${tag(f.id, 2)}: {`,
+      `        const e = r.delimitedEnd();`,
+      `        while (r.pos < e) ${readExpr(f.type, where)};`,
+      `        r.endAt(e);`,
+      `        break;`,
+      `      }`,
+    ];
+  }
+  return [];
+}
+
+/** The types whose walk<T> and pick<T> the generated code needs. */
+function selectivePlan(types, methods, friendly, byName) {
+  const picks = new Map();
+  const pickQueue = [];
+  const wantPick = (name, fields) => {
+    if (picks.has(name)) return;
+    picks.set(name, new Set(fields));
+    pickQueue.push(name);
+  };
+  for (const type of new Set(Object.values(methods))) {
+    const t = byName.get(type);
+    wantPick(type, friendly[type] ?? (t.fields.common ? ['common'] : []));
+  }
+  const walks = new Set();
+  const walkQueue = [];
+  const wantWalk = (name) => {
+    if (walks.has(name)) return;
+    walks.add(name);
+    walkQueue.push(name);
+  };
+  while (pickQueue.length) {
+    const t = byName.get(pickQueue.shift());
+    const picked = picks.get(t.name);
+    for (const f of t.fieldsArray) {
+      if (!f.resolvedType || !(f.resolvedType instanceof protobuf.Type)) continue;
+      if (picked.has(f.name) && !f.map) {
+        const sub = friendly[f.resolvedType.name];
+        if (!sub)
+          throw new Error(
+            `friendly-fields.json: ${t.name}.${f.name} is picked, list the fields of ${f.resolvedType.name}`,
+          );
+        wantPick(f.resolvedType.name, sub);
+      } else if (!picked.has(f.name)) wantWalk(f.resolvedType.name);
+    }
+  }
+  while (walkQueue.length) {
+    const t = byName.get(walkQueue.shift());
+    for (const f of t.fieldsArray) if (f.resolvedType instanceof protobuf.Type) wantWalk(f.resolvedType.name);
+  }
+  return { picks, walks };
+}
+
+function emitWalk(t, out) {
+  const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
+  const cases = fields.flatMap((f) => walkCases(f, t.name));
+  out.push(`/** Validates \`douyin.${t.name}\` up to \`end\` as decode${t.name} would, building nothing. */`);
+  out.push(`function walk${t.name}(r: ProtoReader, end: number): void {`);
+  if (cases.length === 0) {
+    out.push('  while (r.pos < end) r.skipTag(r.uint32());', '}', '');
+    return;
+  }
+  out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
+  out.push(...cases, '      default:', '        r.skipTag(t);', '    }', '  }', '}', '');
+}
+
+function emitPick(t, picked, out) {
+  const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
+  const cases = [];
+  for (const f of fields) {
+    if (!picked.has(f.name)) {
+      cases.push(...walkCases(f, t.name));
+      continue;
+    }
+    const lines = decodeCases(f, t.name);
+    // Picked nested messages are picked too (map values stay fully decoded).
+    cases.push(
+      ...(isMessage(f) && !f.map
+        ? lines.map((l) => l.replace(`decode${f.resolvedType.name}(`, `pick${f.resolvedType.name}(`))
+        : lines),
+    );
+  }
+  const list = [...picked].join(', ') || 'nothing';
+  out.push(
+    `/** Decodes only ${list} of \`douyin.${t.name}\` (the rest validated, not built), for the friendly mapping. */`,
+  );
+  out.push(`function pick${t.name}(r: ProtoReader, end: number): ${t.name} {`);
+  out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
+  out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
+  out.push(...cases, '      default:', '        r.skipTag(t);', '    }', '  }', '  return m;', '}', '');
+}
+
 function generate() {
-  const { types, methods } = load();
+  const { types, methods, friendly, byName } = load();
   const out = [];
   out.push(
     '// @generated by scripts/generate.mjs from proto/douyin.proto and proto/methods.json. DO NOT EDIT.',
@@ -273,6 +421,18 @@ function generate() {
   out.push('/** A known `Message.method` name. */', 'export type KnownMethod = keyof typeof methodTypes;', '');
   out.push('/** The decoded wire object of each known method. */', 'export type MethodWireMap = {');
   out.push('  [M in KnownMethod]: WireTypes[(typeof methodTypes)[M]];', '};', '');
+  const { picks, walks } = selectivePlan(types, methods, friendly, byName);
+  for (const t of types) if (walks.has(t.name)) emitWalk(t, out);
+  for (const t of types) if (picks.has(t.name)) emitPick(t, picks.get(t.name), out);
+  out.push(
+    '/**',
+    ' * The field-selective decoder of each known method: the fields proto/friendly-fields.json lists, every other',
+    ' * field validated but not built (other fields read as their defaults). Throws as the full decoder would.',
+    ' */',
+    'export const methodPickers: { readonly [M in KnownMethod]: (r: ProtoReader, end: number) => MethodWireMap[M] } = {',
+  );
+  for (const m of sorted) out.push(`  ${m}: pick${methods[m]},`);
+  out.push('};', '');
   return out.join('\n');
 }
 

@@ -44254,3 +44254,12892 @@ export type KnownMethod = keyof typeof methodTypes;
 export type MethodWireMap = {
   [M in KnownMethod]: WireTypes[(typeof methodTypes)[M]];
 };
+
+/** Validates `douyin.Common` up to `end` as decodeCommon would, building nothing. */
+function walkCommon(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 66: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkRoom(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PublicAreaCommon` up to `end` as decodePublicAreaCommon would, building nothing. */
+function walkPublicAreaCommon(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkSuffixText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkChatReplyRespInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkPersonalizedDisplayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkChatMentionInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkHoverInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 210: {
+        const e = r.delimitedEnd();
+        walkBottomPinInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SuffixText` up to `end` as decodeSuffixText would, building nothing. */
+function walkSuffixText(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ChatReplyRespInfo` up to `end` as decodeChatReplyRespInfo would, building nothing. */
+function walkChatReplyRespInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PersonalizedDisplayInfo` up to `end` as decodePersonalizedDisplayInfo would, building nothing. */
+function walkPersonalizedDisplayInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ChatMentionInfo` up to `end` as decodeChatMentionInfo would, building nothing. */
+function walkChatMentionInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.HoverInfo` up to `end` as decodeHoverInfo would, building nothing. */
+function walkHoverInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BottomPinInfo` up to `end` as decodeBottomPinInfo would, building nothing. */
+function walkBottomPinInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LandscapeAreaCommon` up to `end` as decodeLandscapeAreaCommon would, building nothing. */
+function walkLandscapeAreaCommon(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Image` up to `end` as decodeImage would, building nothing. */
+function walkImage(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImageContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkNinePatchSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkNinePatchSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ImageContent` up to `end` as decodeImageContent would, building nothing. */
+function walkImageContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NinePatchSetting` up to `end` as decodeNinePatchSetting would, building nothing. */
+function walkNinePatchSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FlexImageStruct` up to `end` as decodeFlexImageStruct would, building nothing. */
+function walkFlexImageStruct(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Text` up to `end` as decodeText would, building nothing. */
+function walkText(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkTextFormat(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkTextPiece(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkSchemaInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TextFormat` up to `end` as decodeTextFormat would, building nothing. */
+function walkTextFormat(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TextPiece` up to `end` as decodeTextPiece would, building nothing. */
+function walkTextPiece(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkTextFormat(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkTextPieceUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkTextPieceGift(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkTextPieceHeart(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkPatternRef(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkTextPieceImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TextPieceUser` up to `end` as decodeTextPieceUser would, building nothing. */
+function walkTextPieceUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TextPieceGift` up to `end` as decodeTextPieceGift would, building nothing. */
+function walkTextPieceGift(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkPatternRef(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PatternRef` up to `end` as decodePatternRef would, building nothing. */
+function walkPatternRef(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TextPieceHeart` up to `end` as decodeTextPieceHeart would, building nothing. */
+function walkTextPieceHeart(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TextPieceImage` up to `end` as decodeTextPieceImage would, building nothing. */
+function walkTextPieceImage(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SchemaInfo` up to `end` as decodeSchemaInfo would, building nothing. */
+function walkSchemaInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.CombinedText` up to `end` as decodeCombinedText would, building nothing. */
+function walkCombinedText(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkDisplayItem(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkSchemaInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkComboInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DisplayItem` up to `end` as decodeDisplayItem would, building nothing. */
+function walkDisplayItem(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 170: {
+        const e = r.delimitedEnd();
+        walkSchemaInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkAggregateInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 402: {
+        const e = r.delimitedEnd();
+        walkImagesItem(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 410: {
+        const e = r.delimitedEnd();
+        walkTextItem(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 802: {
+        const e = r.delimitedEnd();
+        walkDisplayItemFormat(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DisplayItemFormat` up to `end` as decodeDisplayItemFormat would, building nothing. */
+function walkDisplayItemFormat(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ImagesItem` up to `end` as decodeImagesItem would, building nothing. */
+function walkImagesItem(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkImagesTag(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ImagesTag` up to `end` as decodeImagesTag would, building nothing. */
+function walkImagesTag(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TextItem` up to `end` as decodeTextItem would, building nothing. */
+function walkTextItem(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ComboInfo` up to `end` as decodeComboInfo would, building nothing. */
+function walkComboInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AggregateInfo` up to `end` as decodeAggregateInfo would, building nothing. */
+function walkAggregateInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.User` up to `end` as decodeUser would, building nothing. */
+function walkUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkFollowInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkPayGrade(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkFansClub(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkBorder(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 218: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 234: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 258: {
+        const e = r.delimitedEnd();
+        walkUserAttr(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 266: {
+        const e = r.delimitedEnd();
+        walkOwnRoom(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 290: {
+        const e = r.delimitedEnd();
+        walkUserAnchorInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 338: {
+        const e = r.delimitedEnd();
+        walkAnchorLevel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 354: {
+        const e = r.delimitedEnd();
+        walkAuthorStats(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 362: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 386: {
+        const e = r.delimitedEnd();
+        walkXiguaParams(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 394: {
+        const e = r.delimitedEnd();
+        walkUserActivityInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 402: {
+        const e = r.delimitedEnd();
+        walkNobleLevelInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 410: {
+        const e = r.delimitedEnd();
+        walkBrotherhoodInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 418: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 426: {
+        const e = r.delimitedEnd();
+        walkAuthenticationInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 450: {
+        const e = r.delimitedEnd();
+        walkPoiInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 458: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 474: {
+        const e = r.delimitedEnd();
+        walkUserVIPInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 482: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 490: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 498: {
+        const e = r.delimitedEnd();
+        walkIndustryCertification(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 514: {
+        const e = r.delimitedEnd();
+        walkFansGroupInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 554: {
+        const e = r.delimitedEnd();
+        walkJAccreditInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 562: {
+        const e = r.delimitedEnd();
+        walkUserSubscribe(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 594: {
+        const e = r.delimitedEnd();
+        walkProfileStyleParams(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 602: {
+        const e = r.delimitedEnd();
+        walkUserDressInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 610: {
+        const e = r.delimitedEnd();
+        walkBizRelation(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 618: {
+        const e = r.delimitedEnd();
+        walkMemberEntranceInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 626: {
+        const e = r.delimitedEnd();
+        walkPublicAreaBadgeInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 634: {
+        const e = r.delimitedEnd();
+        walkUserExtraInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 642: {
+        const e = r.delimitedEnd();
+        walkUserSettingInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 658: {
+        const e = r.delimitedEnd();
+        walkUserPermissionGrant(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8090: {
+        const e = r.delimitedEnd();
+        walkAnchorLevel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8098: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8330: {
+        const e = r.delimitedEnd();
+        walkUserStats(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8386: {
+        const e = r.delimitedEnd();
+        walkBottomEntry(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 40010: {
+        const e = r.delimitedEnd();
+        walkOpenHostInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FollowInfo` up to `end` as decodeFollowInfo would, building nothing. */
+function walkFollowInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.PayGrade` up to `end` as decodePayGrade would, building nothing. */
+function walkPayGrade(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkGradeIcon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 210: {
+        const e = r.delimitedEnd();
+        walkGradeBuffInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 234: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8018: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8026: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GradeIcon` up to `end` as decodeGradeIcon would, building nothing. */
+function walkGradeIcon(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GradeBuffInfo` up to `end` as decodeGradeBuffInfo would, building nothing. */
+function walkGradeBuffInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FansClub` up to `end` as decodeFansClub would, building nothing. */
+function walkFansClub(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkFansClubData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkFansClubData(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FansClubData` up to `end` as decodeFansClubData would, building nothing. */
+function walkFansClubData(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkUserBadge(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserBadge` up to `end` as decodeUserBadge would, building nothing. */
+function walkUserBadge(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Border` up to `end` as decodeBorder would, building nothing. */
+function walkBorder(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserAttr` up to `end` as decodeUserAttr would, building nothing. */
+function walkUserAttr(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.OwnRoom` up to `end` as decodeOwnRoom would, building nothing. */
+function walkOwnRoom(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserAnchorInfo` up to `end` as decodeUserAnchorInfo would, building nothing. */
+function walkUserAnchorInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AnchorLevel` up to `end` as decodeAnchorLevel would, building nothing. */
+function walkAnchorLevel(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AuthorStats` up to `end` as decodeAuthorStats would, building nothing. */
+function walkAuthorStats(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.XiguaParams` up to `end` as decodeXiguaParams would, building nothing. */
+function walkXiguaParams(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 58: {
+        const e = r.delimitedEnd();
+        walkXiguaUserExtendInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.XiguaUserExtendInfo` up to `end` as decodeXiguaUserExtendInfo would, building nothing. */
+function walkXiguaUserExtendInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkXiguaRocketSchema(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.XiguaRocketSchema` up to `end` as decodeXiguaRocketSchema would, building nothing. */
+function walkXiguaRocketSchema(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserActivityInfo` up to `end` as decodeUserActivityInfo would, building nothing. */
+function walkUserActivityInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.NobleLevelInfo` up to `end` as decodeNobleLevelInfo would, building nothing. */
+function walkNobleLevelInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BrotherhoodInfo` up to `end` as decodeBrotherhoodInfo would, building nothing. */
+function walkBrotherhoodInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AuthenticationInfo` up to `end` as decodeAuthenticationInfo would, building nothing. */
+function walkAuthenticationInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkAccountTypeInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AccountTypeInfo` up to `end` as decodeAccountTypeInfo would, building nothing. */
+function walkAccountTypeInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PoiInfo` up to `end` as decodePoiInfo would, building nothing. */
+function walkPoiInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserVIPInfo` up to `end` as decodeUserVIPInfo would, building nothing. */
+function walkUserVIPInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 74: {
+        const e = r.delimitedEnd();
+        walkVIPBadge(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.VIPBadge` up to `end` as decodeVIPBadge would, building nothing. */
+function walkVIPBadge(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.IndustryCertification` up to `end` as decodeIndustryCertification would, building nothing. */
+function walkIndustryCertification(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkIndustryCertificationProfile(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkIndustryCertificationRoom(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.IndustryCertificationProfile` up to `end` as decodeIndustryCertificationProfile would, building nothing. */
+function walkIndustryCertificationProfile(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.IndustryCertificationRoom` up to `end` as decodeIndustryCertificationRoom would, building nothing. */
+function walkIndustryCertificationRoom(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkIndustryCertificationRoomOwner(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.IndustryCertificationRoomOwner` up to `end` as decodeIndustryCertificationRoomOwner would, building nothing. */
+function walkIndustryCertificationRoomOwner(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FansGroupInfo` up to `end` as decodeFansGroupInfo would, building nothing. */
+function walkFansGroupInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.JAccreditInfo` up to `end` as decodeJAccreditInfo would, building nothing. */
+function walkJAccreditInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserSubscribe` up to `end` as decodeUserSubscribe would, building nothing. */
+function walkUserSubscribe(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ProfileStyleParams` up to `end` as decodeProfileStyleParams would, building nothing. */
+function walkProfileStyleParams(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserDressInfo` up to `end` as decodeUserDressInfo would, building nothing. */
+function walkUserDressInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BizRelation` up to `end` as decodeBizRelation would, building nothing. */
+function walkBizRelation(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.MemberEntranceInfo` up to `end` as decodeMemberEntranceInfo would, building nothing. */
+function walkMemberEntranceInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 402: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PublicAreaBadgeInfo` up to `end` as decodePublicAreaBadgeInfo would, building nothing. */
+function walkPublicAreaBadgeInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkDslBadgeList(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DslBadgeList` up to `end` as decodeDslBadgeList would, building nothing. */
+function walkDslBadgeList(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkDslRule(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkDslRule(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DslRule` up to `end` as decodeDslRule would, building nothing. */
+function walkDslRule(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserExtraInfo` up to `end` as decodeUserExtraInfo would, building nothing. */
+function walkUserExtraInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserSettingInfo` up to `end` as decodeUserSettingInfo would, building nothing. */
+function walkUserSettingInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserPermissionGrant` up to `end` as decodeUserPermissionGrant would, building nothing. */
+function walkUserPermissionGrant(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserStats` up to `end` as decodeUserStats would, building nothing. */
+function walkUserStats(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BottomEntry` up to `end` as decodeBottomEntry would, building nothing. */
+function walkBottomEntry(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.OpenHostInfo` up to `end` as decodeOpenHostInfo would, building nothing. */
+function walkOpenHostInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkFollowInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 802: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Room` up to `end` as decodeRoom would, building nothing. */
+function walkRoom(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 162: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 290: {
+        const e = r.delimitedEnd();
+        walkRoomStats(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 362: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 370: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 498: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RoomStats` up to `end` as decodeRoomStats would, building nothing. */
+function walkRoomStats(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 66: {
+        const e = r.delimitedEnd();
+        walkRoomUserCountComposition(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RoomUserCountComposition` up to `end` as decodeRoomUserCountComposition would, building nothing. */
+function walkRoomUserCountComposition(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftMessage` up to `end` as decodeGiftMessage would, building nothing. */
+function walkGiftMessage(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkTextEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkGiftIMPriority(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkGiftStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkGiftTrayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkAssetEffectMixInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 250: {
+        const e = r.delimitedEnd();
+        walkAnchorGiftData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 258: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 298: {
+        const e = r.delimitedEnd();
+        walkSendTogether(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 306: {
+        const e = r.delimitedEnd();
+        walkExtraEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 314: {
+        const e = r.delimitedEnd();
+        walkRoomHotInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 338: {
+        const e = r.delimitedEnd();
+        walkSeriesPlayGift(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TextEffect` up to `end` as decodeTextEffect would, building nothing. */
+function walkTextEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkTextEffectDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkTextEffectDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TextEffectDetail` up to `end` as decodeTextEffectDetail would, building nothing. */
+function walkTextEffectDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftIMPriority` up to `end` as decodeGiftIMPriority would, building nothing. */
+function walkGiftIMPriority(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RoomHotInfo` up to `end` as decodeRoomHotInfo would, building nothing. */
+function walkRoomHotInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftStruct` up to `end` as decodeGiftStruct would, building nothing. */
+function walkGiftStruct(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkGiftStructFansClubInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkLuckyMoneyGiftMeta(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        walkGiftPanelOperation(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 346: {
+        const e = r.delimitedEnd();
+        walkGiftBanner(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 362: {
+        const e = r.delimitedEnd();
+        walkGiftBuffInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 378: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 410: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 442: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 450: {
+        const e = r.delimitedEnd();
+        walkGiftPreviewInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 458: {
+        const e = r.delimitedEnd();
+        walkGiftTip(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 474: {
+        const e = r.delimitedEnd();
+        walkGiftGroupInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 482: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 498: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 514: {
+        const e = r.delimitedEnd();
+        walkGiftMsgBoard(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 522: {
+        const e = r.delimitedEnd();
+        walkEmojiInteractResource(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 554: {
+        const e = r.delimitedEnd();
+        walkGiftTouchLabel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 562: {
+        const e = r.delimitedEnd();
+        walkGiftUnselectedBottomInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 570: {
+        const e = r.delimitedEnd();
+        walkGiftConfirmInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 586: {
+        const e = r.delimitedEnd();
+        walkGoodsBizItem(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 594: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 610: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 618: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftStructFansClubInfo` up to `end` as decodeGiftStructFansClubInfo would, building nothing. */
+function walkGiftStructFansClubInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftMsgBoard` up to `end` as decodeGiftMsgBoard would, building nothing. */
+function walkGiftMsgBoard(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LuckyMoneyGiftMeta` up to `end` as decodeLuckyMoneyGiftMeta would, building nothing. */
+function walkLuckyMoneyGiftMeta(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftPanelOperation` up to `end` as decodeGiftPanelOperation would, building nothing. */
+function walkGiftPanelOperation(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftBanner` up to `end` as decodeGiftBanner would, building nothing. */
+function walkGiftBanner(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftBuffInfo` up to `end` as decodeGiftBuffInfo would, building nothing. */
+function walkGiftBuffInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkBuffLockInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkDiyGiftCardButton(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkGiftTextInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BuffLockInfo` up to `end` as decodeBuffLockInfo would, building nothing. */
+function walkBuffLockInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.DiyGiftCardButton` up to `end` as decodeDiyGiftCardButton would, building nothing. */
+function walkDiyGiftCardButton(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftTextInfo` up to `end` as decodeGiftTextInfo would, building nothing. */
+function walkGiftTextInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftPreviewInfo` up to `end` as decodeGiftPreviewInfo would, building nothing. */
+function walkGiftPreviewInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftTip` up to `end` as decodeGiftTip would, building nothing. */
+function walkGiftTip(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftGroupInfo` up to `end` as decodeGiftGroupInfo would, building nothing. */
+function walkGiftGroupInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.EmojiInteractResource` up to `end` as decodeEmojiInteractResource would, building nothing. */
+function walkEmojiInteractResource(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkSendInteractEmojiConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkSendInteractEmojiConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkSendInteractEmojiConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SendInteractEmojiConfig` up to `end` as decodeSendInteractEmojiConfig would, building nothing. */
+function walkSendInteractEmojiConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftTouchLabel` up to `end` as decodeGiftTouchLabel would, building nothing. */
+function walkGiftTouchLabel(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftUnselectedBottomInfo` up to `end` as decodeGiftUnselectedBottomInfo would, building nothing. */
+function walkGiftUnselectedBottomInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftConfirmInfo` up to `end` as decodeGiftConfirmInfo would, building nothing. */
+function walkGiftConfirmInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GoodsBizItem` up to `end` as decodeGoodsBizItem would, building nothing. */
+function walkGoodsBizItem(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkBizGoods(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBizEntrance(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BizGoods` up to `end` as decodeBizGoods would, building nothing. */
+function walkBizGoods(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkGoodsStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GoodsStruct` up to `end` as decodeGoodsStruct would, building nothing. */
+function walkGoodsStruct(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 402: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BizEntrance` up to `end` as decodeBizEntrance would, building nothing. */
+function walkBizEntrance(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftTrayInfo` up to `end` as decodeGiftTrayInfo would, building nothing. */
+function walkGiftTrayInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkTrayPreEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkTrayPostEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TrayPreEffect` up to `end` as decodeTrayPreEffect would, building nothing. */
+function walkTrayPreEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TrayPostEffect` up to `end` as decodeTrayPostEffect would, building nothing. */
+function walkTrayPostEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AssetEffectMixInfo` up to `end` as decodeAssetEffectMixInfo would, building nothing. */
+function walkAssetEffectMixInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkEffectMixImageInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkEffectMixTextInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.EffectMixImageInfo` up to `end` as decodeEffectMixImageInfo would, building nothing. */
+function walkEffectMixImageInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.EffectMixTextInfo` up to `end` as decodeEffectMixTextInfo would, building nothing. */
+function walkEffectMixTextInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AnchorGiftData` up to `end` as decodeAnchorGiftData would, building nothing. */
+function walkAnchorGiftData(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SendTogether` up to `end` as decodeSendTogether would, building nothing. */
+function walkSendTogether(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ExtraEffect` up to `end` as decodeExtraEffect would, building nothing. */
+function walkExtraEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.SeriesPlayGift` up to `end` as decodeSeriesPlayGift would, building nothing. */
+function walkSeriesPlayGift(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkGiftStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkSeriesTrayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkSendTogether(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkAnchorGiftData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkAssetEffectMixInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SeriesTrayInfo` up to `end` as decodeSeriesTrayInfo would, building nothing. */
+function walkSeriesTrayInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DoubleLikeDetail` up to `end` as decodeDoubleLikeDetail would, building nothing. */
+function walkDoubleLikeDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.DisplayControlInfo` up to `end` as decodeDisplayControlInfo would, building nothing. */
+function walkDisplayControlInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.PicoDisplayInfo` up to `end` as decodePicoDisplayInfo would, building nothing. */
+function walkPicoDisplayInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.EffectConfig` up to `end` as decodeEffectConfig would, building nothing. */
+function walkEffectConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkTextPiece(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PicoEffectConfig` up to `end` as decodePicoEffectConfig would, building nothing. */
+function walkPicoEffectConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ControlMessageExtra` up to `end` as decodeControlMessageExtra would, building nothing. */
+function walkControlMessageExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Contributor` up to `end` as decodeContributor would, building nothing. */
+function walkContributor(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UpgradePrivilege` up to `end` as decodeUpgradePrivilege would, building nothing. */
+function walkUpgradePrivilege(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RoomMsgExtra` up to `end` as decodeRoomMsgExtra would, building nothing. */
+function walkRoomMsgExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRoomMsgGiftExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RoomMsgGiftExtra` up to `end` as decodeRoomMsgGiftExtra would, building nothing. */
+function walkRoomMsgGiftExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Rank` up to `end` as decodeRank would, building nothing. */
+function walkRank(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ScreenChatEffect` up to `end` as decodeScreenChatEffect would, building nothing. */
+function walkScreenChatEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkFlexImageStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ScreenChatOfficialCommentConfig` up to `end` as decodeScreenChatOfficialCommentConfig would, building nothing. */
+function walkScreenChatOfficialCommentConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ChatIdentity` up to `end` as decodeChatIdentity would, building nothing. */
+function walkChatIdentity(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ScreenChatMessageContentExt` up to `end` as decodeScreenChatMessageContentExt would, building nothing. */
+function walkScreenChatMessageContentExt(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LightGiftInfo` up to `end` as decodeLightGiftInfo would, building nothing. */
+function walkLightGiftInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftLiteTrayInfo` up to `end` as decodeGiftLiteTrayInfo would, building nothing. */
+function walkGiftLiteTrayInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.HighlightAreaPriorityConfig` up to `end` as decodeHighlightAreaPriorityConfig would, building nothing. */
+function walkHighlightAreaPriorityConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RoomIntroLabel` up to `end` as decodeRoomIntroLabel would, building nothing. */
+function walkRoomIntroLabel(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RoomIntroAppointmentInfo` up to `end` as decodeRoomIntroAppointmentInfo would, building nothing. */
+function walkRoomIntroAppointmentInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 58: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AnchorLocationPoiInfo` up to `end` as decodeAnchorLocationPoiInfo would, building nothing. */
+function walkAnchorLocationPoiInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedProductInfo` up to `end` as decodeUpdatedProductInfo would, building nothing. */
+function walkUpdatedProductInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedCouponInfo` up to `end` as decodeUpdatedCouponInfo would, building nothing. */
+function walkUpdatedCouponInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedCampaignInfo` up to `end` as decodeUpdatedCampaignInfo would, building nothing. */
+function walkUpdatedCampaignInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedSkuInfo` up to `end` as decodeUpdatedSkuInfo would, building nothing. */
+function walkUpdatedSkuInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedCommentaryVideoInfo` up to `end` as decodeUpdatedCommentaryVideoInfo would, building nothing. */
+function walkUpdatedCommentaryVideoInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedGroupInfo` up to `end` as decodeUpdatedGroupInfo would, building nothing. */
+function walkUpdatedGroupInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TraceTimeMetric` up to `end` as decodeTraceTimeMetric would, building nothing. */
+function walkTraceTimeMetric(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AuctionSuccess` up to `end` as decodeAuctionSuccess would, building nothing. */
+function walkAuctionSuccess(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AuctionInfo` up to `end` as decodeAuctionInfo would, building nothing. */
+function walkAuctionInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkAuctionCurrentUserInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkIncrPriceList(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AuctionCurrentUserInfo` up to `end` as decodeAuctionCurrentUserInfo would, building nothing. */
+function walkAuctionCurrentUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkAuctionImg(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AuctionImg` up to `end` as decodeAuctionImg would, building nothing. */
+function walkAuctionImg(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.IncrPriceList` up to `end` as decodeIncrPriceList would, building nothing. */
+function walkIncrPriceList(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RedpackActivityInfo` up to `end` as decodeRedpackActivityInfo would, building nothing. */
+function walkRedpackActivityInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UpdatedCartInfo` up to `end` as decodeUpdatedCartInfo would, building nothing. */
+function walkUpdatedCartInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkCartVertical(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkCartHorizontal(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkGlobalCustomIcons(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.CartVertical` up to `end` as decodeCartVertical would, building nothing. */
+function walkCartVertical(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.CartHorizontal` up to `end` as decodeCartHorizontal would, building nothing. */
+function walkCartHorizontal(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GlobalCustomIcons` up to `end` as decodeGlobalCustomIcons would, building nothing. */
+function walkGlobalCustomIcons(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ShoppingLotteryInfo` up to `end` as decodeShoppingLotteryInfo would, building nothing. */
+function walkShoppingLotteryInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 50: {
+        const e = r.delimitedEnd();
+        walkLotteryProductShortInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LotteryProductShortInfo` up to `end` as decodeLotteryProductShortInfo would, building nothing. */
+function walkLotteryProductShortInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.WinLotteryInfo` up to `end` as decodeWinLotteryInfo would, building nothing. */
+function walkWinLotteryInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 66: {
+        const e = r.delimitedEnd();
+        walkWinLotteryAlert(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.WinLotteryAlert` up to `end` as decodeWinLotteryAlert would, building nothing. */
+function walkWinLotteryAlert(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LotteryInfoList` up to `end` as decodeLotteryInfoList would, building nothing. */
+function walkLotteryInfoList(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 98: {
+        const e = r.delimitedEnd();
+        walkBenefitLabel(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BenefitLabel` up to `end` as decodeBenefitLabel would, building nothing. */
+function walkBenefitLabel(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.HotAtmosphere` up to `end` as decodeHotAtmosphere would, building nothing. */
+function walkHotAtmosphere(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RoomTagOfflineInfo` up to `end` as decodeRoomTagOfflineInfo would, building nothing. */
+function walkRoomTagOfflineInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.FilterSwitchChangeData` up to `end` as decodeFilterSwitchChangeData would, building nothing. */
+function walkFilterSwitchChangeData(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkUpIcon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UpIcon` up to `end` as decodeUpIcon would, building nothing. */
+function walkUpIcon(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.InteractionData` up to `end` as decodeInteractionData would, building nothing. */
+function walkInteractionData(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkInteractionContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractionContent` up to `end` as decodeInteractionContent would, building nothing. */
+function walkInteractionContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkInteractionContentCheck(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkInteractionElement(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractionContentCheck` up to `end` as decodeInteractionContentCheck would, building nothing. */
+function walkInteractionContentCheck(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.InteractionElement` up to `end` as decodeInteractionElement would, building nothing. */
+function walkInteractionElement(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkInteractionAvatar(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractionAvatar` up to `end` as decodeInteractionAvatar would, building nothing. */
+function walkInteractionAvatar(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ProductChangeInfo` up to `end` as decodeProductChangeInfo would, building nothing. */
+function walkProductChangeInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ProductCategoryInfo` up to `end` as decodeProductCategoryInfo would, building nothing. */
+function walkProductCategoryInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.EcomFansClubUserInfo` up to `end` as decodeEcomFansClubUserInfo would, building nothing. */
+function walkEcomFansClubUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AwemeShopExplainExtra` up to `end` as decodeAwemeShopExplainExtra would, building nothing. */
+function walkAwemeShopExplainExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NotifyMessageExtra` up to `end` as decodeNotifyMessageExtra would, building nothing. */
+function walkNotifyMessageExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkNotifyMessageBackground(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkNotifyMessageContentList(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.NotifyMessageBackground` up to `end` as decodeNotifyMessageBackground would, building nothing. */
+function walkNotifyMessageBackground(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NotifyMessageContentList` up to `end` as decodeNotifyMessageContentList would, building nothing. */
+function walkNotifyMessageContentList(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkNotifyMessageContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.NotifyMessageContent` up to `end` as decodeNotifyMessageContent would, building nothing. */
+function walkNotifyMessageContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NotifyEffectBackground` up to `end` as decodeNotifyEffectBackground would, building nothing. */
+function walkNotifyEffectBackground(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.NotifyEffectDynamicConfig` up to `end` as decodeNotifyEffectDynamicConfig would, building nothing. */
+function walkNotifyEffectDynamicConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NotifyEffectSceneConfig` up to `end` as decodeNotifyEffectSceneConfig would, building nothing. */
+function walkNotifyEffectSceneConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AudioBGData` up to `end` as decodeAudioBGData would, building nothing. */
+function walkAudioBGData(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkAudioSpeakingImageList(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 218: {
+        const e = r.delimitedEnd();
+        walkAnimatedBgInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 274: {
+        const e = r.delimitedEnd();
+        walkAudioSpeakingImageList(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AudioSpeakingImageList` up to `end` as decodeAudioSpeakingImageList would, building nothing. */
+function walkAudioSpeakingImageList(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkSpeakingImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkSpeakingImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkSpeakingImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkSpeakingImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SpeakingImage` up to `end` as decodeSpeakingImage would, building nothing. */
+function walkSpeakingImage(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AnimatedBgInfo` up to `end` as decodeAnimatedBgInfo would, building nothing. */
+function walkAnimatedBgInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkShowArea(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ShowArea` up to `end` as decodeShowArea would, building nothing. */
+function walkShowArea(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ChatLikeCount` up to `end` as decodeChatLikeCount would, building nothing. */
+function walkChatLikeCount(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.PanelDotInfo` up to `end` as decodePanelDotInfo would, building nothing. */
+function walkPanelDotInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkItemDotInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ItemDotInfo` up to `end` as decodeItemDotInfo would, building nothing. */
+function walkItemDotInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkCommonDot(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.CommonDot` up to `end` as decodeCommonDot would, building nothing. */
+function walkCommonDot(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 794: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DecorationDetail` up to `end` as decodeDecorationDetail would, building nothing. */
+function walkDecorationDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkDecoration(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkDecoration(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Decoration` up to `end` as decodeDecoration would, building nothing. */
+function walkDecoration(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkDecorationReservation(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkDecorationFontConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DecorationReservation` up to `end` as decodeDecorationReservation would, building nothing. */
+function walkDecorationReservation(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 50: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DecorationFontConfig` up to `end` as decodeDecorationFontConfig would, building nothing. */
+function walkDecorationFontConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftEffectGameStruct` up to `end` as decodeGiftEffectGameStruct would, building nothing. */
+function walkGiftEffectGameStruct(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftEffectGameScore` up to `end` as decodeGiftEffectGameScore would, building nothing. */
+function walkGiftEffectGameScore(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleScore(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftEffectGameBattleScore` up to `end` as decodeGiftEffectGameBattleScore would, building nothing. */
+function walkGiftEffectGameBattleScore(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleGate(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleTreasure(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftEffectGameBattleGate` up to `end` as decodeGiftEffectGameBattleGate would, building nothing. */
+function walkGiftEffectGameBattleGate(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleGuard(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftEffectGameBattleTreasure` up to `end` as decodeGiftEffectGameBattleTreasure would, building nothing. */
+function walkGiftEffectGameBattleTreasure(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftEffectGameBattleGuard` up to `end` as decodeGiftEffectGameBattleGuard would, building nothing. */
+function walkGiftEffectGameBattleGuard(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftEffectGameInviters` up to `end` as decodeGiftEffectGameInviters would, building nothing. */
+function walkGiftEffectGameInviters(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftEffectGameGift` up to `end` as decodeGiftEffectGameGift would, building nothing. */
+function walkGiftEffectGameGift(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftEffectGameBattleDefense` up to `end` as decodeGiftEffectGameBattleDefense would, building nothing. */
+function walkGiftEffectGameBattleDefense(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleDefenseGate(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftEffectGameBattleDefenseGate` up to `end` as decodeGiftEffectGameBattleDefenseGate would, building nothing. */
+function walkGiftEffectGameBattleDefenseGate(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleGuard(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PetEffectInfo` up to `end` as decodePetEffectInfo would, building nothing. */
+function walkPetEffectInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftSortStrategy` up to `end` as decodeGiftSortStrategy would, building nothing. */
+function walkGiftSortStrategy(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ShareItemStyle` up to `end` as decodeShareItemStyle would, building nothing. */
+function walkShareItemStyle(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LowPcuGuideData` up to `end` as decodeLowPcuGuideData would, building nothing. */
+function walkLowPcuGuideData(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.CjRp` up to `end` as decodeCjRp would, building nothing. */
+function walkCjRp(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.PrizeImageInfo` up to `end` as decodePrizeImageInfo would, building nothing. */
+function walkPrizeImageInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RanklistHourEntrance` up to `end` as decodeRanklistHourEntrance would, building nothing. */
+function walkRanklistHourEntrance(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntranceInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntranceInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntranceInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntranceInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RanklistHourEntranceInfo` up to `end` as decodeRanklistHourEntranceInfo would, building nothing. */
+function walkRanklistHourEntranceInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntranceDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RanklistHourEntranceDetail` up to `end` as decodeRanklistHourEntranceDetail would, building nothing. */
+function walkRanklistHourEntranceDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntrancePage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RanklistHourEntrancePage` up to `end` as decodeRanklistHourEntrancePage would, building nothing. */
+function walkRanklistHourEntrancePage(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ResidentGuestAllowContent` up to `end` as decodeResidentGuestAllowContent would, building nothing. */
+function walkResidentGuestAllowContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.CommonBizInfo` up to `end` as decodeCommonBizInfo would, building nothing. */
+function walkCommonBizInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBizContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BizContent` up to `end` as decodeBizContent would, building nothing. */
+function walkBizContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkHotText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.HotText` up to `end` as decodeHotText would, building nothing. */
+function walkHotText(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TouchPositionMeta` up to `end` as decodeTouchPositionMeta would, building nothing. */
+function walkTouchPositionMeta(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkFreqCtrlParams(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkRefreshParams(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FreqCtrlParams` up to `end` as decodeFreqCtrlParams would, building nothing. */
+function walkFreqCtrlParams(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RefreshParams` up to `end` as decodeRefreshParams would, building nothing. */
+function walkRefreshParams(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TreasureDetail` up to `end` as decodeTreasureDetail would, building nothing. */
+function walkTreasureDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ProfitInteractionScoreAnchorInfo` up to `end` as decodeProfitInteractionScoreAnchorInfo would, building nothing. */
+function walkProfitInteractionScoreAnchorInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkProfitInteractionSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ProfitInteractionSetting` up to `end` as decodeProfitInteractionSetting would, building nothing. */
+function walkProfitInteractionSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.StreamUrl` up to `end` as decodeStreamUrl would, building nothing. */
+function walkStreamUrl(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleSettings` up to `end` as decodeBattleSettings would, building nothing. */
+function walkBattleSettings(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 114: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkBattleTitleConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkBattleTitleConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 250: {
+        const e = r.delimitedEnd();
+        walkBattleConfigSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 258: {
+        const e = r.delimitedEnd();
+        walkBattleBarConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 266: {
+        const e = r.delimitedEnd();
+        walkBattleBarConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 298: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.DataBattleSettings` up to `end` as decodeDataBattleSettings would, building nothing. */
+function walkDataBattleSettings(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 106: {
+        const e = r.delimitedEnd();
+        walkBattleTitleConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkBattleTitleConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 218: {
+        const e = r.delimitedEnd();
+        walkBattleConfigSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        walkBattleBarConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 266: {
+        const e = r.delimitedEnd();
+        walkBattleBarConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 290: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleTitleConfig` up to `end` as decodeBattleTitleConfig would, building nothing. */
+function walkBattleTitleConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleBarConfig` up to `end` as decodeBattleBarConfig would, building nothing. */
+function walkBattleBarConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBattleAnimeInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleAnimeInfo` up to `end` as decodeBattleAnimeInfo would, building nothing. */
+function walkBattleAnimeInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleConfigSetting` up to `end` as decodeBattleConfigSetting would, building nothing. */
+function walkBattleConfigSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleSelfData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkVoteSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkBattleSelfSettingRate(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkBattleShellConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkBreakthroughConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkSpecifyGiftConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkSurvivalConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkSeasonConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkBattleCustomConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkBattleAuxiliaryConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkBattleCloudCollaborateConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkInteractConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleSelfData` up to `end` as decodeBattleSelfData would, building nothing. */
+function walkBattleSelfData(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.VoteSetting` up to `end` as decodeVoteSetting would, building nothing. */
+function walkVoteSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleSelfSettingRate` up to `end` as decodeBattleSelfSettingRate would, building nothing. */
+function walkBattleSelfSettingRate(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleShellConfig` up to `end` as decodeBattleShellConfig would, building nothing. */
+function walkBattleShellConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BreakthroughConfig` up to `end` as decodeBreakthroughConfig would, building nothing. */
+function walkBreakthroughConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkBreakthroughStage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BreakthroughStage` up to `end` as decodeBreakthroughStage would, building nothing. */
+function walkBreakthroughStage(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBattleTitleConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SpecifyGiftConfig` up to `end` as decodeSpecifyGiftConfig would, building nothing. */
+function walkSpecifyGiftConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBattleGiftDetail(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleGiftDetail` up to `end` as decodeBattleGiftDetail would, building nothing. */
+function walkBattleGiftDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SurvivalConfig` up to `end` as decodeSurvivalConfig would, building nothing. */
+function walkSurvivalConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkSurvivalStage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SurvivalStage` up to `end` as decodeSurvivalStage would, building nothing. */
+function walkSurvivalStage(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleTitleConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SeasonConfig` up to `end` as decodeSeasonConfig would, building nothing. */
+function walkSeasonConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleCustomConfig` up to `end` as decodeBattleCustomConfig would, building nothing. */
+function walkBattleCustomConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkBattleScoreElement(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleScoreElement` up to `end` as decodeBattleScoreElement would, building nothing. */
+function walkBattleScoreElement(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleAuxiliaryConfig` up to `end` as decodeBattleAuxiliaryConfig would, building nothing. */
+function walkBattleAuxiliaryConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleCloudCollaborateConfig` up to `end` as decodeBattleCloudCollaborateConfig would, building nothing. */
+function walkBattleCloudCollaborateConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.InteractConfig` up to `end` as decodeInteractConfig would, building nothing. */
+function walkInteractConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkInteractEffectInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkInteractRewardPunishConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkInteractCompeteEvalConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractEffectInfo` up to `end` as decodeInteractEffectInfo would, building nothing. */
+function walkInteractEffectInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractRewardPunishConfig` up to `end` as decodeInteractRewardPunishConfig would, building nothing. */
+function walkInteractRewardPunishConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkInteractEffectInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkInteractEffectInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractCompeteEvalConfig` up to `end` as decodeInteractCompeteEvalConfig would, building nothing. */
+function walkInteractCompeteEvalConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkInteractGiftEvalConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractGiftEvalConfig` up to `end` as decodeInteractGiftEvalConfig would, building nothing. */
+function walkInteractGiftEvalConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RankSeasonResult` up to `end` as decodeRankSeasonResult would, building nothing. */
+function walkRankSeasonResult(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRankSeasonDeltaScoreInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRankSeasonRankChangeInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RankSeasonDeltaScoreInfo` up to `end` as decodeRankSeasonDeltaScoreInfo would, building nothing. */
+function walkRankSeasonDeltaScoreInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRankSeasonDeltaScoreDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RankSeasonDeltaScoreDetail` up to `end` as decodeRankSeasonDeltaScoreDetail would, building nothing. */
+function walkRankSeasonDeltaScoreDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RankSeasonRankChangeInfo` up to `end` as decodeRankSeasonRankChangeInfo would, building nothing. */
+function walkRankSeasonRankChangeInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRankSeasonRankInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRankSeasonRankInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RankSeasonRankInfo` up to `end` as decodeRankSeasonRankInfo would, building nothing. */
+function walkRankSeasonRankInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRankSeasonRankChangeImgInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRankSeasonStarChangeImgInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RankSeasonRankChangeImgInfo` up to `end` as decodeRankSeasonRankChangeImgInfo would, building nothing. */
+function walkRankSeasonRankChangeImgInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RankSeasonStarChangeImgInfo` up to `end` as decodeRankSeasonStarChangeImgInfo would, building nothing. */
+function walkRankSeasonStarChangeImgInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.StealDragonInfo` up to `end` as decodeStealDragonInfo would, building nothing. */
+function walkStealDragonInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkStealDragonPeriodConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkStealDragonStealInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkStealDragonSettleInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.StealDragonPeriodConfig` up to `end` as decodeStealDragonPeriodConfig would, building nothing. */
+function walkStealDragonPeriodConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.StealDragonStealInfo` up to `end` as decodeStealDragonStealInfo would, building nothing. */
+function walkStealDragonStealInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.StealDragonSettleInfo` up to `end` as decodeStealDragonSettleInfo would, building nothing. */
+function walkStealDragonSettleInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TeamTask` up to `end` as decodeTeamTask would, building nothing. */
+function walkTeamTask(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkTeamTaskConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkTeamTaskInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkTeamTaskInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TeamTaskConfig` up to `end` as decodeTeamTaskConfig would, building nothing. */
+function walkTeamTaskConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkTeamTaskPeriodConfig(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkTeamTaskExtraConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkTeamTaskGiftPanelConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TeamTaskPeriodConfig` up to `end` as decodeTeamTaskPeriodConfig would, building nothing. */
+function walkTeamTaskPeriodConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TeamTaskExtraConfig` up to `end` as decodeTeamTaskExtraConfig would, building nothing. */
+function walkTeamTaskExtraConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkTeamTaskSpecialGiftCountConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TeamTaskSpecialGiftCountConfig` up to `end` as decodeTeamTaskSpecialGiftCountConfig would, building nothing. */
+function walkTeamTaskSpecialGiftCountConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TeamTaskGiftPanelConfig` up to `end` as decodeTeamTaskGiftPanelConfig would, building nothing. */
+function walkTeamTaskGiftPanelConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TeamTaskInfo` up to `end` as decodeTeamTaskInfo would, building nothing. */
+function walkTeamTaskInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkTeamTaskReward(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkItemCardInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.TeamTaskReward` up to `end` as decodeTeamTaskReward would, building nothing. */
+function walkTeamTaskReward(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ItemCardInfo` up to `end` as decodeItemCardInfo would, building nothing. */
+function walkItemCardInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleArmy` up to `end` as decodeBattleArmy would, building nothing. */
+function walkBattleArmy(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleArmyRankUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleArmyRankUser` up to `end` as decodeBattleArmyRankUser would, building nothing. */
+function walkBattleArmyRankUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleScore` up to `end` as decodeBattleScore would, building nothing. */
+function walkBattleScore(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 82: {
+        const e = r.delimitedEnd();
+        walkBattleStarActivityGrade(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleStarActivityGrade` up to `end` as decodeBattleStarActivityGrade would, building nothing. */
+function walkBattleStarActivityGrade(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBattleStarActivityGradeMedal(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleStarActivityGradeMedal` up to `end` as decodeBattleStarActivityGradeMedal would, building nothing. */
+function walkBattleStarActivityGradeMedal(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleStarActivityGradeChange` up to `end` as decodeBattleStarActivityGradeChange would, building nothing. */
+function walkBattleStarActivityGradeChange(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.OperationalPlay` up to `end` as decodeOperationalPlay would, building nothing. */
+function walkOperationalPlay(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkMultipleMatches3(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MultipleMatches3` up to `end` as decodeMultipleMatches3 would, building nothing. */
+function walkMultipleMatches3(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkMultipleMatchesUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkMultipleMatchesUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MultipleMatchesUserInfo` up to `end` as decodeMultipleMatchesUserInfo would, building nothing. */
+function walkMultipleMatchesUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleUserInfo` up to `end` as decodeBattleUserInfo would, building nothing. */
+function walkBattleUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkBattleBaseUserInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleRivalTag(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkBattleConsecutiveRecordInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkBattleStarActivityGrade(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBattleStarActivityGradeChange(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkBattleActivityUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkUserImgFlipInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleBaseUserInfo` up to `end` as decodeBattleBaseUserInfo would, building nothing. */
+function walkBattleBaseUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserImgFlipInfo` up to `end` as decodeUserImgFlipInfo would, building nothing. */
+function walkUserImgFlipInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleRivalTag` up to `end` as decodeBattleRivalTag would, building nothing. */
+function walkBattleRivalTag(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleConsecutiveRecordInfo` up to `end` as decodeBattleConsecutiveRecordInfo would, building nothing. */
+function walkBattleConsecutiveRecordInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleActivityUser` up to `end` as decodeBattleActivityUser would, building nothing. */
+function walkBattleActivityUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBattleRivalTag(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BreakthroughInfo` up to `end` as decodeBreakthroughInfo would, building nothing. */
+function walkBreakthroughInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBreakthroughStageInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BreakthroughStageInfo` up to `end` as decodeBreakthroughStageInfo would, building nothing. */
+function walkBreakthroughStageInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleSkinConfig` up to `end` as decodeBattleSkinConfig would, building nothing. */
+function walkBattleSkinConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SurvivalInfo` up to `end` as decodeSurvivalInfo would, building nothing. */
+function walkSurvivalInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkSurvivalAnchorInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkSurvivalAnchorInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SurvivalAnchorInfo` up to `end` as decodeSurvivalAnchorInfo would, building nothing. */
+function walkSurvivalAnchorInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AuxiliaryScoreInfo` up to `end` as decodeAuxiliaryScoreInfo would, building nothing. */
+function walkAuxiliaryScoreInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicBattleFinishExtra` up to `end` as decodeLinkmicBattleFinishExtra would, building nothing. */
+function walkLinkmicBattleFinishExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserArmies` up to `end` as decodeUserArmies would, building nothing. */
+function walkUserArmies(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUserArmy(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserArmy` up to `end` as decodeUserArmy would, building nothing. */
+function walkUserArmy(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleContributorsRankListV2` up to `end` as decodeBattleContributorsRankListV2 would, building nothing. */
+function walkBattleContributorsRankListV2(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBattleAnchorContributors(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkTeamTask(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkDataBattleSettings(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleAnchorContributors` up to `end` as decodeBattleAnchorContributors would, building nothing. */
+function walkBattleAnchorContributors(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkBattleRankUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkBattleBuffCardInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleRankUser` up to `end` as decodeBattleRankUser would, building nothing. */
+function walkBattleRankUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleBuffCardInfo` up to `end` as decodeBattleBuffCardInfo would, building nothing. */
+function walkBattleBuffCardInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleBuffCardMeta(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BattleBuffCardMeta` up to `end` as decodeBattleBuffCardMeta would, building nothing. */
+function walkBattleBuffCardMeta(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ListUser` up to `end` as decodeListUser would, building nothing. */
+function walkListUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkListUserContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkLinkHostInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkMicPosTagInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ListUserContent` up to `end` as decodeListUserContent would, building nothing. */
+function walkListUserContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkListUserPKContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkListUserLinkmicContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkListUserLinkmicAudienceContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ListUserPKContent` up to `end` as decodeListUserPKContent would, building nothing. */
+function walkListUserPKContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ListUserLinkmicContent` up to `end` as decodeListUserLinkmicContent would, building nothing. */
+function walkListUserLinkmicContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 58: {
+        const e = r.delimitedEnd();
+        walkAnchorLinkmicIDInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AnchorLinkmicIDInfo` up to `end` as decodeAnchorLinkmicIDInfo would, building nothing. */
+function walkAnchorLinkmicIDInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ListUserLinkmicAudienceContent` up to `end` as decodeListUserLinkmicAudienceContent would, building nothing. */
+function walkListUserLinkmicAudienceContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 114: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkMicDress(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 210: {
+        const e = r.delimitedEnd();
+        walkLinkmic2DAvatar(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MicDress` up to `end` as decodeMicDress would, building nothing. */
+function walkMicDress(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkMicVoiceWave(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkMicVoiceWave(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkLinkmicBadge(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkLinkmicCustomizedRandomEmoji(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MicVoiceWave` up to `end` as decodeMicVoiceWave would, building nothing. */
+function walkMicVoiceWave(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicBadge` up to `end` as decodeLinkmicBadge would, building nothing. */
+function walkLinkmicBadge(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkmicCustomizedRandomEmoji` up to `end` as decodeLinkmicCustomizedRandomEmoji would, building nothing. */
+function walkLinkmicCustomizedRandomEmoji(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.Linkmic2DAvatar` up to `end` as decodeLinkmic2DAvatar would, building nothing. */
+function walkLinkmic2DAvatar(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkHostInfo` up to `end` as decodeLinkHostInfo would, building nothing. */
+function walkLinkHostInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.MicPosTagInfo` up to `end` as decodeMicPosTagInfo would, building nothing. */
+function walkMicPosTagInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RoomLinkerContent` up to `end` as decodeRoomLinkerContent would, building nothing. */
+function walkRoomLinkerContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerBaseInfo` up to `end` as decodeLinkerBaseInfo would, building nothing. */
+function walkLinkerBaseInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BanUser` up to `end` as decodeBanUser would, building nothing. */
+function walkBanUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkmicPositionItem` up to `end` as decodeLinkmicPositionItem would, building nothing. */
+function walkLinkmicPositionItem(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.MultiChannelInfo` up to `end` as decodeMultiChannelInfo would, building nothing. */
+function walkMultiChannelInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PreRTCInfo` up to `end` as decodePreRTCInfo would, building nothing. */
+function walkPreRTCInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkPreRTCLinkUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PreRTCLinkUserInfo` up to `end` as decodePreRTCLinkUserInfo would, building nothing. */
+function walkPreRTCLinkUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.MultiRtcInfo` up to `end` as decodeMultiRtcInfo would, building nothing. */
+function walkMultiRtcInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkMultiAnchorLinkmicRtcInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkGameBarrageRtcInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkUILayoutPositionInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MultiLiveCoreInfo` up to `end` as decodeMultiLiveCoreInfo would, building nothing. */
+function walkMultiLiveCoreInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkMultiAnchorLinkmicRtcInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkLinkmicIdStringMap(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkUILayoutPositionInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicIdStringMap` up to `end` as decodeLinkmicIdStringMap would, building nothing. */
+function walkLinkmicIdStringMap(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MultiAnchorLinkmicRtcInfo` up to `end` as decodeMultiAnchorLinkmicRtcInfo would, building nothing. */
+function walkMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UILayoutPositionInfo` up to `end` as decodeUILayoutPositionInfo would, building nothing. */
+function walkUILayoutPositionInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkLinkmicIdStringMap(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GameBarrageRtcInfo` up to `end` as decodeGameBarrageRtcInfo would, building nothing. */
+function walkGameBarrageRtcInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkmicMediaInfo` up to `end` as decodeLinkmicMediaInfo would, building nothing. */
+function walkLinkmicMediaInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkMultiRtcInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkMultiLiveCoreInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AnchorLinkmicInfo` up to `end` as decodeAnchorLinkmicInfo would, building nothing. */
+function walkAnchorLinkmicInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.MsgBoardItemInfo` up to `end` as decodeMsgBoardItemInfo would, building nothing. */
+function walkMsgBoardItemInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkIconConfig` up to `end` as decodeLinkIconConfig would, building nothing. */
+function walkLinkIconConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkmicUIConfig` up to `end` as decodeLinkmicUIConfig would, building nothing. */
+function walkLinkmicUIConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.MatchEffect` up to `end` as decodeMatchEffect would, building nothing. */
+function walkMatchEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.CityEffect` up to `end` as decodeCityEffect would, building nothing. */
+function walkCityEffect(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ClientUIInfo` up to `end` as decodeClientUIInfo would, building nothing. */
+function walkClientUIInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUITranslation(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkAudioChatCycleUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkRealTimeChorusUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkVideoChatDynamic1V7Info(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkCrossRoomLinkmicUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UITranslation` up to `end` as decodeUITranslation would, building nothing. */
+function walkUITranslation(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AudioChatCycleUIInfo` up to `end` as decodeAudioChatCycleUIInfo would, building nothing. */
+function walkAudioChatCycleUIInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkAudioChatCycleInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.AudioChatCycleInfo` up to `end` as decodeAudioChatCycleInfo would, building nothing. */
+function walkAudioChatCycleInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RealTimeChorusUIInfo` up to `end` as decodeRealTimeChorusUIInfo would, building nothing. */
+function walkRealTimeChorusUIInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkUserChorusInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkUserChorusInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.UserChorusInfo` up to `end` as decodeUserChorusInfo would, building nothing. */
+function walkUserChorusInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.VideoChatDynamic1V7Info` up to `end` as decodeVideoChatDynamic1V7Info would, building nothing. */
+function walkVideoChatDynamic1V7Info(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.CrossRoomLinkmicUIInfo` up to `end` as decodeCrossRoomLinkmicUIInfo would, building nothing. */
+function walkCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkCrossRoomLinkmicUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkCrossRoomLinkmicUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.CrossRoomLinkmicUserInfo` up to `end` as decodeCrossRoomLinkmicUserInfo would, building nothing. */
+function walkCrossRoomLinkmicUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkmicQuickInteract` up to `end` as decodeLinkmicQuickInteract would, building nothing. */
+function walkLinkmicQuickInteract(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.FundCheckExtraInfo` up to `end` as decodeFundCheckExtraInfo would, building nothing. */
+function walkFundCheckExtraInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkerCreateContent` up to `end` as decodeLinkerCreateContent would, building nothing. */
+function walkLinkerCreateContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkerCloseContent` up to `end` as decodeLinkerCloseContent would, building nothing. */
+function walkLinkerCloseContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBanUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerEnterContent` up to `end` as decodeLinkerEnterContent would, building nothing. */
+function walkLinkerEnterContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkMatchEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkCityEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkMsgBoardItemInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkLinkIconConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkLinkmicUIConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkClientUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerLeaveContent` up to `end` as decodeLinkerLeaveContent would, building nothing. */
+function walkLinkerLeaveContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkPreRTCInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkMultiChannelInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkClientUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerCancelContent` up to `end` as decodeLinkerCancelContent would, building nothing. */
+function walkLinkerCancelContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkerKickOutContent` up to `end` as decodeLinkerKickOutContent would, building nothing. */
+function walkLinkerKickOutContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkerLinkedListChangeContent` up to `end` as decodeLinkerLinkedListChangeContent would, building nothing. */
+function walkLinkerLinkedListChangeContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkClientUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerUpdateUserContent` up to `end` as decodeLinkerUpdateUserContent would, building nothing. */
+function walkLinkerUpdateUserContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkClientUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerWaitingListChangeContent` up to `end` as decodeLinkerWaitingListChangeContent would, building nothing. */
+function walkLinkerWaitingListChangeContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkPreRTCInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkMultiChannelInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkerSysKickOutContent` up to `end` as decodeLinkerSysKickOutContent would, building nothing. */
+function walkLinkerSysKickOutContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkMicUserScores` up to `end` as decodeLinkMicUserScores would, building nothing. */
+function walkLinkMicUserScores(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkMicContributor` up to `end` as decodeLinkMicContributor would, building nothing. */
+function walkLinkMicContributor(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkMicContributorList` up to `end` as decodeLinkMicContributorList would, building nothing. */
+function walkLinkMicContributorList(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkLinkMicContributor(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkMicInvitorInfo` up to `end` as decodeLinkMicInvitorInfo would, building nothing. */
+function walkLinkMicInvitorInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RivalExtraInfo` up to `end` as decodeRivalExtraInfo would, building nothing. */
+function walkRivalExtraInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkRivalLinkerInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkAnchorLinkmicUserSettings(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkBattleUserSettings(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkRivalGameInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RivalLinkerInfo` up to `end` as decodeRivalLinkerInfo would, building nothing. */
+function walkRivalLinkerInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkRivalLinkedUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RivalLinkedUser` up to `end` as decodeRivalLinkedUser would, building nothing. */
+function walkRivalLinkedUser(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RivalGameInfo` up to `end` as decodeRivalGameInfo would, building nothing. */
+function walkRivalGameInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AnchorLinkmicUserSettings` up to `end` as decodeAnchorLinkmicUserSettings would, building nothing. */
+function walkAnchorLinkmicUserSettings(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BattleUserSettings` up to `end` as decodeBattleUserSettings would, building nothing. */
+function walkBattleUserSettings(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.JoinTeamfightInfo` up to `end` as decodeJoinTeamfightInfo would, building nothing. */
+function walkJoinTeamfightInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GameInviteInfo` up to `end` as decodeGameInviteInfo would, building nothing. */
+function walkGameInviteInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.MCUContent` up to `end` as decodeMCUContent would, building nothing. */
+function walkMCUContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AudienceActionSource` up to `end` as decodeAudienceActionSource would, building nothing. */
+function walkAudienceActionSource(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkGameInfo` up to `end` as decodeLinkGameInfo would, building nothing. */
+function walkLinkGameInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 50: {
+        const e = r.delimitedEnd();
+        walkLinkMicBizExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkMicBizExtra` up to `end` as decodeLinkMicBizExtra would, building nothing. */
+function walkLinkMicBizExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkOpenGameConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.OpenGameConfig` up to `end` as decodeOpenGameConfig would, building nothing. */
+function walkOpenGameConfig(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicJoinChannelData` up to `end` as decodeLinkmicJoinChannelData would, building nothing. */
+function walkLinkmicJoinChannelData(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLinkmicDelegateSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkMatchEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkCityEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkMsgBoardItemInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkLinkGameInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkClientUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicDelegateSetting` up to `end` as decodeLinkmicDelegateSetting would, building nothing. */
+function walkLinkmicDelegateSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ChorusCDNInfo` up to `end` as decodeChorusCDNInfo would, building nothing. */
+function walkChorusCDNInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkChorusCDNPlayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkChorusCDNPushInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ChorusCDNPlayInfo` up to `end` as decodeChorusCDNPlayInfo would, building nothing. */
+function walkChorusCDNPlayInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ChorusCDNPushInfo` up to `end` as decodeChorusCDNPushInfo would, building nothing. */
+function walkChorusCDNPushInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ThroneFightInfo` up to `end` as decodeThroneFightInfo would, building nothing. */
+function walkThroneFightInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkThroneFightStage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkThroneFightEvenStageInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkThroneFightOddStageInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkStreamXInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ThroneFightStage` up to `end` as decodeThroneFightStage would, building nothing. */
+function walkThroneFightStage(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ThroneFightEvenStageInfo` up to `end` as decodeThroneFightEvenStageInfo would, building nothing. */
+function walkThroneFightEvenStageInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkThroneFightUserInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ThroneFightUserInfo` up to `end` as decodeThroneFightUserInfo would, building nothing. */
+function walkThroneFightUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ThroneFightOddStageInfo` up to `end` as decodeThroneFightOddStageInfo would, building nothing. */
+function walkThroneFightOddStageInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkThroneFightSettleUserInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ThroneFightSettleUserInfo` up to `end` as decodeThroneFightSettleUserInfo would, building nothing. */
+function walkThroneFightSettleUserInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.StreamXInfo` up to `end` as decodeStreamXInfo would, building nothing. */
+function walkStreamXInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkStreamXRTCSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.StreamXRTCSetting` up to `end` as decodeStreamXRTCSetting would, building nothing. */
+function walkStreamXRTCSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.UserContribute` up to `end` as decodeUserContribute would, building nothing. */
+function walkUserContribute(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicSetting` up to `end` as decodeLinkmicSetting would, building nothing. */
+function walkLinkmicSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkLinkmicSettingContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicSettingContent` up to `end` as decodeLinkmicSettingContent would, building nothing. */
+function walkLinkmicSettingContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkApplicationReasonContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBidPaidLinkmicContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicSettingContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicDescContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBidPaidLinkmicSettingContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkKTVChallengeContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkRoomBattleSettingContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicAddPriceContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkGuestBattleConfigContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkTeamFightConfigContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkSelfDisciplineInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkDuoBattleConfigContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkKTVComponentContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkAudioSubtitleContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkLinkmicInitInfoContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkGuestLinkContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkChestGameContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkGiftCommentContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkInteractActingContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkSpecifiedGuestsPKContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkAudioHonorRankContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkGuestBattleV2ConfigContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkVideoLinkmicDoNotDisturbContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkGiftSingContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ApplicationReasonContent` up to `end` as decodeApplicationReasonContent would, building nothing. */
+function walkApplicationReasonContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.BidPaidLinkmicContent` up to `end` as decodeBidPaidLinkmicContent would, building nothing. */
+function walkBidPaidLinkmicContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkBidPaidLinkmicOptionalStep(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BidPaidLinkmicOptionalStep` up to `end` as decodeBidPaidLinkmicOptionalStep would, building nothing. */
+function walkBidPaidLinkmicOptionalStep(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NormalPaidLinkmicSettingContent` up to `end` as decodeNormalPaidLinkmicSettingContent would, building nothing. */
+function walkNormalPaidLinkmicSettingContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NormalPaidLinkmicDescContent` up to `end` as decodeNormalPaidLinkmicDescContent would, building nothing. */
+function walkNormalPaidLinkmicDescContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkPaidLinkmicTag(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.PaidLinkmicTag` up to `end` as decodePaidLinkmicTag would, building nothing. */
+function walkPaidLinkmicTag(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.BidPaidLinkmicSettingContent` up to `end` as decodeBidPaidLinkmicSettingContent would, building nothing. */
+function walkBidPaidLinkmicSettingContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.KTVChallengeContent` up to `end` as decodeKTVChallengeContent would, building nothing. */
+function walkKTVChallengeContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.RoomBattleSettingContent` up to `end` as decodeRoomBattleSettingContent would, building nothing. */
+function walkRoomBattleSettingContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 42: {
+        const e = r.delimitedEnd();
+        walkRoomBattleThemeParam(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.RoomBattleThemeParam` up to `end` as decodeRoomBattleThemeParam would, building nothing. */
+function walkRoomBattleThemeParam(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NormalPaidLinkmicAddPriceContent` up to `end` as decodeNormalPaidLinkmicAddPriceContent would, building nothing. */
+function walkNormalPaidLinkmicAddPriceContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GuestBattleConfigContent` up to `end` as decodeGuestBattleConfigContent would, building nothing. */
+function walkGuestBattleConfigContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TeamFightConfigContent` up to `end` as decodeTeamFightConfigContent would, building nothing. */
+function walkTeamFightConfigContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.SelfDisciplineInfo` up to `end` as decodeSelfDisciplineInfo would, building nothing. */
+function walkSelfDisciplineInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.DuoBattleConfigContent` up to `end` as decodeDuoBattleConfigContent would, building nothing. */
+function walkDuoBattleConfigContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.KTVComponentContent` up to `end` as decodeKTVComponentContent would, building nothing. */
+function walkKTVComponentContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AudioSubtitleContent` up to `end` as decodeAudioSubtitleContent would, building nothing. */
+function walkAudioSubtitleContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLinkmicSubtitleStatus(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LinkmicSubtitleStatus` up to `end` as decodeLinkmicSubtitleStatus would, building nothing. */
+function walkLinkmicSubtitleStatus(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LinkmicInitInfoContent` up to `end` as decodeLinkmicInitInfoContent would, building nothing. */
+function walkLinkmicInitInfoContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkInitInfoSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkInitInfoSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkInitInfoSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InitInfoSetting` up to `end` as decodeInitInfoSetting would, building nothing. */
+function walkInitInfoSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GuestLinkContent` up to `end` as decodeGuestLinkContent would, building nothing. */
+function walkGuestLinkContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.ChestGameContent` up to `end` as decodeChestGameContent would, building nothing. */
+function walkChestGameContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkChestGameSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.ChestGameSetting` up to `end` as decodeChestGameSetting would, building nothing. */
+function walkChestGameSetting(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftCommentContent` up to `end` as decodeGiftCommentContent would, building nothing. */
+function walkGiftCommentContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.InteractActingContent` up to `end` as decodeInteractActingContent would, building nothing. */
+function walkInteractActingContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkInteractActingBG(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkInteractActingGift(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkInteractActingRole(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.InteractActingBG` up to `end` as decodeInteractActingBG would, building nothing. */
+function walkInteractActingBG(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.InteractActingGift` up to `end` as decodeInteractActingGift would, building nothing. */
+function walkInteractActingGift(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.InteractActingRole` up to `end` as decodeInteractActingRole would, building nothing. */
+function walkInteractActingRole(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.SpecifiedGuestsPKContent` up to `end` as decodeSpecifiedGuestsPKContent would, building nothing. */
+function walkSpecifiedGuestsPKContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.AudioHonorRankContent` up to `end` as decodeAudioHonorRankContent would, building nothing. */
+function walkAudioHonorRankContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GuestBattleV2ConfigContent` up to `end` as decodeGuestBattleV2ConfigContent would, building nothing. */
+function walkGuestBattleV2ConfigContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.VideoLinkmicDoNotDisturbContent` up to `end` as decodeVideoLinkmicDoNotDisturbContent would, building nothing. */
+function walkVideoLinkmicDoNotDisturbContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftSingContent` up to `end` as decodeGiftSingContent would, building nothing. */
+function walkGiftSingContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkGiftSingCollectModeContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkGiftSingVoteModeContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftSingCollectModeContent` up to `end` as decodeGiftSingCollectModeContent would, building nothing. */
+function walkGiftSingCollectModeContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.GiftSingVoteModeContent` up to `end` as decodeGiftSingVoteModeContent would, building nothing. */
+function walkGiftSingVoteModeContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkGiftSingVoteModeGuideTextInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftSingVoteModeGuideTextInfo` up to `end` as decodeGiftSingVoteModeGuideTextInfo would, building nothing. */
+function walkGiftSingVoteModeGuideTextInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.PaiedOrTimeLimitChangeContent` up to `end` as decodePaiedOrTimeLimitChangeContent would, building nothing. */
+function walkPaiedOrTimeLimitChangeContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.PlayModeGiftContent` up to `end` as decodePlayModeGiftContent would, building nothing. */
+function walkPlayModeGiftContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NormalPaidLinkmicInfo` up to `end` as decodeNormalPaidLinkmicInfo would, building nothing. */
+function walkNormalPaidLinkmicInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NormalPaidLinkmicOpenContent` up to `end` as decodeNormalPaidLinkmicOpenContent would, building nothing. */
+function walkNormalPaidLinkmicOpenContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.NormalPaidLinkmicCloseContent` up to `end` as decodeNormalPaidLinkmicCloseContent would, building nothing. */
+function walkNormalPaidLinkmicCloseContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.NormalPaidLinkmicConfigUpdateContent` up to `end` as decodeNormalPaidLinkmicConfigUpdateContent would, building nothing. */
+function walkNormalPaidLinkmicConfigUpdateContent(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.NormalPaidLinkmicAddPriceNotice` up to `end` as decodeNormalPaidLinkmicAddPriceNotice would, building nothing. */
+function walkNormalPaidLinkmicAddPriceNotice(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LuckyBoxImgText` up to `end` as decodeLuckyBoxImgText would, building nothing. */
+function walkLuckyBoxImgText(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LuckyBoxMeta` up to `end` as decodeLuckyBoxMeta would, building nothing. */
+function walkLuckyBoxMeta(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LuckyBoxExtra` up to `end` as decodeLuckyBoxExtra would, building nothing. */
+function walkLuckyBoxExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LuckyBoxBottomCommentMsg` up to `end` as decodeLuckyBoxBottomCommentMsg would, building nothing. */
+function walkLuckyBoxBottomCommentMsg(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LuckyBoxDress` up to `end` as decodeLuckyBoxDress would, building nothing. */
+function walkLuckyBoxDress(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.LotteryEventCondition` up to `end` as decodeLotteryEventCondition would, building nothing. */
+function walkLotteryEventCondition(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.LikeUserDetail` up to `end` as decodeLikeUserDetail would, building nothing. */
+function walkLikeUserDetail(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.SandwichBorder` up to `end` as decodeSandwichBorder would, building nothing. */
+function walkSandwichBorder(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TempStateResource` up to `end` as decodeTempStateResource would, building nothing. */
+function walkTempStateResource(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.HotRoomInfo` up to `end` as decodeHotRoomInfo would, building nothing. */
+function walkHotRoomInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.EffectImageInfo` up to `end` as decodeEffectImageInfo would, building nothing. */
+function walkEffectImageInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.EffectTextInfo` up to `end` as decodeEffectTextInfo would, building nothing. */
+function walkEffectTextInfo(r: ProtoReader, end: number): void {
+  while (r.pos < end) r.skipTag(r.uint32());
+}
+
+/** Validates `douyin.TopEffectExtra` up to `end` as decodeTopEffectExtra would, building nothing. */
+function walkTopEffectExtra(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Validates `douyin.GiftVoteResult` up to `end` as decodeGiftVoteResult would, building nothing. */
+function walkGiftVoteResult(r: ProtoReader, end: number): void {
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+}
+
+/** Decodes only msgId, roomId, createTime of `douyin.Common` (the rest validated, not built), for the friendly mapping. */
+function pickCommon(r: ProtoReader, end: number): Common {
+  const m: Common = Object.create(Common$defaults) as Common;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 16:
+        m.msgId = r.uint64();
+        break;
+      case 24:
+        m.roomId = r.uint64();
+        break;
+      case 32:
+        m.createTime = r.uint64();
+        break;
+      case 66: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkRoom(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only urlList of `douyin.Image` (the rest validated, not built), for the friendly mapping. */
+function pickImage(r: ProtoReader, end: number): Image {
+  const m: Image = Object.create(Image$defaults) as Image;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10:
+        (m.urlList === EMPTY_LIST ? (m.urlList = []) : m.urlList).push(r.string());
+        break;
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImageContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkNinePatchSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkNinePatchSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only pieces of `douyin.Text` (the rest validated, not built), for the friendly mapping. */
+function pickText(r: ProtoReader, end: number): Text {
+  const m: Text = Object.create(Text$defaults) as Text;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 26: {
+        const e = r.delimitedEnd();
+        walkTextFormat(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        (m.pieces === EMPTY_LIST ? (m.pieces = []) : m.pieces).push(pickTextPiece(r, e));
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkSchemaInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only imageValue of `douyin.TextPiece` (the rest validated, not built), for the friendly mapping. */
+function pickTextPiece(r: ProtoReader, end: number): TextPiece {
+  const m: TextPiece = Object.create(TextPiece$defaults) as TextPiece;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkTextFormat(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkTextPieceUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkTextPieceGift(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkTextPieceHeart(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkPatternRef(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        m.imageValue = pickTextPieceImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only image of `douyin.TextPieceImage` (the rest validated, not built), for the friendly mapping. */
+function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
+  const m: TextPieceImage = Object.create(TextPieceImage$defaults) as TextPieceImage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.image = pickImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, avatarThumb, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
+function pickUser(r: ProtoReader, end: number): User {
+  const m: User = Object.create(User$defaults) as User;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 8:
+        m.id = r.uint64();
+        break;
+      case 26:
+        m.nickname = r.string();
+        break;
+      case 32:
+        m.gender = r.int32();
+        break;
+      case 74: {
+        const e = r.delimitedEnd();
+        m.avatarThumb = pickImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkFollowInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        m.payGrade = pickPayGrade(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        m.fansClub = pickFansClub(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkBorder(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 218: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 234: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 258: {
+        const e = r.delimitedEnd();
+        m.userAttr = pickUserAttr(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 266: {
+        const e = r.delimitedEnd();
+        walkOwnRoom(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 290: {
+        const e = r.delimitedEnd();
+        walkUserAnchorInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 306:
+        m.displayId = r.string();
+        break;
+      case 338: {
+        const e = r.delimitedEnd();
+        walkAnchorLevel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 354: {
+        const e = r.delimitedEnd();
+        walkAuthorStats(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 362: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 370:
+        m.secUid = r.string();
+        break;
+      case 386: {
+        const e = r.delimitedEnd();
+        walkXiguaParams(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 394: {
+        const e = r.delimitedEnd();
+        walkUserActivityInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 402: {
+        const e = r.delimitedEnd();
+        walkNobleLevelInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 410: {
+        const e = r.delimitedEnd();
+        walkBrotherhoodInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 418: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 426: {
+        const e = r.delimitedEnd();
+        walkAuthenticationInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 450: {
+        const e = r.delimitedEnd();
+        walkPoiInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 458: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 474: {
+        const e = r.delimitedEnd();
+        walkUserVIPInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 482: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 490: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 498: {
+        const e = r.delimitedEnd();
+        walkIndustryCertification(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 514: {
+        const e = r.delimitedEnd();
+        walkFansGroupInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 554: {
+        const e = r.delimitedEnd();
+        walkJAccreditInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 562: {
+        const e = r.delimitedEnd();
+        walkUserSubscribe(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 568:
+        m.isAnonymous = r.bool();
+        break;
+      case 594: {
+        const e = r.delimitedEnd();
+        walkProfileStyleParams(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 602: {
+        const e = r.delimitedEnd();
+        walkUserDressInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 610: {
+        const e = r.delimitedEnd();
+        walkBizRelation(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 618: {
+        const e = r.delimitedEnd();
+        walkMemberEntranceInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 626: {
+        const e = r.delimitedEnd();
+        walkPublicAreaBadgeInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 634: {
+        const e = r.delimitedEnd();
+        walkUserExtraInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 642: {
+        const e = r.delimitedEnd();
+        walkUserSettingInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 658: {
+        const e = r.delimitedEnd();
+        walkUserPermissionGrant(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8090: {
+        const e = r.delimitedEnd();
+        walkAnchorLevel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8098: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8226:
+        m.idStr = r.string();
+        break;
+      case 8330: {
+        const e = r.delimitedEnd();
+        walkUserStats(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8386: {
+        const e = r.delimitedEnd();
+        walkBottomEntry(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 40010: {
+        const e = r.delimitedEnd();
+        walkOpenHostInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only level of `douyin.PayGrade` (the rest validated, not built), for the friendly mapping. */
+function pickPayGrade(r: ProtoReader, end: number): PayGrade {
+  const m: PayGrade = Object.create(PayGrade$defaults) as PayGrade;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 48:
+        m.level = r.uint64();
+        break;
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkGradeIcon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 210: {
+        const e = r.delimitedEnd();
+        walkGradeBuffInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 234: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8018: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 8026: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only data of `douyin.FansClub` (the rest validated, not built), for the friendly mapping. */
+function pickFansClub(r: ProtoReader, end: number): FansClub {
+  const m: FansClub = Object.create(FansClub$defaults) as FansClub;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.data = pickFansClubData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkFansClubData(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only clubName, level of `douyin.FansClubData` (the rest validated, not built), for the friendly mapping. */
+function pickFansClubData(r: ProtoReader, end: number): FansClubData {
+  const m: FansClubData = Object.create(FansClubData$defaults) as FansClubData;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10:
+        m.clubName = r.string();
+        break;
+      case 16:
+        m.level = r.int32();
+        break;
+      case 34: {
+        const e = r.delimitedEnd();
+        walkUserBadge(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only isAdmin of `douyin.UserAttr` (the rest validated, not built), for the friendly mapping. */
+function pickUserAttr(r: ProtoReader, end: number): UserAttr {
+  const m: UserAttr = Object.create(UserAttr$defaults) as UserAttr;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 16:
+        m.isAdmin = r.bool();
+        break;
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, content, eventTime of `douyin.ChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
+  const m: ChatMessage = Object.create(ChatMessage$defaults) as ChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26:
+        m.content = r.string();
+        break;
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkLandscapeAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 120:
+        m.eventTime = r.uint64();
+        break;
+      case 154: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      case 322: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 330: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 1602: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, toUser, giftId, gift, repeatCount, comboCount, groupCount, groupId, repeatEnd, totalCount, traceId of `douyin.GiftMessage` (the rest validated, not built), for the friendly mapping. */
+function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
+  const m: GiftMessage = Object.create(GiftMessage$defaults) as GiftMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 16:
+        m.giftId = r.uint64();
+        break;
+      case 32:
+        m.groupCount = r.uint64();
+        break;
+      case 40:
+        m.repeatCount = r.uint64();
+        break;
+      case 48:
+        m.comboCount = r.uint64();
+        break;
+      case 58: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        m.toUser = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 72:
+        m.repeatEnd = r.int32();
+        break;
+      case 82: {
+        const e = r.delimitedEnd();
+        walkTextEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 88:
+        m.groupId = r.uint64();
+        break;
+      case 114: {
+        const e = r.delimitedEnd();
+        walkGiftIMPriority(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        m.gift = pickGiftStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkGiftTrayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkAssetEffectMixInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 232:
+        m.totalCount = r.uint64();
+        break;
+      case 250: {
+        const e = r.delimitedEnd();
+        walkAnchorGiftData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 258: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 282:
+        m.traceId = r.string();
+        break;
+      case 298: {
+        const e = r.delimitedEnd();
+        walkSendTogether(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 306: {
+        const e = r.delimitedEnd();
+        walkExtraEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 314: {
+        const e = r.delimitedEnd();
+        walkRoomHotInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 338: {
+        const e = r.delimitedEnd();
+        walkSeriesPlayGift(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only id, name, diamondCount, combo, type, image of `douyin.GiftStruct` (the rest validated, not built), for the friendly mapping. */
+function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
+  const m: GiftStruct = Object.create(GiftStruct$defaults) as GiftStruct;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.image = pickImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 40:
+        m.id = r.uint64();
+        break;
+      case 50: {
+        const e = r.delimitedEnd();
+        walkGiftStructFansClubInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 80:
+        m.combo = r.bool();
+        break;
+      case 88:
+        m.type = r.int32();
+        break;
+      case 96:
+        m.diamondCount = r.int32();
+        break;
+      case 122: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130:
+        m.name = r.string();
+        break;
+      case 162: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkLuckyMoneyGiftMeta(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        walkGiftPanelOperation(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 346: {
+        const e = r.delimitedEnd();
+        walkGiftBanner(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 362: {
+        const e = r.delimitedEnd();
+        walkGiftBuffInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 378: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 410: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 442: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 450: {
+        const e = r.delimitedEnd();
+        walkGiftPreviewInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 458: {
+        const e = r.delimitedEnd();
+        walkGiftTip(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 474: {
+        const e = r.delimitedEnd();
+        walkGiftGroupInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 482: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 498: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 514: {
+        const e = r.delimitedEnd();
+        walkGiftMsgBoard(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 522: {
+        const e = r.delimitedEnd();
+        walkEmojiInteractResource(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 554: {
+        const e = r.delimitedEnd();
+        walkGiftTouchLabel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 562: {
+        const e = r.delimitedEnd();
+        walkGiftUnselectedBottomInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 570: {
+        const e = r.delimitedEnd();
+        walkGiftConfirmInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 586: {
+        const e = r.delimitedEnd();
+        walkGoodsBizItem(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 594: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 610: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 618: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, count, total of `douyin.LikeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
+  const m: LikeMessage = Object.create(LikeMessage$defaults) as LikeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 16:
+        m.count = r.uint64();
+        break;
+      case 24:
+        m.total = r.uint64();
+        break;
+      case 42: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkDoubleLikeDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkDisplayControlInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkPicoDisplayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, memberCount, action, enterType of `douyin.MemberMessage` (the rest validated, not built), for the friendly mapping. */
+function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
+  const m: MemberMessage = Object.create(MemberMessage$defaults) as MemberMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 24:
+        m.memberCount = r.uint64();
+        break;
+      case 34: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 72:
+        m.enterType = r.uint64();
+        break;
+      case 80:
+        m.action = r.uint64();
+        break;
+      case 106: {
+        const e = r.delimitedEnd();
+        walkEffectConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkEffectConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkEffectConfig(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkPicoEffectConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, action, followCount, shareType, shareTarget of `douyin.SocialMessage` (the rest validated, not built), for the friendly mapping. */
+function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
+  const m: SocialMessage = Object.create(SocialMessage$defaults) as SocialMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 24:
+        m.shareType = r.uint64();
+        break;
+      case 32:
+        m.action = r.uint64();
+        break;
+      case 42:
+        m.shareTarget = r.string();
+        break;
+      case 48:
+        m.followCount = r.uint64();
+        break;
+      case 58: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, action, tips of `douyin.ControlMessage` (the rest validated, not built), for the friendly mapping. */
+function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
+  const m: ControlMessage = Object.create(ControlMessage$defaults) as ControlMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 16:
+        m.action = r.uint64();
+        break;
+      case 26:
+        m.tips = r.string();
+        break;
+      case 34: {
+        const e = r.delimitedEnd();
+        walkControlMessageExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, total, totalUser, totalUserStr, totalPvForAnchor, ranks of `douyin.RoomUserSeqMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage {
+  const m: RoomUserSeqMessage = Object.create(RoomUserSeqMessage$defaults) as RoomUserSeqMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        (m.ranks === EMPTY_LIST ? (m.ranks = []) : m.ranks).push(pickContributor(r, e));
+        r.endAt(e);
+        break;
+      }
+      case 24:
+        m.total = r.uint64();
+        break;
+      case 42: {
+        const e = r.delimitedEnd();
+        walkContributor(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 56:
+        m.totalUser = r.uint64();
+        break;
+      case 66:
+        m.totalUserStr = r.string();
+        break;
+      case 90:
+        m.totalPvForAnchor = r.string();
+        break;
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only rank, score, user of `douyin.Contributor` (the rest validated, not built), for the friendly mapping. */
+function pickContributor(r: ProtoReader, end: number): Contributor {
+  const m: Contributor = Object.create(Contributor$defaults) as Contributor;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 8:
+        m.score = r.uint64();
+        break;
+      case 18: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 24:
+        m.rank = r.uint64();
+        break;
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, action, content of `douyin.FansclubMessage` (the rest validated, not built), for the friendly mapping. */
+function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
+  const m: FansclubMessage = Object.create(FansclubMessage$defaults) as FansclubMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 16:
+        m.action = r.int32();
+        break;
+      case 26:
+        m.content = r.string();
+        break;
+      case 34: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkUpgradePrivilege(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, emojiId, defaultContent, emojiContent of `douyin.EmojiChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
+  const m: EmojiChatMessage = Object.create(EmojiChatMessage$defaults) as EmojiChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 24:
+        m.emojiId = r.uint64();
+        break;
+      case 34: {
+        const e = r.delimitedEnd();
+        m.emojiContent = pickText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42:
+        m.defaultContent = r.string();
+        break;
+      case 50: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, displayShort, displayMiddle, displayLong, displayValue, total of `douyin.RoomStatsMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
+  const m: RoomStatsMessage = Object.create(RoomStatsMessage$defaults) as RoomStatsMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18:
+        m.displayShort = r.string();
+        break;
+      case 26:
+        m.displayMiddle = r.string();
+        break;
+      case 34:
+        m.displayLong = r.string();
+        break;
+      case 40:
+        m.displayValue = r.uint64();
+        break;
+      case 72:
+        m.total = r.uint64();
+        break;
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, content, roomMessageType of `douyin.RoomMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
+  const m: RoomMessage = Object.create(RoomMessage$defaults) as RoomMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18:
+        m.content = r.string();
+        break;
+      case 32:
+        m.roomMessageType = r.int32();
+        break;
+      case 58: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 322: {
+        const e = r.delimitedEnd();
+        walkRoomMsgExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, ranks of `douyin.RoomRankMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
+  const m: RoomRankMessage = Object.create(RoomRankMessage$defaults) as RoomRankMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        (m.ranks === EMPTY_LIST ? (m.ranks = []) : m.ranks).push(pickRoomRank(r, e));
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkRank(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only user, scoreStr of `douyin.RoomRank` (the rest validated, not built), for the friendly mapping. */
+function pickRoomRank(r: ProtoReader, end: number): RoomRank {
+  const m: RoomRank = Object.create(RoomRank$defaults) as RoomRank;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18:
+        m.scoreStr = r.string();
+        break;
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RoomStreamAdaptationMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStreamAdaptationMessage {
+  const m: RoomStreamAdaptationMessage = Object.create(RoomStreamAdaptationMessage$defaults) as RoomStreamAdaptationMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.InRoomBannerMessage` (the rest validated, not built), for the friendly mapping. */
+function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessage {
+  const m: InRoomBannerMessage = Object.create(InRoomBannerMessage$defaults) as InRoomBannerMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RoomDataSyncMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessage {
+  const m: RoomDataSyncMessage = Object.create(RoomDataSyncMessage$defaults) as RoomDataSyncMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, roomFanTicketCount, roomFanTicketCountText of `douyin.UpdateFanTicketMessage` (the rest validated, not built), for the friendly mapping. */
+function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicketMessage {
+  const m: UpdateFanTicketMessage = Object.create(UpdateFanTicketMessage$defaults) as UpdateFanTicketMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18:
+        m.roomFanTicketCountText = r.string();
+        break;
+      case 24:
+        m.roomFanTicketCount = r.uint64();
+        break;
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.CommonTextMessage` (the rest validated, not built), for the friendly mapping. */
+function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
+  const m: CommonTextMessage = Object.create(CommonTextMessage$defaults) as CommonTextMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common, user, content of `douyin.ScreenChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
+  const m: ScreenChatMessage = Object.create(ScreenChatMessage$defaults) as ScreenChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.user = pickUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34:
+        m.content = r.string();
+        break;
+      case 50: {
+        const e = r.delimitedEnd();
+        walkScreenChatEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkScreenChatEffect(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkScreenChatOfficialCommentConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkChatIdentity(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 258: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 266: {
+        const e = r.delimitedEnd();
+        walkScreenChatMessageContentExt(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.PrivilegeScreenChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeScreenChatMessage {
+  const m: PrivilegeScreenChatMessage = Object.create(PrivilegeScreenChatMessage$defaults) as PrivilegeScreenChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LightGiftMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
+  const m: LightGiftMessage = Object.create(LightGiftMessage$defaults) as LightGiftMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkGiftIMPriority(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkLightGiftInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkGiftLiteTrayInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkGiftStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.HotChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
+  const m: HotChatMessage = Object.create(HotChatMessage$defaults) as HotChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkHighlightAreaPriorityConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 1602: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RoomIntroMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
+  const m: RoomIntroMessage = Object.create(RoomIntroMessage$defaults) as RoomIntroMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkRoomIntroLabel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkRoomIntroLabel(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkRoomIntroAppointmentInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkAnchorLocationPoiInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LiveShoppingMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessage {
+  const m: LiveShoppingMessage = Object.create(LiveShoppingMessage$defaults) as LiveShoppingMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkUpdatedProductInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkUpdatedCouponInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkUpdatedCampaignInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        walkUpdatedSkuInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkUpdatedCommentaryVideoInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkUpdatedGroupInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkTraceTimeMetric(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkAuctionSuccess(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 194: {
+        const e = r.delimitedEnd();
+        walkAuctionInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkRedpackActivityInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 210: {
+        const e = r.delimitedEnd();
+        walkUpdatedCartInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 218: {
+        const e = r.delimitedEnd();
+        walkShoppingLotteryInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        walkWinLotteryInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 234: {
+        const e = r.delimitedEnd();
+        walkLotteryInfoList(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        walkHotAtmosphere(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 274: {
+        const e = r.delimitedEnd();
+        walkRoomTagOfflineInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 282: {
+        const e = r.delimitedEnd();
+        walkFilterSwitchChangeData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 290: {
+        const e = r.delimitedEnd();
+        walkInteractionData(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ProductChangeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMessage {
+  const m: ProductChangeMessage = Object.create(ProductChangeMessage$defaults) as ProductChangeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkProductChangeInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkProductCategoryInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LiveEcomGeneralMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGeneralMessage {
+  const m: LiveEcomGeneralMessage = Object.create(LiveEcomGeneralMessage$defaults) as LiveEcomGeneralMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkTraceTimeMetric(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.EcomFansClubMessage` (the rest validated, not built), for the friendly mapping. */
+function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessage {
+  const m: EcomFansClubMessage = Object.create(EcomFansClubMessage$defaults) as EcomFansClubMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkEcomFansClubUserInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.AwemeShopExplainMessage` (the rest validated, not built), for the friendly mapping. */
+function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExplainMessage {
+  const m: AwemeShopExplainMessage = Object.create(AwemeShopExplainMessage$defaults) as AwemeShopExplainMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkAwemeShopExplainExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.NotifyMessage` (the rest validated, not built), for the friendly mapping. */
+function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
+  const m: NotifyMessage = Object.create(NotifyMessage$defaults) as NotifyMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkNotifyMessageExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.NotifyEffectMessage` (the rest validated, not built), for the friendly mapping. */
+function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessage {
+  const m: NotifyEffectMessage = Object.create(NotifyEffectMessage$defaults) as NotifyEffectMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkNotifyEffectBackground(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkNotifyEffectDynamicConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkCombinedText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkNotifyEffectSceneConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.AudioChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
+  const m: AudioChatMessage = Object.create(AudioChatMessage$defaults) as AudioChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.AudioBgImgMessage` (the rest validated, not built), for the friendly mapping. */
+function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
+  const m: AudioBgImgMessage = Object.create(AudioBgImgMessage$defaults) as AudioBgImgMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkAudioBGData(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ChatLikeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
+  const m: ChatLikeMessage = Object.create(ChatLikeMessage$defaults) as ChatLikeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkChatLikeCount(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.CommonDotMessage` (the rest validated, not built), for the friendly mapping. */
+function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
+  const m: CommonDotMessage = Object.create(CommonDotMessage$defaults) as CommonDotMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkPanelDotInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.CommonToastMessage` (the rest validated, not built), for the friendly mapping. */
+function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage {
+  const m: CommonToastMessage = Object.create(CommonToastMessage$defaults) as CommonToastMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.DecorationModifyMessage` (the rest validated, not built), for the friendly mapping. */
+function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationModifyMessage {
+  const m: DecorationModifyMessage = Object.create(DecorationModifyMessage$defaults) as DecorationModifyMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.DecorationUpdateMessage` (the rest validated, not built), for the friendly mapping. */
+function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpdateMessage {
+  const m: DecorationUpdateMessage = Object.create(DecorationUpdateMessage$defaults) as DecorationUpdateMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkDecorationDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ExhibitionChatMessage` (the rest validated, not built), for the friendly mapping. */
+function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatMessage {
+  const m: ExhibitionChatMessage = Object.create(ExhibitionChatMessage$defaults) as ExhibitionChatMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.GiftEffectGameMessage` (the rest validated, not built), for the friendly mapping. */
+function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameMessage {
+  const m: GiftEffectGameMessage = Object.create(GiftEffectGameMessage$defaults) as GiftEffectGameMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameStruct(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkGiftEffectGameScore(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameInviters(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameGift(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkGiftEffectGameBattleDefense(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.GiftPlayEventMessage` (the rest validated, not built), for the friendly mapping. */
+function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMessage {
+  const m: GiftPlayEventMessage = Object.create(GiftPlayEventMessage$defaults) as GiftPlayEventMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkPetEffectInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.GiftSortMessage` (the rest validated, not built), for the friendly mapping. */
+function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
+  const m: GiftSortMessage = Object.create(GiftSortMessage$defaults) as GiftSortMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkGiftSortStrategy(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkGiftStruct(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ItemShareMessage` (the rest validated, not built), for the friendly mapping. */
+function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
+  const m: ItemShareMessage = Object.create(ItemShareMessage$defaults) as ItemShareMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkShareItemStyle(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 242: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LowPcuGuideMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage {
+  const m: LowPcuGuideMessage = Object.create(LowPcuGuideMessage$defaults) as LowPcuGuideMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLowPcuGuideData(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.PreviewCjRpMessage` (the rest validated, not built), for the friendly mapping. */
+function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage {
+  const m: PreviewCjRpMessage = Object.create(PreviewCjRpMessage$defaults) as PreviewCjRpMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkCjRp(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.PrizeNoticeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage {
+  const m: PrizeNoticeMessage = Object.create(PrizeNoticeMessage$defaults) as PrizeNoticeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkPrizeImageInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RankListAwardMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMessage {
+  const m: RankListAwardMessage = Object.create(RankListAwardMessage$defaults) as RankListAwardMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkBattleStarActivityGradeMedal(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RanklistHourEntranceMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistHourEntranceMessage {
+  const m: RanklistHourEntranceMessage = Object.create(RanklistHourEntranceMessage$defaults) as RanklistHourEntranceMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRanklistHourEntrance(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ResidentGuestMessage` (the rest validated, not built), for the friendly mapping. */
+function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMessage {
+  const m: ResidentGuestMessage = Object.create(ResidentGuestMessage$defaults) as ResidentGuestMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 802: {
+        const e = r.delimitedEnd();
+        walkResidentGuestAllowContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 810: {
+        const e = r.delimitedEnd();
+        walkResidentGuestAllowContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RoomIndicatorMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMessage {
+  const m: RoomIndicatorMessage = Object.create(RoomIndicatorMessage$defaults) as RoomIndicatorMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkCommonBizInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.TaskCenterEntranceMessage` (the rest validated, not built), for the friendly mapping. */
+function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterEntranceMessage {
+  const m: TaskCenterEntranceMessage = Object.create(TaskCenterEntranceMessage$defaults) as TaskCenterEntranceMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkTouchPositionMeta(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkTreasureDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.UserPrivilegeChangeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivilegeChangeMessage {
+  const m: UserPrivilegeChangeMessage = Object.create(UserPrivilegeChangeMessage$defaults) as UserPrivilegeChangeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ProfitInteractionScoreMessage` (the rest validated, not built), for the friendly mapping. */
+function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitInteractionScoreMessage {
+  const m: ProfitInteractionScoreMessage = Object.create(ProfitInteractionScoreMessage$defaults) as ProfitInteractionScoreMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkProfitInteractionScoreAnchorInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkProfitInteractionScoreAnchorInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ProfitGameStatusMessage` (the rest validated, not built), for the friendly mapping. */
+function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameStatusMessage {
+  const m: ProfitGameStatusMessage = Object.create(ProfitGameStatusMessage$defaults) as ProfitGameStatusMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkStreamUrl(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkStreamUrl(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkStreamUrl(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 146: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleEndPunishMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunishMessage {
+  const m: BattleEndPunishMessage = Object.create(BattleEndPunishMessage$defaults) as BattleEndPunishMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleSettings(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleEffectContainerMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEffectContainerMessage {
+  const m: BattleEffectContainerMessage = Object.create(BattleEffectContainerMessage$defaults) as BattleEffectContainerMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattlePowerContainerMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePowerContainerMessage {
+  const m: BattlePowerContainerMessage = Object.create(BattlePowerContainerMessage$defaults) as BattlePowerContainerMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleUpdatePropCardTaskMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): BattleUpdatePropCardTaskMessage {
+  const m: BattleUpdatePropCardTaskMessage = Object.create(BattleUpdatePropCardTaskMessage$defaults) as BattleUpdatePropCardTaskMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleStatusMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessage {
+  const m: BattleStatusMessage = Object.create(BattleStatusMessage$defaults) as BattleStatusMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleRankSeasonMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSeasonMessage {
+  const m: BattleRankSeasonMessage = Object.create(BattleRankSeasonMessage$defaults) as BattleRankSeasonMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkRankSeasonResult(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleStealDragonMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealDragonMessage {
+  const m: BattleStealDragonMessage = Object.create(BattleStealDragonMessage$defaults) as BattleStealDragonMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkStealDragonInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BattleTeamTaskMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskMessage {
+  const m: BattleTeamTaskMessage = Object.create(BattleTeamTaskMessage$defaults) as BattleTeamTaskMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkTeamTask(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkMicBattleFinish` (the rest validated, not built), for the friendly mapping. */
+function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFinish {
+  const m: LinkMicBattleFinish = Object.create(LinkMicBattleFinish$defaults) as LinkMicBattleFinish;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkBattleSettings(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkBattleArmy(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkBattleScore(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBattleStarActivityGradeChange(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkOperationalPlay(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBattleUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkBreakthroughInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkBattleSkinConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkSurvivalInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkAuxiliaryScoreInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkLinkmicBattleFinishExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 40002: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBattleUserInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 40010: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkBattleStarActivityGradeChange(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkMicArmies` (the rest validated, not built), for the friendly mapping. */
+function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
+  const m: LinkMicArmies = Object.create(LinkMicArmies$defaults) as LinkMicArmies;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkUserArmies(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        walkUserArmies(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkBattleContributorsRankListV2(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
+  const m: LinkMessage = Object.create(LinkMessage$defaults) as LinkMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkLinkerCreateContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkLinkerCloseContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkLinkerEnterContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkLinkerLeaveContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkLinkerCancelContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkLinkerKickOutContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkLinkerLinkedListChangeContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkLinkerUpdateUserContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkLinkerWaitingListChangeContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 810: {
+        const e = r.delimitedEnd();
+        walkLinkerSysKickOutContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 1610: {
+        const e = r.delimitedEnd();
+        walkLinkerBaseInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 1618: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkMicMethod` (the rest validated, not built), for the friendly mapping. */
+function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
+  const m: LinkMicMethod = Object.create(LinkMicMethod$defaults) as LinkMicMethod;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 138: {
+        const e = r.delimitedEnd();
+        walkLinkMicUserScores(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkLinkMicContributorList(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 250: {
+        const e = r.delimitedEnd();
+        walkRivalExtraInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 362: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 402: {
+        const e = r.delimitedEnd();
+        walkLinkMicInvitorInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 450: {
+        const e = r.delimitedEnd();
+        walkAnchorLinkmicInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 458: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      case 466: {
+        const e = r.delimitedEnd();
+        walkListUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 474: {
+        const e = r.delimitedEnd();
+        walkLinkmicPositionItem(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 490: {
+        const e = r.delimitedEnd();
+        walkMultiRtcInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 498: {
+        const e = r.delimitedEnd();
+        walkMultiLiveCoreInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 522: {
+        const e = r.delimitedEnd();
+        walkBanUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 538: {
+        const e = r.delimitedEnd();
+        walkJoinTeamfightInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 570: {
+        const e = r.delimitedEnd();
+        walkGameInviteInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 586: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 594: {
+        const e = r.delimitedEnd();
+        walkMultiChannelInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 610: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 626: {
+        const e = r.delimitedEnd();
+        walkMsgBoardItemInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 682: {
+        const e = r.delimitedEnd();
+        walkLinkmicMediaInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 690: {
+        const e = r.delimitedEnd();
+        walkMCUContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 698: {
+        const e = r.delimitedEnd();
+        walkBreakthroughInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 706: {
+        const e = r.delimitedEnd();
+        walkLinkerBaseInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 714: {
+        const e = r.delimitedEnd();
+        walkAudienceActionSource(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 722: {
+        const e = r.delimitedEnd();
+        walkBattleBarConfig(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 730: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 738: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) {
+          const et = r.uint32();
+          if (et === 18) { const ve = r.delimitedEnd(); walkAuxiliaryScoreInfo(r, ve); r.endAt(ve); }
+          else r.skipTag(et);
+        }
+        r.endAt(e);
+        break;
+      }
+      case 762: {
+        const e = r.delimitedEnd();
+        walkLinkGameInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 770: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 786: {
+        const e = r.delimitedEnd();
+        walkLinkmicJoinChannelData(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 826: {
+        const e = r.delimitedEnd();
+        walkChorusCDNInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 866: {
+        const e = r.delimitedEnd();
+        walkClientUIInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 882: {
+        const e = r.delimitedEnd();
+        walkThroneFightInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkerContributeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContributeMessage {
+  const m: LinkerContributeMessage = Object.create(LinkerContributeMessage$defaults) as LinkerContributeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkUserContribute(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkLinkmicQuickInteract(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkFundCheckExtraInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkSettingNotifyMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingNotifyMessage {
+  const m: LinkSettingNotifyMessage = Object.create(LinkSettingNotifyMessage$defaults) as LinkSettingNotifyMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLinkmicSetting(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkPaiedOrTimeLimitChangeContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkmicPlayModeUpdateScoreMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): LinkmicPlayModeUpdateScoreMessage {
+  const m: LinkmicPlayModeUpdateScoreMessage = Object.create(LinkmicPlayModeUpdateScoreMessage$defaults) as LinkmicPlayModeUpdateScoreMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkPlayModeGiftContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 130: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkmicPlaymodeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymodeMessage {
+  const m: LinkmicPlaymodeMessage = Object.create(LinkmicPlaymodeMessage$defaults) as LinkmicPlaymodeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLinkmicSubtitleStatus(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LinkmicProfitMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMessage {
+  const m: LinkmicProfitMessage = Object.create(LinkmicProfitMessage$defaults) as LinkmicProfitMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 210: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicOpenContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 218: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicCloseContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicConfigUpdateContent(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 266: {
+        const e = r.delimitedEnd();
+        walkNormalPaidLinkmicAddPriceNotice(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.AnchorLinkmicSilenceMessage` (the rest validated, not built), for the friendly mapping. */
+function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLinkmicSilenceMessage {
+  const m: AnchorLinkmicSilenceMessage = Object.create(AnchorLinkmicSilenceMessage$defaults) as AnchorLinkmicSilenceMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LuckyBoxMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
+  const m: LuckyBoxMessage = Object.create(LuckyBoxMessage$defaults) as LuckyBoxMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 74: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 98: {
+        const e = r.delimitedEnd();
+        walkUser(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 106: {
+        const e = r.delimitedEnd();
+        walkLuckyBoxImgText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 154: {
+        const e = r.delimitedEnd();
+        walkLuckyBoxMeta(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkLuckyBoxExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 178: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 186: {
+        const e = r.delimitedEnd();
+        walkImage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 202: {
+        const e = r.delimitedEnd();
+        walkLuckyBoxBottomCommentMsg(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 226: {
+        const e = r.delimitedEnd();
+        walkLuckyBoxDress(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 234: {
+        const e = r.delimitedEnd();
+        walkPublicAreaCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LuckyBoxTempStatusMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTempStatusMessage {
+  const m: LuckyBoxTempStatusMessage = Object.create(LuckyBoxTempStatusMessage$defaults) as LuckyBoxTempStatusMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LuckyBoxEndMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage {
+  const m: LuckyBoxEndMessage = Object.create(LuckyBoxEndMessage$defaults) as LuckyBoxEndMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LuckyBoxRewardMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardMessage {
+  const m: LuckyBoxRewardMessage = Object.create(LuckyBoxRewardMessage$defaults) as LuckyBoxRewardMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LotteryEventNewMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNewMessage {
+  const m: LotteryEventNewMessage = Object.create(LotteryEventNewMessage$defaults) as LotteryEventNewMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.int32();
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.skipTag(r.uint32());
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkLotteryEventCondition(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.LotteryDrawResultEventMessage` (the rest validated, not built), for the friendly mapping. */
+function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): LotteryDrawResultEventMessage {
+  const m: LotteryDrawResultEventMessage = Object.create(LotteryDrawResultEventMessage$defaults) as LotteryDrawResultEventMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.ImDeleteMessage` (the rest validated, not built), for the friendly mapping. */
+function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
+  const m: ImDeleteMessage = Object.create(ImDeleteMessage$defaults) as ImDeleteMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.RoomVerifyMessage` (the rest validated, not built), for the friendly mapping. */
+function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
+  const m: RoomVerifyMessage = Object.create(RoomVerifyMessage$defaults) as RoomVerifyMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.PullStreamUpdateMessage` (the rest validated, not built), for the friendly mapping. */
+function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpdateMessage {
+  const m: PullStreamUpdateMessage = Object.create(PullStreamUpdateMessage$defaults) as PullStreamUpdateMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.NoticeMessage` (the rest validated, not built), for the friendly mapping. */
+function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
+  const m: NoticeMessage = Object.create(NoticeMessage$defaults) as NoticeMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 58: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 66: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 90: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 114: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 122: {
+        const e = r.delimitedEnd();
+        walkText(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BackupSEIMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
+  const m: BackupSEIMessage = Object.create(BackupSEIMessage$defaults) as BackupSEIMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.BindingGiftMessage` (the rest validated, not built), for the friendly mapping. */
+function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage {
+  const m: BindingGiftMessage = Object.create(BindingGiftMessage$defaults) as BindingGiftMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        walkGiftMessage(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.DoubleLikeTopUserMessage` (the rest validated, not built), for the friendly mapping. */
+function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTopUserMessage {
+  const m: DoubleLikeTopUserMessage = Object.create(DoubleLikeTopUserMessage$defaults) as DoubleLikeTopUserMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkLikeUserDetail(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.SandwichBorderMessage` (the rest validated, not built), for the friendly mapping. */
+function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderMessage {
+  const m: SandwichBorderMessage = Object.create(SandwichBorderMessage$defaults) as SandwichBorderMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkSandwichBorder(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.TempStateAreaReachMessage` (the rest validated, not built), for the friendly mapping. */
+function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAreaReachMessage {
+  const m: TempStateAreaReachMessage = Object.create(TempStateAreaReachMessage$defaults) as TempStateAreaReachMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 50: {
+        const e = r.delimitedEnd();
+        walkTempStateResource(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.HotRoomMessage` (the rest validated, not built), for the friendly mapping. */
+function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
+  const m: HotRoomMessage = Object.create(HotRoomMessage$defaults) as HotRoomMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 18: {
+        const e = r.delimitedEnd();
+        walkHotRoomInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.InteractEffectMessage` (the rest validated, not built), for the friendly mapping. */
+function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectMessage {
+  const m: InteractEffectMessage = Object.create(InteractEffectMessage$defaults) as InteractEffectMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.TopEffectMessage` (the rest validated, not built), for the friendly mapping. */
+function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
+  const m: TopEffectMessage = Object.create(TopEffectMessage$defaults) as TopEffectMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 82: {
+        const e = r.delimitedEnd();
+        walkEffectImageInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 162: {
+        const e = r.delimitedEnd();
+        walkEffectTextInfo(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 170: {
+        const e = r.delimitedEnd();
+        walkTopEffectExtra(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.GiftVoteMessage` (the rest validated, not built), for the friendly mapping. */
+function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
+  const m: GiftVoteMessage = Object.create(GiftVoteMessage$defaults) as GiftVoteMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        walkGiftVoteResult(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/** Decodes only common of `douyin.GiftUpdateMessage` (the rest validated, not built), for the friendly mapping. */
+function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
+  const m: GiftUpdateMessage = Object.create(GiftUpdateMessage$defaults) as GiftUpdateMessage;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t) {
+      case 10: {
+        const e = r.delimitedEnd();
+        m.common = pickCommon(r, e);
+        r.endAt(e);
+        break;
+      }
+      case 26: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 34: {
+        const e = r.delimitedEnd();
+        while (r.pos < e) r.uint64();
+        r.endAt(e);
+        break;
+      }
+      case 42: {
+        const e = r.delimitedEnd();
+        walkGiftSortStrategy(r, e);
+        r.endAt(e);
+        break;
+      }
+      default:
+        r.skipTag(t);
+    }
+  }
+  return m;
+}
+
+/**
+ * The field-selective decoder of each known method: the fields proto/friendly-fields.json lists, every other
+ * field validated but not built (other fields read as their defaults). Throws as the full decoder would.
+ */
+export const methodPickers: { readonly [M in KnownMethod]: (r: ProtoReader, end: number) => MethodWireMap[M] } = {
+  WebcastAnchorLinkmicSilenceMessage: pickAnchorLinkmicSilenceMessage,
+  WebcastAudioBGImgMessage: pickAudioBgImgMessage,
+  WebcastAudioBgImgMessage: pickAudioBgImgMessage,
+  WebcastAudioChatMessage: pickAudioChatMessage,
+  WebcastAwemeShopExplainMessage: pickAwemeShopExplainMessage,
+  WebcastBackupSEIMessage: pickBackupSEIMessage,
+  WebcastBattleEffectContainerMessage: pickBattleEffectContainerMessage,
+  WebcastBattleEndPunishMessage: pickBattleEndPunishMessage,
+  WebcastBattlePowerContainerMessage: pickBattlePowerContainerMessage,
+  WebcastBattleRankSeasonMessage: pickBattleRankSeasonMessage,
+  WebcastBattleStatusMessage: pickBattleStatusMessage,
+  WebcastBattleStealDragonMessage: pickBattleStealDragonMessage,
+  WebcastBattleTeamTaskMessage: pickBattleTeamTaskMessage,
+  WebcastBattleUpdatePropCardTaskMessage: pickBattleUpdatePropCardTaskMessage,
+  WebcastBindingGiftMessage: pickBindingGiftMessage,
+  WebcastChatLikeMessage: pickChatLikeMessage,
+  WebcastChatMessage: pickChatMessage,
+  WebcastCommonDotMessage: pickCommonDotMessage,
+  WebcastCommonTextMessage: pickCommonTextMessage,
+  WebcastCommonToastMessage: pickCommonToastMessage,
+  WebcastControlMessage: pickControlMessage,
+  WebcastDecorationModifyMethod: pickDecorationModifyMessage,
+  WebcastDecorationUpdateMessage: pickDecorationUpdateMessage,
+  WebcastDoubleLikeTopUserMessage: pickDoubleLikeTopUserMessage,
+  WebcastEcomFansClubMessage: pickEcomFansClubMessage,
+  WebcastEmojiChatMessage: pickEmojiChatMessage,
+  WebcastExhibitionChatMessage: pickExhibitionChatMessage,
+  WebcastFansclubMessage: pickFansclubMessage,
+  WebcastGiftEffectGameMessage: pickGiftEffectGameMessage,
+  WebcastGiftMessage: pickGiftMessage,
+  WebcastGiftPlayEventMessage: pickGiftPlayEventMessage,
+  WebcastGiftSortMessage: pickGiftSortMessage,
+  WebcastGiftUpdateMessage: pickGiftUpdateMessage,
+  WebcastGiftVoteMessage: pickGiftVoteMessage,
+  WebcastHotChatMessage: pickHotChatMessage,
+  WebcastHotRoomMessage: pickHotRoomMessage,
+  WebcastImDeleteMessage: pickImDeleteMessage,
+  WebcastInRoomBannerMessage: pickInRoomBannerMessage,
+  WebcastInteractEffectMessage: pickInteractEffectMessage,
+  WebcastItemShareMessage: pickItemShareMessage,
+  WebcastLightGiftMessage: pickLightGiftMessage,
+  WebcastLikeMessage: pickLikeMessage,
+  WebcastLinkMessage: pickLinkMessage,
+  WebcastLinkMicArmiesMethod: pickLinkMicArmies,
+  WebcastLinkMicBattleFinishMethod: pickLinkMicBattleFinish,
+  WebcastLinkMicMethod: pickLinkMicMethod,
+  WebcastLinkMicMethodMessage: pickLinkMicMethod,
+  WebcastLinkSettingNotifyMessage: pickLinkSettingNotifyMessage,
+  WebcastLinkerContributeMessage: pickLinkerContributeMessage,
+  WebcastLinkmicArmiesMessage: pickLinkMicArmies,
+  WebcastLinkmicBattleFinishMessage: pickLinkMicBattleFinish,
+  WebcastLinkmicPlayModeUpdateScoreMessage: pickLinkmicPlayModeUpdateScoreMessage,
+  WebcastLinkmicPlaymodeMessage: pickLinkmicPlaymodeMessage,
+  WebcastLinkmicProfitMessage: pickLinkmicProfitMessage,
+  WebcastLiveEcomGeneralMessage: pickLiveEcomGeneralMessage,
+  WebcastLiveShoppingMessage: pickLiveShoppingMessage,
+  WebcastLotteryDrawResultEventMessage: pickLotteryDrawResultEventMessage,
+  WebcastLotteryEventNewMessage: pickLotteryEventNewMessage,
+  WebcastLowPcuGuideMessage: pickLowPcuGuideMessage,
+  WebcastLuckyBoxEndMessage: pickLuckyBoxEndMessage,
+  WebcastLuckyBoxMessage: pickLuckyBoxMessage,
+  WebcastLuckyBoxRewardMessage: pickLuckyBoxRewardMessage,
+  WebcastLuckyBoxTempStatusMessage: pickLuckyBoxTempStatusMessage,
+  WebcastMemberMessage: pickMemberMessage,
+  WebcastNoticeMessage: pickNoticeMessage,
+  WebcastNotifyEffectMessage: pickNotifyEffectMessage,
+  WebcastPreviewCjRpMessage: pickPreviewCjRpMessage,
+  WebcastPrivilegeScreenChatMessage: pickPrivilegeScreenChatMessage,
+  WebcastPrizeNoticeMessage: pickPrizeNoticeMessage,
+  WebcastProductChangeMessage: pickProductChangeMessage,
+  WebcastProfitGameStatusMessage: pickProfitGameStatusMessage,
+  WebcastProfitInteractionScoreMessage: pickProfitInteractionScoreMessage,
+  WebcastPullStreamUpdateMessage: pickPullStreamUpdateMessage,
+  WebcastRankListAwardMessage: pickRankListAwardMessage,
+  WebcastRanklistAwardMessage: pickRankListAwardMessage,
+  WebcastRanklistHourEntranceMessage: pickRanklistHourEntranceMessage,
+  WebcastResidentGuestMessage: pickResidentGuestMessage,
+  WebcastRoomDataSyncMessage: pickRoomDataSyncMessage,
+  WebcastRoomIndicatorMessage: pickRoomIndicatorMessage,
+  WebcastRoomIntroMessage: pickRoomIntroMessage,
+  WebcastRoomMessage: pickRoomMessage,
+  WebcastRoomNotifyMessage: pickNotifyMessage,
+  WebcastRoomRankMessage: pickRoomRankMessage,
+  WebcastRoomStatsMessage: pickRoomStatsMessage,
+  WebcastRoomStreamAdaptationMessage: pickRoomStreamAdaptationMessage,
+  WebcastRoomUserSeqMessage: pickRoomUserSeqMessage,
+  WebcastRoomVerifyMessage: pickRoomVerifyMessage,
+  WebcastSandwichBorderMessage: pickSandwichBorderMessage,
+  WebcastScreenChatMessage: pickScreenChatMessage,
+  WebcastSocialMessage: pickSocialMessage,
+  WebcastTaskCenterEntranceMessage: pickTaskCenterEntranceMessage,
+  WebcastTempStateAreaReachMessage: pickTempStateAreaReachMessage,
+  WebcastToastMessage: pickCommonToastMessage,
+  WebcastTopEffectMessage: pickTopEffectMessage,
+  WebcastUpdateFanTicketMessage: pickUpdateFanTicketMessage,
+  WebcastUserPrivilegeChangeMessage: pickUserPrivilegeChangeMessage,
+};

@@ -1,8 +1,8 @@
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
-import { methodTypes, type KnownMethod } from '../gen/douyin.js';
+import { methodPickers, methodTypes, type KnownMethod } from '../gen/douyin.js';
 import type * as wire from '../gen/douyin.js';
 import type { DecodeFailure } from '../pipeline/types.js';
-import { decodeWire } from '../wire/codec.js';
+import { ProtoReader } from '../wire/reader.js';
 import { toFriendly } from './toFriendly.js';
 import type { LiveMessage, UnknownMessage } from './types.js';
 
@@ -48,7 +48,10 @@ export class MessageEnvelope {
   }
 }
 
-/** Decodes one envelope's payload according to its method. Never throws. */
+/**
+ * Decodes one envelope's payload according to its method. Never throws. Only the fields the friendly message
+ * reads are decoded (the rest of the payload is validated); `raw` is decoded in full when first read.
+ */
 export function decodeEnvelope(raw: wire.Message): LiveMessage | DecodeFailure {
   const method = raw.method;
   if (!isKnownMethod(method)) {
@@ -56,8 +59,11 @@ export function decodeEnvelope(raw: wire.Message): LiveMessage | DecodeFailure {
     return unknown;
   }
   try {
-    const decoded = decodeWire(methodTypes[method], raw.payload) as wire.MethodWireMap[typeof method];
-    return toFriendly(decoded, { method, msgId: raw.msgId }) as LiveMessage;
+    const payload = raw.payload;
+    const reader = new ProtoReader(payload);
+    const fields = methodPickers[method](reader, reader.len) as wire.MethodWireMap[typeof method];
+    reader.endAt(reader.len);
+    return toFriendly(fields, { method, msgId: raw.msgId }, { payload }) as LiveMessage;
   } catch (cause) {
     return {
       kind: 'decode-failure',

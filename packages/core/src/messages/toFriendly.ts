@@ -1,7 +1,9 @@
+import { methodTypes } from '../gen/douyin.js';
 import type * as wire from '../gen/douyin.js';
 import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
-import type { KnownMethod, MessageBase, MessageMap, RankEntry, SocialKind } from './types.js';
-import { toOptionalUser, toUser } from './user.js';
+import type { KnownMethod, MessageMap, RankEntry, SocialKind } from './types.js';
+import { toOptionalUserFrom as toOptionalUser, toUserFrom as toUser } from './user.js';
+import { WireBackedMessage } from './wireBacked.js';
 
 /** The envelope facts a mapper needs besides the wire object. */
 export interface EnvelopeFacts {
@@ -9,20 +11,33 @@ export interface EnvelopeFacts {
   readonly msgId: string;
 }
 
-type Base<M extends KnownMethod> = MessageBase<M>;
+/**
+ * Where a message's `raw` comes from: the payload bytes (decoded in full on first access; the mapper was given a
+ * partial decode with only the fields it reads) or the full wire object itself.
+ */
+export type RawSource<M extends KnownMethod> =
+  | { readonly payload: Uint8Array; readonly raw?: undefined }
+  | { readonly payload?: undefined; readonly raw: wire.MethodWireMap[M] };
+
+type Base<M extends KnownMethod> = WireBackedMessage<M>;
 
 /** Builds the fields every message shares, from the envelope and the message's `common`. */
-function base<M extends KnownMethod>(env: EnvelopeFacts, raw: { common?: wire.Common | undefined }): Base<M> {
+function base<M extends KnownMethod>(
+  env: EnvelopeFacts,
+  raw: { common?: wire.Common | undefined },
+  source: RawSource<M>,
+): Base<M> {
   const common = raw.common;
   const msgId = env.msgId !== '0' ? env.msgId : (common?.msgId ?? '0');
-  return {
-    kind: 'message',
-    method: env.method as M,
+  return new WireBackedMessage<M>(
+    env.method as M,
     msgId,
-    roomId: common && common.roomId !== '0' ? common.roomId : '',
-    createTime: common ? Number(common.createTime) : 0,
-    raw: raw as Base<M>['raw'],
-  };
+    common && common.roomId !== '0' ? common.roomId : '',
+    common ? Number(common.createTime) : 0,
+    methodTypes[env.method],
+    source.payload,
+    source.raw,
+  );
 }
 
 const num = Number;
@@ -31,24 +46,22 @@ const num = Number;
 
 const SOCIAL_KINDS: Readonly<Record<string, SocialKind>> = { '1': 'follow', '3': 'share' };
 
-function toRank(c: wire.Contributor): RankEntry {
-  return { rank: num(c.rank), score: num(c.score), user: toOptionalUser(c.user) };
-}
+/** Mappers read only the fields proto/friendly-fields.json lists (the rest of `raw` may be absent). */
+type Mapper<M extends KnownMethod> = (raw: wire.MethodWireMap[M], b: Base<M>) => MessageMap[M];
 
-/** Hand-made mappers, one per method with a friendly shape. */
-const mappers: { [M in KnownMethod]?: (raw: wire.MethodWireMap[M], env: EnvelopeFacts) => MessageMap[M] } = {
-  WebcastChatMessage: (raw, env) => {
-    const b = base<'WebcastChatMessage'>(env, raw);
+/** Hand-made mappers, one per method with a friendly shape; users' `raw` resolves through the message's `raw`. */
+const mappers: { [M in KnownMethod]?: Mapper<M> } = {
+  WebcastChatMessage: (raw, b) => {
     // Chats often carry no common.create_time; event_time (seconds) is set instead.
     const createTime = b.createTime || num(raw.eventTime) * 1000;
-    return Object.assign(b, { createTime, user: toUser(raw.user), content: raw.content });
+    return Object.assign(b, { createTime, user: toUser(raw.user, () => b.raw.user), content: raw.content });
   },
-  WebcastGiftMessage: (raw, env) => {
+  WebcastGiftMessage: (raw, b) => {
     const g = raw.gift;
     const giftId = raw.giftId !== '0' ? raw.giftId : (g?.id ?? '0');
-    return Object.assign(base<'WebcastGiftMessage'>(env, raw), {
-      user: toUser(raw.user),
-      toUser: toOptionalUser(raw.toUser),
+    return Object.assign(b, {
+      user: toUser(raw.user, () => b.raw.user),
+      toUser: toOptionalUser(raw.toUser, () => b.raw.toUser),
       giftId,
       gift: {
         id: giftId,
@@ -67,93 +80,105 @@ const mappers: { [M in KnownMethod]?: (raw: wire.MethodWireMap[M], env: Envelope
       traceId: raw.traceId,
     });
   },
-  WebcastLikeMessage: (raw, env) =>
-    Object.assign(base<'WebcastLikeMessage'>(env, raw), {
-      user: toUser(raw.user),
+  WebcastLikeMessage: (raw, b) =>
+    Object.assign(b, {
+      user: toUser(raw.user, () => b.raw.user),
       count: num(raw.count),
       total: num(raw.total),
     }),
-  WebcastMemberMessage: (raw, env) =>
-    Object.assign(base<'WebcastMemberMessage'>(env, raw), {
-      user: toUser(raw.user),
+  WebcastMemberMessage: (raw, b) =>
+    Object.assign(b, {
+      user: toUser(raw.user, () => b.raw.user),
       memberCount: num(raw.memberCount),
       action: num(raw.action),
       enterType: num(raw.enterType),
     }),
-  WebcastSocialMessage: (raw, env) =>
-    Object.assign(base<'WebcastSocialMessage'>(env, raw), {
-      user: toUser(raw.user),
+  WebcastSocialMessage: (raw, b) =>
+    Object.assign(b, {
+      user: toUser(raw.user, () => b.raw.user),
       type: SOCIAL_KINDS[raw.action] ?? 'other',
       action: num(raw.action),
       followCount: num(raw.followCount),
       shareType: num(raw.shareType),
       shareTarget: raw.shareTarget,
     }),
-  WebcastRoomUserSeqMessage: (raw, env) =>
-    Object.assign(base<'WebcastRoomUserSeqMessage'>(env, raw), {
+  WebcastRoomUserSeqMessage: (raw, b) =>
+    Object.assign(b, {
       total: num(raw.total),
       totalUser: num(raw.totalUser),
       totalUserStr: raw.totalUserStr,
       totalPvForAnchor: raw.totalPvForAnchor,
-      ranks: raw.ranks.map(toRank),
+      ranks: raw.ranks.map((c, i): RankEntry => ({
+        rank: num(c.rank),
+        score: num(c.score),
+        user: toOptionalUser(c.user, () => b.raw.ranks[i]?.user),
+      })),
     }),
-  WebcastControlMessage: (raw, env) => {
+  WebcastControlMessage: (raw, b) => {
     const action = num(raw.action);
-    return Object.assign(base<'WebcastControlMessage'>(env, raw), {
+    return Object.assign(b, {
       action,
       // 3 is "live ended" everywhere; dycast's status enum also uses 4 for ended.
       liveEnded: action === CONTROL_ACTION_LIVE_END || action === 4,
       tips: raw.tips,
     });
   },
-  WebcastFansclubMessage: (raw, env) =>
-    Object.assign(base<'WebcastFansclubMessage'>(env, raw), {
-      user: toOptionalUser(raw.user),
+  WebcastFansclubMessage: (raw, b) =>
+    Object.assign(b, {
+      user: toOptionalUser(raw.user, () => b.raw.user),
       action: raw.action,
       content: raw.content,
     }),
-  WebcastEmojiChatMessage: (raw, env) =>
-    Object.assign(base<'WebcastEmojiChatMessage'>(env, raw), {
-      user: toUser(raw.user),
+  WebcastEmojiChatMessage: (raw, b) =>
+    Object.assign(b, {
+      user: toUser(raw.user, () => b.raw.user),
       emojiId: raw.emojiId,
       defaultContent: raw.defaultContent,
       emojiUrl: raw.emojiContent?.pieces[0]?.imageValue?.image?.urlList[0],
     }),
-  WebcastRoomStatsMessage: (raw, env) =>
-    Object.assign(base<'WebcastRoomStatsMessage'>(env, raw), {
+  WebcastRoomStatsMessage: (raw, b) =>
+    Object.assign(b, {
       displayShort: raw.displayShort,
       displayMiddle: raw.displayMiddle,
       displayLong: raw.displayLong,
       displayValue: num(raw.displayValue),
       total: num(raw.total),
     }),
-  WebcastRoomMessage: (raw, env) =>
-    Object.assign(base<'WebcastRoomMessage'>(env, raw), {
+  WebcastRoomMessage: (raw, b) =>
+    Object.assign(b, {
       content: raw.content,
       roomMessageType: raw.roomMessageType,
     }),
-  WebcastRoomRankMessage: (raw, env) =>
-    Object.assign(base<'WebcastRoomRankMessage'>(env, raw), {
-      ranks: raw.ranks.map((r) => ({ user: toOptionalUser(r.user), scoreStr: r.scoreStr })),
+  WebcastRoomRankMessage: (raw, b) =>
+    Object.assign(b, {
+      ranks: raw.ranks.map((r, i) => ({
+        user: toOptionalUser(r.user, () => b.raw.ranks[i]?.user),
+        scoreStr: r.scoreStr,
+      })),
     }),
-  WebcastScreenChatMessage: (raw, env) =>
-    Object.assign(base<'WebcastScreenChatMessage'>(env, raw), {
-      user: toOptionalUser(raw.user),
+  WebcastScreenChatMessage: (raw, b) =>
+    Object.assign(b, {
+      user: toOptionalUser(raw.user, () => b.raw.user),
       content: raw.content,
     }),
-  WebcastUpdateFanTicketMessage: (raw, env) =>
-    Object.assign(base<'WebcastUpdateFanTicketMessage'>(env, raw), {
+  WebcastUpdateFanTicketMessage: (raw, b) =>
+    Object.assign(b, {
       count: num(raw.roomFanTicketCount),
       countText: raw.roomFanTicketCountText,
     }),
 };
 
-/** Maps a decoded wire object of `env.method` to its friendly message. */
+/**
+ * Maps a wire object of `env.method` to its friendly message. `fields` is the full wire object or the partial one
+ * from `methodPickers` (the fields the mapper reads); `source` says where `raw` comes from.
+ */
 export function toFriendly<M extends KnownMethod>(
-  raw: wire.MethodWireMap[M],
+  fields: wire.MethodWireMap[M],
   env: EnvelopeFacts & { method: M },
+  source: RawSource<M> = { raw: fields },
 ): MessageMap[M] {
-  const mapper = mappers[env.method] as ((r: wire.MethodWireMap[M], e: EnvelopeFacts) => MessageMap[M]) | undefined;
-  if (mapper) return mapper(raw, env);
-  return base<M>(env, raw as { common?: wire.Common }) as MessageMap[M];
+  const b = base<M>(env, fields as { common?: wire.Common }, source);
+  const mapper = mappers[env.method] as Mapper<M> | undefined;
+  if (mapper) return mapper(fields, b);
+  return b as unknown as MessageMap[M];
 }

@@ -1,0 +1,63 @@
+/**
+ * The class behind every known friendly message: the friendly fields are plain own properties (set by the
+ * mappers in `toFriendly.ts`), `raw` is the full wire decode of the payload, made on first access.
+ */
+import { inspect } from 'node:util';
+import type { KnownMethod, MethodWireMap, WireTypes } from '../gen/douyin.js';
+import { decodeWire, type WireTypeName } from '../wire/codec.js';
+import type { MessageBase } from './types.js';
+
+/** A friendly message whose `raw` is decoded from its payload when first read (then kept). */
+export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> {
+  readonly kind = 'message' as const;
+  readonly method: M;
+  readonly msgId: string;
+  readonly roomId: string;
+  readonly createTime: number;
+  #type: WireTypeName;
+  #payload: Uint8Array | undefined;
+  #raw: MethodWireMap[M] | undefined;
+
+  constructor(
+    method: M,
+    msgId: string,
+    roomId: string,
+    createTime: number,
+    type: WireTypeName,
+    payload: Uint8Array | undefined,
+    raw: MethodWireMap[M] | undefined,
+  ) {
+    this.method = method;
+    this.msgId = msgId;
+    this.roomId = roomId;
+    this.createTime = createTime;
+    this.#type = type;
+    this.#payload = payload;
+    this.#raw = raw;
+  }
+
+  /** The decoded wire object (decoded in full on first access; the payload was validated when the message was made). */
+  get raw(): MethodWireMap[M] {
+    let raw = this.#raw;
+    if (raw === undefined) {
+      raw = decodeWire(this.#type, this.#payload!) as WireTypes[WireTypeName] as MethodWireMap[M];
+      this.#raw = raw;
+      this.#payload = undefined;
+    }
+    return raw;
+  }
+
+  /** The plain-object form, with `raw` right after `createTime` as JSON has always shown a message. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(this)) {
+      out[key] = this[key as keyof this];
+      if (key === 'createTime') out['raw'] = this.raw;
+    }
+    return out;
+  }
+
+  [inspect.custom](_depth: number, options: object): string {
+    return inspect(this.toJSON(), options);
+  }
+}

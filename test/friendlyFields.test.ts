@@ -1,0 +1,124 @@
+// The field-selective decode (generated pick<T> decoders + a `raw` decoded on first access) against the full
+// decode: same friendly fields, same `raw`, same JSON, and the same verdict (message or failure) on bad bytes.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import {
+  decodeEnvelope,
+  decodeFrame,
+  decodeWire,
+  encodeWire,
+  envelopesOf,
+  isKnownMethod,
+  messageToJson,
+  toJsonLine,
+  unpackResponse,
+  type LiveMessage,
+} from '@douyin-live/core';
+import { RecordingReader } from '@douyin-live/recorder';
+import { methodTypes, type KnownMethod } from '../packages/core/src/gen/douyin.js';
+import { toFriendly } from '../packages/core/src/messages/toFriendly.js';
+import type * as wire from '../packages/core/src/gen/douyin.js';
+
+const FIXTURES = join(__dirname, '../fixtures');
+const REALDATA = join(__dirname, '../../shared/realdata');
+
+/** Every known-method envelope of the project's own recordings, and of the real captures when they are there. */
+async function samples(): Promise<wire.Message[]> {
+  const out: wire.Message[] = [];
+  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.dyrec'))) {
+    for await (const rec of new RecordingReader(join(FIXTURES, f))) {
+      if (rec.kind !== 'in') continue;
+      const frame = decodeFrame(rec.bytes);
+      if (frame.kind !== 'frame') continue;
+      const response = unpackResponse(frame);
+      if (response.kind === 'response') for (const e of envelopesOf(response)) out.push(e.raw);
+    }
+  }
+  if (existsSync(REALDATA)) {
+    for (const f of readdirSync(join(REALDATA, 'payloads'))) {
+      const payload = readFileSync(join(REALDATA, 'payloads', f));
+      out.push(decodeWire('Message', encodeWire('Message', { method: `Webcast${f.replace(/\.bin$/, '')}`, payload })));
+    }
+    for (const f of readdirSync(join(REALDATA, 'responses')))
+      out.push(...decodeWire('Response', readFileSync(join(REALDATA, 'responses', f))).messages);
+  }
+  return out.filter((m) => isKnownMethod(m.method));
+}
+
+/** The friendly message made from the full wire decode, the way every message was made before picks. */
+function eager(m: wire.Message): LiveMessage {
+  // toFriendly given the full wire object (no payload): `raw` is that object.
+  const method = m.method as KnownMethod;
+  const full = decodeWire(methodTypes[method], m.payload) as wire.MethodWireMap[typeof method];
+  return toFriendly(full, { method, msgId: m.msgId }) as LiveMessage;
+}
+
+const json = (m: LiveMessage, withRaw: boolean): string => toJsonLine(messageToJson(m, withRaw));
+
+describe('field-selective decode', () => {
+  let all: wire.Message[] = [];
+  beforeAll(async () => {
+    all = await samples();
+  });
+
+  it('covers every method with a friendly shape', () => {
+    const methods = new Set(all.map((m) => m.method));
+    for (const m of ['Chat', 'Gift', 'Like', 'Member', 'Social', 'RoomUserSeq', 'RoomStats', 'Control'])
+      expect(methods).toContain(`Webcast${m}Message`);
+  });
+
+  it('gives the friendly fields, raw and JSON of the full decode', () => {
+    expect(all.length).toBeGreaterThan(100);
+    for (const m of all) {
+      const lazy = decodeEnvelope(m);
+      const full = eager(m);
+      if (lazy.kind === 'decode-failure') throw lazy.error;
+      // Friendly fields first, before anything reads `raw`.
+      expect(json(lazy, false)).toBe(json(full, false));
+      expect(json(lazy, true)).toBe(json(full, true));
+      expect(JSON.stringify(lazy)).toBe(JSON.stringify(full));
+      expect('unknown' in lazy ? undefined : lazy.raw).toEqual('unknown' in full ? undefined : full.raw);
+      expect(Object.keys(messageToJson(lazy, true))[5]).toBe('raw');
+    }
+  });
+
+  it("keeps a user's raw the same object as the message's raw.user", () => {
+    const chats = all.map((m) => decodeEnvelope(m)).filter((m) => m.kind === 'message' && 'user' in m);
+    expect(chats.length).toBeGreaterThan(10);
+    for (const m of chats) {
+      const { user, raw } = m as LiveMessage & { user: { raw: wire.User }; raw: { user?: wire.User } };
+      if (raw.user !== undefined) expect(user.raw).toBe(raw.user);
+      else expect(user.raw).toEqual(decodeWire('User', new Uint8Array(0)));
+    }
+  });
+
+  it('fails exactly where the full decode fails, on mutated payloads', () => {
+    const pool = all.filter((m) => m.payload.length > 0);
+    fc.assert(
+      fc.property(
+        fc.nat(pool.length - 1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (which, edits, cut) => {
+          const m = pool[which]!;
+          const bytes = Uint8Array.from(m.payload);
+          for (const [at, value] of edits) bytes[at % bytes.length] = value;
+          const payload = cut % 4 === 0 ? bytes.subarray(0, cut % bytes.length) : bytes;
+          const method = m.method as KnownMethod;
+          let fullFails = false;
+          try {
+            decodeWire(methodTypes[method], payload);
+          } catch {
+            fullFails = true;
+          }
+          const out = decodeEnvelope({ ...m, payload });
+          expect(out.kind === 'decode-failure').toBe(fullFails);
+          if (out.kind === 'message' && !('unknown' in out))
+            expect(out.raw).toEqual(decodeWire(methodTypes[method], payload));
+        },
+      ),
+      { numRuns: 3000, seed: 11 },
+    );
+  });
+});
