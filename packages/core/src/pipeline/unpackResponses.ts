@@ -1,9 +1,9 @@
-import { gunzipSync } from 'node:zlib';
 import { map, type OperatorFunction } from 'rxjs';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import { isGzip, PayloadType } from '../protocol/constants.js';
 import { decodeWire } from '../wire/codec.js';
+import { gunzip } from './inflate.js';
 import type { DecodedFrame, DecodeFailure, InboundResponse } from './types.js';
 
 /** Payload types whose payload is a Response (the server's `hb` answer is an empty gzipped one). */
@@ -21,7 +21,7 @@ export function unpackResponse(frame: DecodedFrame): InboundResponse | DecodeFai
   if (isGzip(body)) {
     try {
       // Synchronous on purpose: frames are small, and a sync pipeline runs in virtual time in marble tests.
-      body = gunzipSync(body);
+      body = gunzip(body);
     } catch (cause) {
       return failure(
         'gzip',
