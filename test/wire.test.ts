@@ -1,4 +1,5 @@
-import { ProtoReader, WireFormatError } from '../packages/core/src/wire/reader.js';
+import fc from 'fast-check';
+import { ProtoReader, unsignedToString, WireFormatError } from '../packages/core/src/wire/reader.js';
 import { ProtoWriter } from '../packages/core/src/wire/writer.js';
 import { decodeWire, encodeWire } from '../packages/core/src/wire/codec.js';
 
@@ -91,5 +92,41 @@ describe('wire reader', () => {
     const r = decodeWire('Response', bytes);
     expect({ ...r.routeParams }).toEqual({ a: '1', b: '2' });
     expect(r.messages[0]).toMatchObject({ method: 'M', msgId: '5' });
+  });
+});
+
+describe('64-bit printing', () => {
+  it('prints every unsigned 64-bit value exactly, as BigInt does', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (v) => {
+        const bytes = new ProtoWriter().uint64(v).finish();
+        expect(new ProtoReader(bytes).uint64()).toBe(v.toString());
+      }),
+      { numRuns: 5000, seed: 11 },
+    );
+    for (const hi of [0x1fffff, 0x200000, 0xffffff, 0x1000000, 0x7fffffff, 0x80000000, 0xffffffff])
+      for (const lo of [0, 1, 0xffffff, 0x1000000, 0xffffffff]) {
+        const v = (BigInt(hi) << 32n) | BigInt(lo);
+        expect(unsignedToString(lo, hi)).toBe(v.toString());
+      }
+  });
+
+  it('hands back the same text for repeated short ASCII strings, and decodes the rest as before', () => {
+    const w = new ProtoWriter();
+    for (const s of ['WebcastChatMessage', 'WebcastChatMessage', 'a', '', 'x'.repeat(32), 'é', '用户', 'ab\u0000c'])
+      w.string(s);
+    const r = new ProtoReader(w.finish());
+    const out: string[] = [];
+    while (r.pos < r.len) out.push(r.string());
+    expect(out).toEqual([
+      'WebcastChatMessage',
+      'WebcastChatMessage',
+      'a',
+      '',
+      'x'.repeat(32),
+      'é',
+      '用户',
+      'ab\u0000c',
+    ]);
   });
 });

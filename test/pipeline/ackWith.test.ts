@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { of } from 'rxjs';
-import { ackWith } from '../../packages/core/src/pipeline/ackWith.js';
+import { ackFor, ackWith } from '../../packages/core/src/pipeline/ackWith.js';
 import { decodeFrame } from '../../packages/core/src/pipeline/decodeFrames.js';
 import type { DecodedFrame, InboundResponse } from '../../packages/core/src/pipeline/types.js';
 import { unpackResponse } from '../../packages/core/src/pipeline/unpackResponses.js';
 import { decodeWire, encodeFrame } from '@douyin-live/testing';
+import { encodeWire } from '../../packages/core/src/wire/codec.js';
 import { testScheduler } from '../helpers/scheduler.js';
 
 const inbound = (spec: Parameters<typeof encodeFrame>[0]) =>
@@ -46,5 +48,28 @@ describe('ackWith', () => {
       expectObservable(cold('a-b|', { a, b }).pipe(ackWith((x) => sent.push(x)))).toBe('a-b|', { a, b });
     });
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('ackFor bytes', () => {
+  it('are exactly what the generated PushFrame encoder writes, for any log id and internal_ext', () => {
+    const logIds = fc.oneof(
+      fc.constantFrom('0', '1', '127', '128', '16383', '16384', '4294967295', '4294967296', '18446744073709551615'),
+      fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String),
+    );
+    fc.assert(
+      fc.property(logIds, fc.string({ unit: 'grapheme', maxLength: 300 }), (logId, ext) => {
+        const frame = decodeFrame(encodeWire('PushFrame', { logId, payloadType: 'msg', payload: new Uint8Array(1) }));
+        if (frame.kind !== 'frame') throw frame.error;
+        const ack = ackFor({
+          kind: 'response',
+          frame,
+          response: decodeWire('Response', encodeWire('Response', { needAck: true, internalExt: ext })),
+        });
+        const expected = encodeWire('PushFrame', { logId, payloadType: 'ack', payload: new TextEncoder().encode(ext) });
+        expect(Buffer.from(ack!).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+      }),
+      { numRuns: 500, seed: 11 },
+    );
   });
 });

@@ -20,7 +20,7 @@ export class WireFormatError extends Error {
 const TWO_32 = 4294967296;
 // Values below 2^53 can go through a double exactly; above that BigInt keeps every digit.
 const SAFE_HIGH = 0x200000;
-const SHORT_STRING = 24; // bytes; shorter strings decode faster in JS than through TextDecoder
+const SHORT_STRING = 32; // bytes; shorter ASCII strings come from the intern table below (or are built in JS)
 
 /** Reads protobuf wire format from one byte array. */
 export class ProtoReader {
@@ -181,7 +181,7 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     if (end - start <= SHORT_STRING) {
-      const ascii = shortAscii(this.buf, start, end);
+      const ascii = internAscii(this.buf, start, end);
       if (ascii !== undefined) return ascii;
     }
     const text = (this.text ??= Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
@@ -233,19 +233,66 @@ export class ProtoReader {
 
 const SMALL: string[] = Array.from({ length: 128 }, (_, i) => String(i));
 
-function unsignedToString(lo: number, hi: number): string {
+const BASE_1E7 = 10000000;
+const PAD_1E7 = '0000000';
+
+/**
+ * Prints an unsigned 64-bit value given as two 32-bit halves, exactly. Values of 2^53 and more (every Douyin id)
+ * are split into three 24-bit limbs recombined in base 10^7 with doubles, which is several times cheaper than a
+ * BigInt and its toString.
+ */
+export function unsignedToString(lo: number, hi: number): string {
   if (hi === 0) return lo < 128 ? SMALL[lo]! : String(lo);
   if (hi < SAFE_HIGH) return String(hi * TWO_32 + lo);
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  const low = lo & 0xffffff;
+  const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
+  const high = (hi >>> 16) & 0xffff;
+  // 2^24 = 1 6777216, 2^48 = 28147497 6710656 (in base 10^7 digits).
+  let a = low + mid * 6777216 + high * 6710656;
+  let b = mid + high * 8147497;
+  let c = high * 2;
+  if (a >= BASE_1E7) {
+    b += Math.floor(a / BASE_1E7);
+    a %= BASE_1E7;
+  }
+  if (b >= BASE_1E7) {
+    c += Math.floor(b / BASE_1E7);
+    b %= BASE_1E7;
+  }
+  const as = String(a);
+  if (c === 0) return String(b) + PAD_1E7.slice(as.length) + as;
+  const bs = String(b);
+  return String(c) + PAD_1E7.slice(bs.length) + bs + PAD_1E7.slice(as.length) + as;
 }
 
-/** Decodes a short all-ASCII run in JS; undefined when a byte is not ASCII (the caller decodes UTF-8 natively). */
-function shortAscii(buf: Uint8Array, start: number, end: number): string | undefined {
-  let out = '';
+// Short ASCII strings repeat a lot (method names, header keys, URL hosts, ids as text): a small table, indexed by
+// a hash of the bytes, hands back the string made last time for the same bytes, so no new string is built.
+const INTERN_SLOTS = 1024;
+const internBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(INTERN_SLOTS).fill(undefined);
+const internStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+/** A short all-ASCII run as a string (interned); undefined when a byte is not ASCII (decoded natively then). */
+function internAscii(buf: Uint8Array, start: number, end: number): string | undefined {
+  let h = end - start;
   for (let i = start; i < end; i++) {
     const b = buf[i]!;
     if (b >= 0x80) return undefined;
-    out += String.fromCharCode(b);
+    h = (Math.imul(h, 31) + b) | 0;
   }
-  return out;
+  const slot = (h ^ (h >>> 10)) & (INTERN_SLOTS - 1);
+  const known = internBytes[slot];
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let i = 0, j = start; j < end; i++, j++) {
+      if (known[i] !== buf[j]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return internStrings[slot];
+  }
+  const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  internBytes[slot] = buf.slice(start, end);
+  internStrings[slot] = text;
+  return text;
 }
