@@ -57,7 +57,12 @@ function load() {
   for (const [type, fields] of Object.entries(friendly)) {
     const t = byName.get(type);
     if (!t) throw new Error(`friendly-fields.json: unknown type ${type}`);
-    for (const f of fields) if (!t.fields[f]) throw new Error(`friendly-fields.json: ${type} has no field ${f}`);
+    for (const entry of fields) {
+      const f = t.fields[entry.replace(/\[0\]$/, '')];
+      if (!f) throw new Error(`friendly-fields.json: ${type} has no field ${entry}`);
+      if (entry.endsWith('[0]') && (!f.repeated || f.map || isMessage(f)))
+        throw new Error(`friendly-fields.json: ${type}.${entry}: [0] is for repeated scalar fields`);
+    }
   }
   return { types, methods, friendly, byName };
 }
@@ -338,6 +343,19 @@ function emitPick(t, picked, out) {
   const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
   const cases = [];
   for (const f of fields) {
+    if (picked.has(`${f.name}[0]`)) {
+      // Only the first element is kept; later ones are validated as the full decoder reads them.
+      const s = scalar(f.type, t.name);
+      const prop = `m.${f.name}`;
+      cases.push(
+        `      case ${tag(f.id, s.wt)}:`,
+        `        if (${prop} === EMPTY_LIST) ${prop} = [${readExpr(f.type, t.name)}];`,
+        `        else r.skipTag(t);`,
+        `        break;`,
+      );
+      if (s.packable) cases.push(...walkCases(f, t.name));
+      continue;
+    }
     if (!picked.has(f.name)) {
       cases.push(...walkCases(f, t.name));
       continue;
@@ -350,7 +368,7 @@ function emitPick(t, picked, out) {
         : lines),
     );
   }
-  const list = [...picked].join(', ') || 'nothing';
+  const list = [...picked].join(', ').replace(/\[0\]/g, ' (first element)') || 'nothing';
   out.push(
     `/** Decodes only ${list} of \`douyin.${t.name}\` (the rest validated, not built), for the friendly mapping. */`,
   );

@@ -52574,14 +52574,15 @@ function pickCommon(r: ProtoReader, end: number): Common {
   return m;
 }
 
-/** Decodes only urlList of `douyin.Image` (the rest validated, not built), for the friendly mapping. */
+/** Decodes only urlList (first element) of `douyin.Image` (the rest validated, not built), for the friendly mapping. */
 function pickImage(r: ProtoReader, end: number): Image {
   const m: Image = Object.create(Image$defaults) as Image;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10:
-        (m.urlList === EMPTY_LIST ? (m.urlList = []) : m.urlList).push(r.string());
+        if (m.urlList === EMPTY_LIST) m.urlList = [r.string()];
+        else r.skipTag(t);
         break;
       case 66: {
         const e = r.delimitedEnd();

@@ -185,7 +185,7 @@ export class ProtoReader {
       if (ascii !== undefined) return ascii;
     }
     const text = (this.text ??= Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
-    return text.toString('utf8', start, end);
+    return utf8Slice(text, start, end);
   }
 
   /** Checks that a nested message ended exactly where its length said. */
@@ -232,6 +232,15 @@ export class ProtoReader {
 }
 
 const SMALL: string[] = Array.from({ length: 128 }, (_, i) => String(i));
+
+// Buffer's native UTF-8 slice without `toString`'s argument handling (the method node's own toString calls); the
+// public toString where a runtime lacks it.
+const nativeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (start: number, end: number) => string })
+  .utf8Slice;
+const utf8Slice: (text: Buffer, start: number, end: number) => string =
+  typeof nativeUtf8Slice === 'function'
+    ? (text, start, end) => nativeUtf8Slice.call(text, start, end)
+    : (text, start, end) => text.toString('utf8', start, end);
 
 const BASE_1E7 = 10000000;
 const PAD_1E7 = '0000000';
