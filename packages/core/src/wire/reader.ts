@@ -36,15 +36,42 @@ export class ProtoReader {
 
   /** Reads a varint as an unsigned 32-bit number (higher bits of longer varints are dropped, as protobuf does). */
   uint32(): number {
+    const buf = this.buf;
     const pos = this.pos;
-    if (pos < this.len) {
-      const b = this.buf[pos]!;
+    // Tags, lengths and counts: one to four bytes, read without the general loop (and without allocating).
+    if (pos + 4 < this.len) {
+      let b = buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+      let v = b & 0x7f;
+      b = buf[pos + 1]!;
+      v |= (b & 0x7f) << 7;
+      if (b < 0x80) {
+        this.pos = pos + 2;
+        return v;
+      }
+      b = buf[pos + 2]!;
+      v |= (b & 0x7f) << 14;
+      if (b < 0x80) {
+        this.pos = pos + 3;
+        return v;
+      }
+      b = buf[pos + 3]!;
+      v |= (b & 0x7f) << 21;
+      if (b < 0x80) {
+        this.pos = pos + 4;
+        return v;
+      }
+    } else if (pos < this.len) {
+      const b = buf[pos]!;
       if (b < 0x80) {
         this.pos = pos + 1;
         return b;
       }
     }
-    return this.varint64()[0];
+    return this.varint64();
   }
 
   /** Reads a varint as a signed 32-bit number. */
@@ -58,8 +85,11 @@ export class ProtoReader {
     return (n >>> 1) ^ -(n & 1);
   }
 
-  /** Reads a varint and reports it as [low 32 bits, high 32 bits] (both unsigned). */
-  private varint64(): [number, number] {
+  /** High 32 bits (unsigned) of the last {@link varint64}. */
+  private hi = 0;
+
+  /** Reads a varint: returns its low 32 bits (unsigned) and leaves the high 32 bits in `hi` (no allocation). */
+  private varint64(): number {
     const buf = this.buf;
     const start = this.pos;
     const limit = Math.min(this.len, start + 10);
@@ -76,7 +106,8 @@ export class ProtoReader {
       } else hi |= (b & 0x7f) << (shift - 32);
       if (b < 0x80) {
         this.pos = pos;
-        return [lo >>> 0, hi >>> 0];
+        this.hi = hi >>> 0;
+        return lo >>> 0;
       }
       shift += 7;
     }
@@ -92,20 +123,22 @@ export class ProtoReader {
       this.pos++;
       return SMALL[b]!;
     }
-    const [lo, hi] = this.varint64();
-    return unsignedToString(lo, hi);
+    const lo = this.varint64();
+    return unsignedToString(lo, this.hi);
   }
 
   /** Reads a signed 64-bit varint (two's complement) as a decimal string. */
   int64(): string {
-    const [lo, hi] = this.varint64();
+    const lo = this.varint64();
+    const hi = this.hi;
     if (hi & 0x80000000) return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
     return unsignedToString(lo, hi);
   }
 
   /** Reads a zigzag-encoded signed 64-bit varint as a decimal string. */
   sint64(): string {
-    const [lo, hi] = this.varint64();
+    const lo = this.varint64();
+    const hi = this.hi;
     const u = (BigInt(hi) << 32n) | BigInt(lo);
     return ((u >> 1n) ^ -(u & 1n)).toString();
   }
