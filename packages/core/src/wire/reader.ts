@@ -217,7 +217,8 @@ export class ProtoReader {
       const ascii = internAscii(this.buf, start, end);
       if (ascii !== undefined) return ascii;
     }
-    const text = (this.text ??= Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
+    const buf = this.buf;
+    const text = (this.text ??= Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
     return utf8Slice(text, start, end);
   }
 
@@ -286,6 +287,23 @@ const PAD_1E7 = '0000000';
 export function unsignedToString(lo: number, hi: number): string {
   if (hi === 0) return lo < 128 ? SMALL[lo]! : String(lo);
   if (hi < SAFE_HIGH) return String(hi * TWO_32 + lo);
+  // Room ids, user ids and anchors repeat from message to message: remember the last text per hash slot.
+  const slot = (lo ^ (lo >>> 13) ^ hi) & (ID_SLOTS - 1);
+  if (idLo[slot] === lo && idHi[slot] === hi) return idText[slot]!;
+  const text = bigToString(lo, hi);
+  idLo[slot] = lo;
+  idHi[slot] = hi;
+  idText[slot] = text;
+  return text;
+}
+
+const ID_SLOTS = 256;
+const idLo = new Uint32Array(ID_SLOTS);
+// hi of a slot in use is at least SAFE_HIGH, so the zeroed table never matches.
+const idHi = new Uint32Array(ID_SLOTS);
+const idText: string[] = new Array<string>(ID_SLOTS).fill('');
+
+function bigToString(lo: number, hi: number): string {
   const low = lo & 0xffffff;
   const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
   const high = (hi >>> 16) & 0xffff;
