@@ -16,7 +16,8 @@ import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOpt
 import { messageStreams } from './messageStreams.js';
 import { nextBrowserProfile } from './profiles.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
-import { isStillLive, resolveRoom, type RoomInfo } from './resolveRoom.js';
+import { isTransientHttpFailure } from './http.js';
+import { isStillLive, resolveRoom, type Resolution, type RoomInfo } from './resolveRoom.js';
 import { RoomClient } from './roomClient.js';
 import type { GapEvent, LiveSession, RawFrameEvent, SessionOutcome, SessionState, SessionStats } from './types.js';
 
@@ -247,7 +248,7 @@ class LiveSessionImpl implements LiveSession {
   private async run(): Promise<void> {
     let outcome: SessionOutcome;
     try {
-      const resolution = await resolveRoom(this.client, this.options, this.abort.signal);
+      const resolution = await this.join();
       if (this.stopped) throw new StopSignal(this.stopped);
       this.resolvedRoom = resolution.room;
       this.roomSubject.next(resolution.room);
@@ -263,6 +264,40 @@ class LiveSessionImpl implements LiveSession {
       }
     }
     this.finish(outcome);
+  }
+
+  /**
+   * Resolves the room over HTTP; transient failures (network, timeouts, 5xx, a cut answer) are reported on
+   * errors$ and retried with the reconnect policy's backoff, so a bot started before the network is up still
+   * joins. Definitive answers (room not found, not live, invalid input) fail at once.
+   */
+  private async join(): Promise<Resolution> {
+    const policy = this.options.reconnect;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await resolveRoom(this.client, this.options, this.abort.signal);
+      } catch (error) {
+        if (this.stopped || !isDouyinLiveError(error) || !isTransientHttpFailure(error) || !policy.enabled) throw error;
+        if (attempt >= policy.maxAttempts) {
+          throw new DouyinLiveError(
+            ErrorCodes.RECONNECT_EXHAUSTED,
+            `gave up joining after ${attempt + 1} attempts: ${error.message}`,
+            { ...error.context, joinAttempt: attempt + 1 },
+            { cause: error },
+          );
+        }
+        const retryInMs = reconnectDelay(policy, attempt, undefined, this.options.random);
+        this.errors.next(
+          new DouyinLiveError(
+            error.code,
+            `${error.message}; joining again in ${retryInMs} ms`,
+            { ...error.context, joinAttempt: attempt + 1, retryInMs },
+            { cause: error },
+          ),
+        );
+        await this.sleep(retryInMs);
+      }
+    }
   }
 
   private finish(outcome: SessionOutcome): void {
