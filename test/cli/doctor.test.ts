@@ -194,6 +194,19 @@ describe('diagnoseRoom', () => {
       expect(sim.stats.acks.every((a) => a.matched)).toBe(true);
     }));
 
+  it('stops where the budget is spent: a slow room page times out, web/enter is not run', () =>
+    withSim({ slowPage: 1000 }, async (sim) => {
+      const events: DiagnosisEvent[] = [];
+      for await (const event of diagnoseRoom({ room: ROOM, endpoints: sim.httpUrl, timeoutMs: 300 }))
+        events.push(event);
+      const byStage = new Map(events.flatMap((e) => (e.kind === 'stage' ? [[e.stage, e] as const] : [])));
+      expect(byStage.get('room-page')).toMatchObject({ status: 'fail', error: { code: 'HTTP_FAILED' } });
+      expect(byStage.get('room-page')!.error!.context.network).toBe('ETIMEDOUT');
+      expect(byStage.get('enter')).toMatchObject({ status: 'fail', summary: 'not run: the 300 ms budget is spent' });
+      expect(byStage.get('login')!.status).toBe('skipped');
+      expect(events.at(-1)).toMatchObject({ kind: 'verdict', ok: false, stage: 'room-page' });
+    }));
+
   it('throws INVALID_ARGUMENT for a bad room or budget', async () => {
     await expect(diagnoseRoom({ room: 'a b' }).next()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(diagnoseRoom({ room: ROOM, timeoutMs: 0 }).next()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { connectRooms } from '../../packages/core/src/rooms/pool.js';
 import { connectLiveSession } from '../../packages/core/src/session/session.js';
-import type { DouyinLiveError, LiveSessionOptions } from '../../packages/core/src/index.js';
+import { DouyinLiveError, ErrorCodes, type ErrorContext } from '../../packages/core/src/errors.js';
+import type { LiveSessionOptions } from '../../packages/core/src/index.js';
+import { isTransientHttpFailure } from '../../packages/core/src/session/http.js';
 import { startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
 
 const FAST: Omit<LiveSessionOptions, 'room'> = {
@@ -27,6 +29,25 @@ async function freePort(): Promise<number> {
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('isTransientHttpFailure', () => {
+  const failed = (context: ErrorContext) => new DouyinLiveError(ErrorCodes.HTTP_FAILED, 'GET / failed', context);
+
+  it.each([
+    ['a DNS failure', failed({ network: 'ENOTFOUND' }), true],
+    ['a refused connection', failed({ network: 'ECONNREFUSED' }), true],
+    ['a timeout', failed({ network: 'ETIMEDOUT' }), true],
+    ['HTTP 503', failed({ status: 503 }), true],
+    ['HTTP 429', failed({ status: 429 }), true],
+    ['HTTP 403', failed({ status: 403 }), false],
+    ['HTTP 404', failed({ status: 404 }), false],
+    ['a missing room', new DouyinLiveError(ErrorCodes.ROOM_NOT_FOUND, 'gone', { status: 404 }), false],
+    ['a refused handshake', new DouyinLiveError(ErrorCodes.HANDSHAKE_REJECTED, 'no', { status: 200 }), false],
+    ['invalid input', new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, 'bad'), false],
+  ])('%s → %s', (_, error, transient) => {
+    expect(isTransientHttpFailure(error)).toBe(transient);
+  });
+});
 
 describe('joining on a flaky network', () => {
   let sim: Simulator | undefined;
@@ -143,6 +164,21 @@ describe('joining on a flaky network', () => {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+
+  it('retries a host that does not resolve (DNS)', async () => {
+    const s = connectLiveSession({
+      ...FAST,
+      room: '261378947940',
+      endpoints: 'http://douyin-live-test.invalid',
+      reconnect: { initialDelayMs: 10, maxDelayMs: 20, jitterMs: 5, maxAttempts: 1 },
+    });
+    const errors = lastValueFrom(s.errors$.pipe(toArray()));
+    expect(await s.done).toMatchObject({ reason: 'failed', error: { code: 'RECONNECT_EXHAUSTED' } });
+    const [first] = await errors;
+    // ENOTFOUND with a resolver, EAI_AGAIN without one: either way a DNS failure, retried.
+    expect(first!.context.network).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
+    expect(first!.context.retryInMs).toBeGreaterThanOrEqual(10);
   });
 
   it('gives up after maxAttempts with RECONNECT_EXHAUSTED carrying the last failure', async () => {

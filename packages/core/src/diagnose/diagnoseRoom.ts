@@ -93,6 +93,14 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
     for (const name of DIAGNOSIS_STAGES.slice(DIAGNOSIS_STAGES.indexOf(last) + 1))
       yield stage(name, 'skipped', 0, reason);
   };
+  /** When the budget is spent: `next` fails for it, the rest is skipped, the verdict follows; true then. */
+  const outOfTime = function* (next: DiagnosisStageName): Generator<DiagnosisEvent, boolean> {
+    if (s.now() - started < o.timeoutMs) return false;
+    yield stage(next, 'fail', 0, `not run: the ${o.timeoutMs} ms budget is spent`, {}, { hint: HINTS.budget });
+    yield* skipAfter(next, 'the budget is spent');
+    yield verdict();
+    return true;
+  };
   const verdict = (): DiagnosisEvent => {
     const flowed = results.some((r) => r.stage === 'messages' && r.status === 'ok');
     const culprit = results.find((r) => r.status === 'fail') ?? results.find((r) => r.status === 'warn');
@@ -156,6 +164,7 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
       );
   }
 
+  if (yield* outOfTime('room-page')) return;
   // ---- room page and web/enter --------------------------------------------------------------------------------
   let roomId = input.roomId;
   let userUniqueId: string | undefined;
@@ -210,6 +219,7 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
       });
     }
 
+    if (yield* outOfTime('enter')) return;
     const enter = await timed(() => client.enter(webRid, roomId));
     if (!enter.ok) {
       yield stage('enter', 'fail', enter.ms, enter.error.message, {}, { error: enter.error, hint: HINTS.network });
@@ -277,6 +287,7 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
   }
   userUniqueId ??= randomUserUniqueId(s.random);
 
+  if (yield* outOfTime('im-fetch')) return;
   // ---- im/fetch -----------------------------------------------------------------------------------------------
   const referer = input.webRid ? client.pageUrl(input.webRid) : s.endpoints.page;
   const fetched = await timed(() => client.imFetch(roomId, userUniqueId, referer));
@@ -306,6 +317,7 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
     );
   }
 
+  if (yield* outOfTime('signature')) return;
   // ---- signature ----------------------------------------------------------------------------------------------
   const fromFetch = response && s.endpoints.usePushServerFromFetch ? pushServerFromFetch(response) : undefined;
   const base = fromFetch ?? s.endpoints.push[0]!;

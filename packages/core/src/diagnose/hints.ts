@@ -21,4 +21,5 @@ export const DIAGNOSIS_HINTS = {
   heartbeat: 'the heartbeat was not answered — the server may drop this client soon; update douyin-live',
   guestGifts:
     'not logged in: nicknames are masked and Douyin withholds gifts from guests — pass --cookie-file with a logged-in cookie (sessionid)',
+  budget: 'the diagnosis ran out of time — the network or the server is slow; raise --timeout',
 } as const;
