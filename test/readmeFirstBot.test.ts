@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startSimulator, type Simulator } from '../packages/core/src/simulator/index.js';
+import { startSimulator, type Simulator } from '@douyin-live/simulator';
 
 const ROOT = resolve(__dirname, '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diagnoseRoom } from '../../packages/core/src/diagnose/diagnoseRoom.js';
 import { DIAGNOSIS_STAGES, type DiagnosisEvent } from '../../packages/core/src/diagnose/types.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../packages/core/src/simulator/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '@douyin-live/simulator';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
 import { testContext } from '../helpers/cliContext.js';
 import { FAST_SCENARIO } from '../simulator/helpers.js';

@@ -2,7 +2,7 @@
 // away early. Every command must stop quietly: exit 0, nothing on stderr that looks like a stack.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
+import { startSimulator, type Simulator } from '@douyin-live/simulator';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = 'packages/replay-cli/src/bin.ts';

@@ -8,7 +8,7 @@ import { connectLiveSession } from '../../packages/core/src/session/session.js';
 import { DouyinLiveError, ErrorCodes, type ErrorContext } from '../../packages/core/src/errors.js';
 import type { LiveSessionOptions } from '../../packages/core/src/index.js';
 import { isTransientHttpFailure } from '../../packages/core/src/session/http.js';
-import { startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
+import { startSimulator, type Simulator } from '@douyin-live/simulator';
 
 const FAST: Omit<LiveSessionOptions, 'room'> = {
   heartbeatIntervalMs: 100,

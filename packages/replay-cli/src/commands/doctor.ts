@@ -11,7 +11,7 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { ExitStatus } from '../exitStatus.js';
 import { palette, type Palette } from '../format/pretty.js';
-import { parseDuration } from './record.js';
+import { parseDuration } from '../util/units.js';
 
 /** Arguments of `douyin-live doctor`. */
 export interface DoctorArgs {
