@@ -5,13 +5,9 @@
  */
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
-import { Subject } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
-import { liveEnvelopes } from '../pipeline/livePipeline.js';
-import { HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
 import { pushServerFromFetch } from '../room/pushParams.js';
-import { openConnection, type ConnectionEnd } from '../session/connection.js';
 import { CookieJar } from '../session/cookies.js';
 import { pushHeaders, signedPushUrl } from '../session/pushUrl.js';
 import { parseRoomInput, randomUserUniqueId } from '../session/resolveRoom.js';
@@ -19,6 +15,7 @@ import { RoomClient } from '../session/roomClient.js';
 import { nativeSigner } from '../signature/signature.js';
 import { DIAGNOSIS_HINTS as HINTS } from './hints.js';
 import { resolveDiagnoseOptions, type DiagnoseOptions } from './options.js';
+import { GIFT_METHOD, watchSocket } from './watchSocket.js';
 import {
   DIAGNOSIS_STAGES,
   type DiagnosisEvent,
@@ -30,10 +27,6 @@ import {
 
 /** `room.status` names (§1.5). */
 const STATUS_NAMES: Readonly<Record<number, string>> = { 1: 'preparing', 2: 'live', 3: 'paused', 4: 'ended' };
-
-/** The kinds whose first message ends the watch early (with an ack and a heartbeat answer). */
-const CHAT = 'WebcastChatMessage';
-const GIFT = 'WebcastGiftMessage';
 
 const statusText = (status: number | undefined) =>
   status === undefined ? 'unknown' : `${status} (${STATUS_NAMES[status] ?? '?'})`;
@@ -360,11 +353,10 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
     observeMs: Math.max(1, Math.min(o.observeMs, budgetMs)),
     heartbeatIntervalMs: s.heartbeatIntervalMs,
     agent: s.agent,
-    loggedIn,
     now: s.now,
   });
   const host = new URL(signed.value.url).host;
-  if (seen.openMs === undefined) {
+  if (!seen.opened) {
     const end = seen.end;
     const error = end && end.kind !== 'closed' ? end.error : undefined;
     if (end?.kind === 'rejected') {
@@ -485,7 +477,7 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
     );
   }
 
-  const maskedFacts = { users: seen.users, masked: seen.maskedUsers, gifts: seen.firstByMethod.has(GIFT) };
+  const maskedFacts = { users: seen.users, masked: seen.maskedUsers, gifts: seen.firstByMethod.has(GIFT_METHOD) };
   if (loggedIn) {
     yield stage(
       'login',
@@ -494,7 +486,7 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
       `logged in (sessionid cookie); ${seen.maskedUsers} of ${seen.users} users masked`,
       maskedFacts,
     );
-  } else if (seen.messages > 0 && !seen.firstByMethod.has(GIFT)) {
+  } else if (seen.messages > 0 && !seen.firstByMethod.has(GIFT_METHOD)) {
     yield stage(
       'login',
       'warn',
@@ -549,132 +541,6 @@ async function reach(host: string, port: number, timeoutMs: number): Promise<str
     socket.once('error', (cause) => reject(fail(cause)));
   });
   return address;
-}
-
-/** What watching the socket saw; times are ms after the handshake's answer. */
-interface SocketWatch {
-  handshakeMs: number;
-  openMs: number | undefined;
-  end: ConnectionEnd | undefined;
-  watchedMs: number;
-  frames: number;
-  firstFrameMs: number | undefined;
-  firstByMethod: Map<string, number>;
-  messages: number;
-  acksSent: number;
-  lastAckMs: number | undefined;
-  heartbeatsSent: number;
-  heartbeatAnsweredMs: number | undefined;
-  users: number;
-  maskedUsers: number;
-}
-
-/**
- * Opens the push socket and watches it through the live pipeline until everything has been seen (a chat, a
- * gift, an ack, a heartbeat answer), the window ends, or the server closes it.
- */
-function watchSocket(
-  url: string,
-  headers: Record<string, string>,
-  o: {
-    handshakeTimeoutMs: number;
-    observeMs: number;
-    heartbeatIntervalMs: number;
-    agent: DiagnoseOptions['agent'];
-    loggedIn: boolean;
-    now: () => number;
-  },
-): Promise<SocketWatch> {
-  const t0 = o.now();
-  let opened = t0;
-  const since = () => Math.round(o.now() - opened);
-  const w: SocketWatch = {
-    handshakeMs: 0,
-    openMs: undefined,
-    end: undefined,
-    watchedMs: 0,
-    frames: 0,
-    firstFrameMs: undefined,
-    firstByMethod: new Map(),
-    messages: 0,
-    acksSent: 0,
-    lastAckMs: undefined,
-    heartbeatsSent: 0,
-    heartbeatAnsweredMs: undefined,
-    users: 0,
-    maskedUsers: 0,
-  };
-  return new Promise((resolve) => {
-    const inbound = new Subject<Uint8Array>();
-    const timers: NodeJS.Timeout[] = [];
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      for (const t of timers) clearTimeout(t);
-      if (w.openMs !== undefined) w.watchedMs = since();
-      inbound.complete();
-      conn.close(1000);
-      resolve(w);
-    };
-    const complete = () =>
-      w.heartbeatAnsweredMs !== undefined && w.firstByMethod.has(CHAT) && w.firstByMethod.has(GIFT) && w.acksSent > 0;
-    const beat = () => {
-      if (conn.send(HEARTBEAT_FRAME)) w.heartbeatsSent++;
-      timers.push(setTimeout(beat, o.heartbeatIntervalMs));
-    };
-    inbound
-      .pipe(
-        liveEnvelopes({
-          send: (bytes) => {
-            if (conn.send(bytes)) {
-              w.acksSent++;
-              w.lastAckMs = since();
-            }
-          },
-          onResponse: (item) => {
-            if (item.frame.payloadType === PayloadType.HEARTBEAT) w.heartbeatAnsweredMs ??= since();
-          },
-        }),
-      )
-      .subscribe((item) => {
-        if (item.kind !== 'envelope') return;
-        w.messages++;
-        if (!w.firstByMethod.has(item.method)) w.firstByMethod.set(item.method, since());
-        if (item.method === CHAT || item.method === 'WebcastMemberMessage') {
-          const m = item.decode();
-          if (m.kind === 'message' && 'user' in m && m.user) {
-            w.users++;
-            if (m.user.masked) w.maskedUsers++;
-          }
-        }
-      });
-    const conn = openConnection(
-      url,
-      { headers, agent: o.agent, handshakeTimeoutMs: o.handshakeTimeoutMs },
-      {
-        onOpen: () => {
-          opened = o.now();
-          w.handshakeMs = Math.round(opened - t0);
-          w.openMs = 0;
-          timers.push(setTimeout(finish, o.observeMs));
-          beat();
-        },
-        onFrame: (bytes) => {
-          w.frames++;
-          w.firstFrameMs ??= since();
-          inbound.next(bytes);
-          if (complete()) finish();
-        },
-        onEnd: (end) => {
-          if (finished) return;
-          w.end = end;
-          if (w.openMs === undefined) w.handshakeMs = Math.round(o.now() - t0);
-          finish();
-        },
-      },
-    );
-  });
 }
 
 function asError(error: unknown): DouyinLiveError {
