@@ -276,7 +276,10 @@ class RoomPoolImpl implements RoomPool {
       }),
       session.errors$.subscribe((error) => {
         // A join that waits to retry (network down) gives its slot back; its next request queues for one again.
-        if (error.context.retryInMs !== undefined && !entry.joinDone) this.releaseSlot(entry);
+        if (error.context.retryInMs !== undefined && !entry.joinDone) {
+          this.releaseSlot(entry);
+          entry.enterCalls = 0; // the retry starts over: its web/enter call is not a poll for the live
+        }
         // The session switches to `closed` before it emits its fatal error (and emits nothing after it).
         this.errorSubject.next({ room: key, error, fatal: FINISHED.has(session.state) });
       }),
