@@ -17,7 +17,7 @@ async function runSnippet(room: string, endpoint: string): Promise<{ code: numbe
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'tmp/first-bot-'));
   try {
-    // .mts: an ES module, as in a project with "type": "module" (the snippet awaits at top level).
+    // .mts: an ES module, as in a project with "type": "module" (the snippet uses import statements).
     const file = join(dir, 'bot.mts');
     writeFileSync(
       file,
