@@ -78,9 +78,14 @@ async function main(room: string | undefined): Promise<void> {
   const session = connectLiveSession(
     sim ? { room: '261378947940', endpoints: sim.httpUrl, cookie: 'sessionid=example' } : { room: room! },
   );
-  tutorialBot(session).subscribe((reply) => console.log(reply));
-  await session.done;
+  tutorialBot(session).subscribe({
+    next: (reply) => console.log(reply),
+    error: () => undefined, // a session that fails (no such room) ends the bot's streams; `done` says why
+  });
+  session.errors$.subscribe((e) => console.error(`! ${e.code}: ${e.message}`));
+  const outcome = await session.done;
   await sim?.close();
+  if (outcome.reason === 'failed') process.exitCode = 1;
 }
 
 if (process.argv[1]?.endsWith('tutorialBot.ts')) void main(process.argv[2]);

@@ -64,6 +64,12 @@ export interface ErrorContext {
   handshakeMsg?: string | undefined;
   /** WebSocket close code. */
   closeCode?: number | undefined;
+  /** The errno of a request that failed below HTTP (`ENOTFOUND`, `ECONNREFUSED`, `ETIMEDOUT`, `ECONNRESET`). */
+  network?: string | undefined;
+  /** Set on a non-fatal join failure: the session tries the join again after this many ms. */
+  retryInMs?: number | undefined;
+  /** Which join attempt failed (1-based), on join failures. */
+  joinAttempt?: number | undefined;
   /** Anything else worth knowing. */
   [key: string]: unknown;
 }

@@ -200,3 +200,23 @@ export type * as wire from './gen/douyin.js';
 export { decodeWire, encodeWire, type WireTypeName } from './wire/codec.js';
 export type { MessageInit } from './wire/init.js';
 export { WireFormatError } from './wire/reader.js';
+
+// Diagnosing a join stage by stage (`douyin-live doctor`), and which join failures are worth retrying
+export { diagnoseRoom } from './diagnose/diagnoseRoom.js';
+export { DIAGNOSIS_HINTS } from './diagnose/hints.js';
+export {
+  DEFAULT_DIAGNOSE_OPTIONS,
+  resolveDiagnoseOptions,
+  type DiagnoseOptions,
+  type ResolvedDiagnoseOptions,
+} from './diagnose/options.js';
+export {
+  DIAGNOSIS_STAGES,
+  type DiagnosisEvent,
+  type DiagnosisStage,
+  type DiagnosisStageName,
+  type DiagnosisVerdict,
+  type StageFact,
+  type StageStatus,
+} from './diagnose/types.js';
+export { isTransientHttpFailure } from './session/http.js';

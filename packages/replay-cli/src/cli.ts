@@ -2,6 +2,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { isDouyinLiveError } from '@douyin-live/core';
 import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -11,6 +12,7 @@ import { serveCommand } from './commands/serve.js';
 import { verifyCommand } from './commands/verify.js';
 import { watchCommand } from './commands/watch.js';
 import { processContext, type CliContext } from './context.js';
+import { ExitStatus } from './exitStatus.js';
 
 /** Every command of the CLI, in help order. */
 function commands(ctx: CliContext): CommandModule[] {
@@ -18,6 +20,7 @@ function commands(ctx: CliContext): CommandModule[] {
     decodeCommand(ctx),
     demoCommand(ctx),
     watchCommand(ctx),
+    doctorCommand(ctx),
     serveCommand(ctx),
     recordCommand(ctx),
     replayCommand(ctx),
@@ -52,6 +55,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext = processC
   try {
     await parser.parseAsync();
   } catch (error) {
+    // A command that printed its own conclusion (doctor's verdict) only sets the exit code.
+    if (error instanceof ExitStatus) return error.code;
     exitCode = error instanceof UsageError ? 2 : 1;
     ctx.err(`douyin-live: ${describeError(error)}`);
     if (error instanceof UsageError) ctx.err('Run with --help for usage.');

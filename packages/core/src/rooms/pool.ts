@@ -248,6 +248,13 @@ class RoomPoolImpl implements RoomPool {
     release?.();
   }
 
+  /** Gives the join slot back for now: the join goes on later and queues again. */
+  private releaseSlot(entry: Entry): void {
+    const release = entry.release;
+    entry.release = undefined;
+    release?.();
+  }
+
   private setState(entry: Entry, state: PoolRoomState): void {
     if (entry.state === state) return;
     entry.state = state;
@@ -267,10 +274,15 @@ class RoomPoolImpl implements RoomPool {
         // A failed session errors its message stream; the pool reports that error on errors$ instead.
         error: ignore,
       }),
-      session.errors$.subscribe((error) =>
+      session.errors$.subscribe((error) => {
+        // A join that waits to retry (network down) gives its slot back; its next request queues for one again.
+        if (error.context.retryInMs !== undefined && !entry.joinDone) {
+          this.releaseSlot(entry);
+          entry.enterCalls = 0; // the retry starts over: its web/enter call is not a poll for the live
+        }
         // The session switches to `closed` before it emits its fatal error (and emits nothing after it).
-        this.errorSubject.next({ room: key, error, fatal: FINISHED.has(session.state) }),
-      ),
+        this.errorSubject.next({ room: key, error, fatal: FINISHED.has(session.state) });
+      }),
       session.state$.subscribe((state) => {
         if (state === 'live' || FINISHED.has(state)) this.finishJoin(entry);
         // Until it has a join slot the session says `resolving`; the pool knows better.

@@ -30,15 +30,44 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<HttpRespo
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
         );
         res.on('error', (cause) => reject(httpError(url, cause)));
+        // A body cut short (the peer closed mid-answer) must not pass for a short page.
+        res.on('close', () => {
+          if (!res.complete)
+            reject(httpError(url, Object.assign(new Error('response cut short'), { code: 'ECONNRESET' })));
+        });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`timed out after ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', (cause) => reject(httpError(url, cause)));
     req.end();
   });
 }
 
+/** HTTP statuses that say "not now" rather than "no": timeouts, rate limits and server errors. */
+const TRANSIENT_STATUSES = new Set([408, 425, 429]);
+
+/**
+ * Whether a failed join request is worth retrying: the network failed (DNS, refused, reset, timeout, a cut
+ * answer; `context.network` holds the errno) or the server answered 408/425/429/5xx. Definitive answers (404,
+ * a refused handshake, invalid input) are not.
+ */
+export function isTransientHttpFailure(error: DouyinLiveError): boolean {
+  if (error.code !== ErrorCodes.HTTP_FAILED) return false;
+  if (typeof error.context['network'] === 'string') return true;
+  const status = error.context.status;
+  return status !== undefined && (status >= 500 || TRANSIENT_STATUSES.has(status));
+}
+
 function httpError(url: string, cause: unknown): DouyinLiveError {
   const path = url.replace(/\?.*$/, '');
-  return new DouyinLiveError(ErrorCodes.HTTP_FAILED, `GET ${path} failed: ${(cause as Error).message}`, {}, { cause });
+  const errno = (cause as NodeJS.ErrnoException).code;
+  return new DouyinLiveError(
+    ErrorCodes.HTTP_FAILED,
+    `GET ${path} failed: ${(cause as Error).message}`,
+    // Every failure below the HTTP answer is the network's; keep its errno (ENOTFOUND, ECONNREFUSED, ...).
+    { network: typeof errno === 'string' ? errno : 'ENETWORK' },
+    { cause },
+  );
 }

@@ -17,7 +17,10 @@ export interface Endpoints {
   readonly usePushServerFromFetch: boolean;
 }
 
-/** When and how fast to reconnect. */
+/**
+ * When and how fast to reconnect — and to retry a join that failed for a transient reason (network down, DNS,
+ * timeout, HTTP 5xx, a cut answer): the same backoff, jitter and `maxAttempts`, counted separately.
+ */
 export interface ReconnectPolicy {
   /** Reconnect at all. @defaultValue true */
   readonly enabled: boolean;

@@ -46,7 +46,10 @@ export class RoomClient {
   /** Makes sure the jar holds a ttwid: `GET /` sets one (§1.2, way 1). */
   async ensureTtwid(): Promise<void> {
     if (this.jar.get('ttwid')) return;
-    await this.get('ttwid', `${this.options.endpoints.page}/`);
+    const res = await this.get('ttwid', `${this.options.endpoints.page}/`);
+    // A server error is a failed request (retried while joining); any other answer may carry the cookie.
+    if (res.status >= 500)
+      throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `GET / answered HTTP ${res.status}`, { status: res.status });
   }
 
   /** Fetches and parses the room page; HTTP 404/410 is the only proof a room does not exist. */
@@ -73,6 +76,11 @@ export class RoomClient {
       `${this.options.endpoints.api}${ENTER_PATH}?${encodeQuery(query)}`,
       this.pageUrl(webRid),
     );
+    // A server error says nothing about the room: it is a failed request (retried while joining), not risk control.
+    if (res.status >= 500)
+      throw new DouyinLiveError(ErrorCodes.HTTP_FAILED, `web/enter answered HTTP ${res.status}`, {
+        status: res.status,
+      });
     if (res.status >= 400) return { ok: false, reason: 'risk_control', statusCode: res.status };
     let json: unknown;
     try {

@@ -7,16 +7,18 @@ import { liveEnvelopes } from '../pipeline/livePipeline.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
-import { buildPushQuery, buildPushUrl, LIVE_ORIGIN, pushQueryObject, type BrowserProfile } from '../room/pushParams.js';
-import { nativeSigner, signatureStub } from '../signature/signature.js';
+import type { BrowserProfile } from '../room/pushParams.js';
+import { nativeSigner, type Signer } from '../signature/signature.js';
 import { RecentIds } from '../util/recentIds.js';
+import { pushHeaders, signedPushUrl } from './pushUrl.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
 import { messageStreams } from './messageStreams.js';
 import { nextBrowserProfile } from './profiles.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
-import { isStillLive, resolveRoom, type RoomInfo } from './resolveRoom.js';
+import { isTransientHttpFailure } from './http.js';
+import { isStillLive, resolveRoom, type Resolution, type RoomInfo } from './resolveRoom.js';
 import { RoomClient } from './roomClient.js';
 import type { GapEvent, LiveSession, RawFrameEvent, SessionOutcome, SessionState, SessionStats } from './types.js';
 
@@ -247,7 +249,7 @@ class LiveSessionImpl implements LiveSession {
   private async run(): Promise<void> {
     let outcome: SessionOutcome;
     try {
-      const resolution = await resolveRoom(this.client, this.options, this.abort.signal);
+      const resolution = await this.join();
       if (this.stopped) throw new StopSignal(this.stopped);
       this.resolvedRoom = resolution.room;
       this.roomSubject.next(resolution.room);
@@ -263,6 +265,40 @@ class LiveSessionImpl implements LiveSession {
       }
     }
     this.finish(outcome);
+  }
+
+  /**
+   * Resolves the room over HTTP; transient failures (network, timeouts, 5xx, a cut answer) are reported on
+   * errors$ and retried with the reconnect policy's backoff, so a bot started before the network is up still
+   * joins. Definitive answers (room not found, not live, invalid input) fail at once.
+   */
+  private async join(): Promise<Resolution> {
+    const policy = this.options.reconnect;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await resolveRoom(this.client, this.options, this.abort.signal);
+      } catch (error) {
+        if (this.stopped || !isDouyinLiveError(error) || !isTransientHttpFailure(error) || !policy.enabled) throw error;
+        if (attempt >= policy.maxAttempts) {
+          throw new DouyinLiveError(
+            ErrorCodes.RECONNECT_EXHAUSTED,
+            `gave up joining after ${attempt + 1} attempts: ${error.message}`,
+            { ...error.context, joinAttempt: attempt + 1 },
+            { cause: error },
+          );
+        }
+        const retryInMs = reconnectDelay(policy, attempt, undefined, this.options.random);
+        this.errors.next(
+          new DouyinLiveError(
+            error.code,
+            `${error.message}; joining again in ${retryInMs} ms`,
+            { ...error.context, joinAttempt: attempt + 1, retryInMs },
+            { cause: error },
+          ),
+        );
+        await this.sleep(retryInMs);
+      }
+    }
   }
 
   private finish(outcome: SessionOutcome): void {
@@ -366,25 +402,25 @@ class LiveSessionImpl implements LiveSession {
   /** One WebSocket connection, from signing to close. */
   private async runConnection(base: string): Promise<{ end: ConnectionEnd; framesReceived: number }> {
     const room = this.resolvedRoom!;
-    const params = buildPushQuery({
-      roomId: room.roomId,
-      userUniqueId: room.userUniqueId,
-      profile: this.profile,
-      ...(this.resume.cursor !== undefined ? { cursor: this.resume.cursor } : {}),
-      ...(this.resume.internalExt !== undefined ? { internalExt: this.resume.internalExt } : {}),
-    });
-    const query = pushQueryObject(params);
     // Re-signed on every attempt: the stub covers room_id and user_unique_id, the counter moves on.
     const signer = (this.signer ??= this.options.signer ?? nativeSigner());
-    const signature = await signer(signatureStub(query), query);
+    const { url } = await signedPushUrl(
+      base,
+      {
+        roomId: room.roomId,
+        userUniqueId: room.userUniqueId,
+        profile: this.profile,
+        cursor: this.resume.cursor,
+        internalExt: this.resume.internalExt,
+      },
+      signer,
+    );
     if (this.stopped) throw new StopSignal(this.stopped);
-    const url = buildPushUrl(base, params, signature);
     await this.options.beforeRequest?.({ kind: 'push', url });
     if (this.stopped) throw new StopSignal(this.stopped);
     const number = ++this.connectionNumber;
     this.stats.connections++;
     let framesReceived = 0;
-    const referer = room.webRid ? `${LIVE_ORIGIN}/${room.webRid}` : `${LIVE_ORIGIN}/`;
     return new Promise((resolve) => {
       let heartbeat: NodeJS.Timeout | undefined;
       let watchdog: NodeJS.Timeout | undefined;
@@ -421,12 +457,7 @@ class LiveSessionImpl implements LiveSession {
       const conn = openConnection(
         url,
         {
-          headers: {
-            Cookie: this.jar.header(),
-            'User-Agent': this.profile.userAgent,
-            Origin: LIVE_ORIGIN,
-            Referer: referer,
-          },
+          headers: pushHeaders(this.jar.header(), this.profile, room.webRid),
           agent: this.options.agent,
           handshakeTimeoutMs: this.options.httpTimeoutMs,
         },
@@ -475,7 +506,7 @@ class LiveSessionImpl implements LiveSession {
     });
   }
 
-  private signer: ((stub: string, query: Readonly<Record<string, string>>) => string | Promise<string>) | undefined;
+  private signer: Signer | undefined;
 }
 
 function toError(error: unknown): DouyinLiveError {

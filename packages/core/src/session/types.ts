@@ -83,7 +83,8 @@ export interface LiveSession {
   readonly viewers$: Observable<RoomUserSeqMessage | RoomStatsMessage>;
   readonly control$: Observable<ControlMessage>;
   /**
-   * Non-fatal problems (bad frames, undecodable message payloads, failed reconnect attempts, gaps); a fatal one
+   * Non-fatal problems (bad frames, undecodable message payloads, failed join and reconnect attempts — a join
+   * retried after a transient failure carries `context.retryInMs` —, gaps); a fatal one
    * comes last, then completion. Message payloads are decoded lazily, for the streams that are read: a payload
    * failure shows here once `messages$`, `errors$` itself or the stream of its method decodes it.
    */

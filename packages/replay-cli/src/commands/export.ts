@@ -284,6 +284,8 @@ export function exportCommand(ctx: CliContext) {
       const comboGifts = danmaku && (keep === undefined || keep('WebcastGiftMessage'));
       const scheduler = comboGifts ? new VirtualTimeScheduler() : undefined;
       const session = replaySession(args.file, { speed: 'max', from, to, ...(scheduler ? { scheduler } : {}) });
+      // Ctrl-C, or the reader of `-o -` going away (`| head`), ends the export early and quietly.
+      void ctx.interrupted().then(() => session.close());
       // Made once the recording's header is known (--video-start is relative to its start; the title is its room's).
       let encoder: DanmakuEncoder | undefined;
       const danmakuEncoderFor = (): DanmakuEncoder => {
