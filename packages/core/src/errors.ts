@@ -39,6 +39,12 @@ export const ErrorCodes = {
   RECORDING_TRUNCATED: 'RECORDING_TRUNCATED',
   /** Writing a recording failed (disk full, file removed, permissions). */
   RECORDING_WRITE_FAILED: 'RECORDING_WRITE_FAILED',
+  /** The relay refused a request: missing or wrong token (HTTP 401). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The relay refused a request: a WebSocket from a page of another origin, or a foreign Host (HTTP 403). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The relay refused a client: it already serves its maximum number of clients (HTTP 503). */
+  TOO_MANY_CLIENTS: 'TOO_MANY_CLIENTS',
   /** Something awaited did not happen in time (test helpers, polling). */
   TIMEOUT: 'TIMEOUT',
 } as const;

@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { inspectCommand } from './commands/inspect.js';
 import { recordCommand } from './commands/record.js';
+import { relayCommand } from './commands/relay.js';
 import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { verifyCommand } from './commands/verify.js';
@@ -28,6 +29,7 @@ function commands(ctx: CliContext): CommandModule[] {
     exportCommand(ctx),
     verifyCommand(ctx),
     importCommand(ctx),
+    relayCommand(ctx),
   ] as unknown as CommandModule[];
 }
 

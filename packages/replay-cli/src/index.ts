@@ -69,3 +69,7 @@ export {
   type ResolvedDanmakuOptions,
 } from './replay/danmakuOptions.js';
 export { danmakuOptionsFromArgs, describeDanmakuStats, parseVideoStart } from './commands/export.js';
+
+// Relay: `douyin-live relay` and the looping replay it relays recordings with
+export { recordingKey, relayBanner, type RelayArgs } from './commands/relay.js';
+export { loopReplay, type LoopingReplay } from './replay/loopReplay.js';
