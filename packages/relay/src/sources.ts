@@ -2,8 +2,17 @@
  * What a relay relays: a room pool from `connectRooms`, or any set of sessions keyed by room (live sessions,
  * replays). Both become one {@link RelayFeed} of tagged streams.
  */
-import type { LiveSession, PoolError, PoolMessage, PoolStateEvent, RoomPool } from '@douyin-live/core';
-import { map, merge, type Observable } from 'rxjs';
+import {
+  DouyinLiveError,
+  ErrorCodes,
+  isDouyinLiveError,
+  type LiveSession,
+  type PoolError,
+  type PoolMessage,
+  type PoolStateEvent,
+  type RoomPool,
+} from '@douyin-live/core';
+import { catchError, EMPTY, map, merge, of, type Observable } from 'rxjs';
 
 /** What the relay reads of a session: a live session or a replay satisfies it, and so can a hand-made feed. */
 export type RelaySession = Pick<LiveSession, 'messages$' | 'state$' | 'errors$' | 'room'>;
@@ -49,18 +58,46 @@ export function relayFeed(sources: RelaySources): RelayFeed {
   );
   const entries = [...sessions];
   return {
+    // A session's failure is reported once, on errors$; its other streams then just stop for the relay.
     messages$: merge(
       ...entries.map(([room, s]) =>
-        s.messages$.pipe(map((message): PoolMessage => ({ room, roomId: s.room?.roomId ?? '', message }))),
+        s.messages$.pipe(
+          map((message): PoolMessage => ({ room, roomId: s.room?.roomId ?? '', message })),
+          catchError(() => EMPTY),
+        ),
       ),
     ),
-    states$: merge(...entries.map(([room, s]) => s.state$.pipe(map((state): PoolStateEvent => ({ room, state }))))),
-    // A session's fatal error is its last one; the state change to `closed` that follows tells clients so.
+    states$: merge(
+      ...entries.map(([room, s]) =>
+        s.state$.pipe(
+          map((state): PoolStateEvent => ({ room, state })),
+          catchError(() => EMPTY),
+        ),
+      ),
+    ),
     errors$: merge(
-      ...entries.map(([room, s]) => s.errors$.pipe(map((error): PoolError => ({ room, error, fatal: false })))),
+      ...entries.map(([room, s]) =>
+        s.errors$.pipe(
+          map((error): PoolError => ({ room, error, fatal: false })),
+          catchError((error: unknown) => of<PoolError>({ room, error: asDouyinLiveError(error), fatal: true })),
+        ),
+      ),
     ),
     rooms: () => [...sessions.keys()],
     session: (room) => sessions.get(room),
     dynamic: false,
   };
+}
+
+/** An error from a session's error channel as a `DouyinLiveError` (anything else is wrapped). */
+function asDouyinLiveError(error: unknown): DouyinLiveError {
+  if (isDouyinLiveError(error)) return error;
+  return new DouyinLiveError(
+    ErrorCodes.CONNECTION_LOST,
+    error instanceof Error ? error.message : String(error),
+    {},
+    {
+      cause: error,
+    },
+  );
 }
