@@ -22,38 +22,48 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
   }
 }
 
-/** A simulator, a pool joined to it and a relay over the pool. */
+/** A relay over a room pool, and the simulator whose room `join()` adds to the pool. */
 export interface SimRelay {
-  readonly sim: Simulator;
   readonly pool: RoomPool;
   readonly relay: Relay;
+  /** The simulator (once `join()` started it). */
+  readonly sim: Simulator;
+  /**
+   * Starts the simulator and adds its room to the pool. The simulator's live starts with it, so clients opened
+   * before `join()` see it from its first message however long they took to connect.
+   */
+  join(): Promise<Simulator>;
   close(): Promise<void>;
 }
 
-/**
- * Starts the simulator (a scripted scenario, or its seeded one), then a relay over an empty pool; `join()` adds
- * the room, so clients can connect before the first message.
- */
+/** A relay over an empty pool; `join()` starts the simulator (a scripted scenario, or its seeded one). */
 export async function simRelay(
   content: { scenario?: Scenario; seeded?: Record<string, unknown> },
   relayOptions: RelayOptions = {},
-): Promise<SimRelay & { join(): void }> {
-  const sim = await startSimulator(
-    content.scenario
-      ? { source: batchSource(content.scenario.toSource().batches), historySize: 100 }
-      : { scenario: content.seeded },
-  );
+): Promise<SimRelay> {
   const pool = connectRooms([], { requestIntervalMs: 0, requestJitterMs: 0 });
   const relay = await startRelay(pool, relayOptions);
+  let sim: Simulator | undefined;
   return {
-    sim,
     pool,
     relay,
-    join: () => void pool.add(ROOM, { endpoints: sim.httpUrl, cookie: COOKIE }),
+    get sim() {
+      if (!sim) throw new Error('join() first');
+      return sim;
+    },
+    join: async () => {
+      sim = await startSimulator(
+        content.scenario
+          ? { source: batchSource(content.scenario.toSource().batches), historySize: 100 }
+          : { scenario: content.seeded },
+      );
+      pool.add(ROOM, { endpoints: sim.httpUrl, cookie: COOKIE });
+      return sim;
+    },
     close: async () => {
       await relay.close();
       await pool.close();
-      await sim.close();
+      await sim?.close();
     },
   };
 }

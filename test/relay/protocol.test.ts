@@ -28,7 +28,7 @@ describe('relay streams', () => {
       const cookieFile = join(dir, 'cookie.txt');
       writeFileSync(cookieFile, COOKIE);
       const t = testContext();
-      r.join();
+      await r.join();
       const code = await runCli(['watch', ROOM, '--json', '--endpoint', r.sim.httpUrl, '--cookie-file', cookieFile], t);
       expect(code).toBe(0);
       await until(() => ended(ws.events), 'the relayed room to end');
@@ -58,7 +58,7 @@ describe('relay streams', () => {
       const whole = new SseReader(events); // never disconnects: what a client should have seen
       const first = new SseReader(events);
       await until(() => whole.status === 200 && first.status === 200, 'both streams to open');
-      r.join();
+      await r.join();
       await until(() => first.messages().length >= 10, 'ten messages on the first connection');
       first.close();
       const lastId = first.lastId!;
@@ -85,7 +85,7 @@ describe('relay streams', () => {
     try {
       const first = new SseReader(`${r.relay.url}/events`);
       await until(() => first.status === 200, 'the stream to open');
-      r.join();
+      await r.join();
       await until(() => first.messages().length >= 3, 'three messages');
       first.close();
       const lastId = first.lastId!;
@@ -110,7 +110,7 @@ describe('relay streams', () => {
       const gifts = new WsReader(wsUrl(r.relay, `/ws?only=gift,combo`));
       const other = new WsReader(wsUrl(r.relay, `/ws?rooms=another-room`));
       await Promise.all([gifts.opened, other.opened]);
-      r.join();
+      await r.join();
       await until(() => ended(gifts.events), 'the room to end');
       const kinds = new Set(gifts.events.map((e) => (e['kind'] === 'message' ? e['method'] : e['kind'])));
       expect([...kinds].sort()).toEqual(['WebcastGiftMessage', 'combo', 'state']);
@@ -127,7 +127,7 @@ describe('relay streams', () => {
   it('/api/rooms reports state, room info and message counts', async () => {
     const r = await simRelay({ seeded: SEEDED });
     try {
-      r.join();
+      await r.join();
       await until(() => r.relay.rooms()[0]?.state === 'ended', 'the room to end');
       const answer = await get(`${r.relay.url}/api/rooms`);
       expect(answer.status).toBe(200);

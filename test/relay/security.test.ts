@@ -129,7 +129,7 @@ describe('relay safety', () => {
       await Promise.all([slow.opened, ...fast.map((f) => f.opened)]);
       // The slow client stops reading its socket: the kernel buffers fill, then the relay's send buffer.
       (slow.socket as unknown as { _socket: Duplex })._socket.pause();
-      r.join();
+      await r.join();
       await until(() => r.relay.stats.slowClientsClosed === 1, 'the slow client to be closed');
       const ended = (w: WsReader) => w.events.some((e) => e['kind'] === 'state' && e['state'] === 'ended');
       await until(() => fast.every(ended), 'the room to end for the other clients');

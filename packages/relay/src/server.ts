@@ -249,10 +249,21 @@ class RelayServer implements Relay {
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
       });
-      res.end(req.method === 'HEAD' ? undefined : page.body);
+      res.end(req.method === 'HEAD' ? undefined : this.withAssetToken(page.body, url));
     } catch (error) {
       this.refuse(res, error);
     }
+  }
+
+  /**
+   * A page's links to its script and style sheet, with the token the page was opened with: the assets need it
+   * like every route, and an OBS browser source can only pass it in URLs.
+   */
+  private withAssetToken(body: string, url: URL): string {
+    const token = this.policy.token === undefined ? undefined : url.searchParams.get('token');
+    if (!token) return body;
+    const query = `?token=${encodeURIComponent(token)}`;
+    return body.replace(/"(\/assets\/[\w.-]+)"/g, `"$1${query.replace(/&/g, '&amp;')}"`);
   }
 
   private json(res: ServerResponse, value: unknown): void {

@@ -5,7 +5,7 @@
 
 /**
  * `window.DouyinRelay`: the page's options from its own query string (`room`, `max`, `fontSize`, `theme`,
- * `linger`, `token`), an EventSource on `/events` that carries the token along, and small DOM helpers. Every
+ * `linger`, `token`), a WebSocket on `/ws` that carries the token along, and small DOM helpers. Every
  * value from the stream is put into the page as text, never as HTML.
  */
 export const RELAY_CLIENT_JS = String.raw`(function () {
@@ -38,30 +38,42 @@ export const RELAY_CLIENT_JS = String.raw`(function () {
     document.body.classList.add('theme-' + options.theme);
   }
 
-  /** Opens /events with the page's room and token; calls onEvent with each parsed object. */
+  /**
+   * Opens /ws with the page's room and token and calls onEvent with each parsed object; reconnects after a
+   * drop. A WebSocket, not an EventSource: browsers (and OBS) allow only 6 HTTP streams per host, and a scene
+   * with several overlays and the dashboard would use them up.
+   */
   function connect(only, onEvent, onStatus) {
-    var query = { only: only };
+    var query = {};
+    if (only) query.only = only;
     if (options.room) query.rooms = options.room;
-    var source = new EventSource('/events' + withToken(query));
-    source.onmessage = function (e) {
-      var event;
-      try {
-        event = JSON.parse(e.data);
-      } catch (err) {
-        console.error('relay: not JSON', e.data);
-        return;
-      }
-      onEvent(event);
-    };
-    source.onopen = function () {
-      document.body.dataset.connected = 'true';
-      if (onStatus) onStatus(true);
-    };
-    source.onerror = function () {
-      document.body.dataset.connected = 'false';
-      if (onStatus) onStatus(false);
-    };
-    return source;
+    var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws' + withToken(query);
+    var delay = 500;
+    function open() {
+      var socket = new WebSocket(url);
+      socket.onopen = function () {
+        delay = 500;
+        document.body.dataset.connected = 'true';
+        if (onStatus) onStatus(true);
+      };
+      socket.onmessage = function (e) {
+        var event;
+        try {
+          event = JSON.parse(e.data);
+        } catch (err) {
+          console.error('relay: not JSON', e.data);
+          return;
+        }
+        onEvent(event);
+      };
+      socket.onclose = function () {
+        document.body.dataset.connected = 'false';
+        if (onStatus) onStatus(false);
+        setTimeout(open, delay);
+        delay = Math.min(delay * 2, 10000);
+      };
+    }
+    open();
   }
 
   function api(path) {

@@ -1,6 +1,6 @@
 /**
  * `/`: the relay's dashboard — every room with its state, viewers, likes, message count and live rate (from
- * `/api/rooms`, once a second), the latest messages (from `/events`), and links to each room's overlays.
+ * `/api/rooms`, once a second), the latest messages (from `/ws`), and links to each room's overlays.
  */
 
 /** The dashboard page. */
@@ -15,7 +15,7 @@ body { font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif; margi
 h1 { font-size: 1.3em; margin: 0 0 0.8em; }
 h2 { font-size: 1.05em; margin: 1.4em 0 0.5em; color: #aab; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 0.35em 0.7em; border-bottom: 1px solid #2a2d33; }
+th, td { text-align: left; padding: 0.35em 0.7em; border-bottom: 1px solid #2a2d33; white-space: nowrap; }
 th { color: #99a; font-weight: normal; }
 td.num { font-variant-numeric: tabular-nums; text-align: right; }
 .state-live { color: #6fdc8c; }

@@ -1,6 +1,6 @@
 /**
  * The four OBS overlays: chat, gift alerts, leaderboard, viewers. Each is one small HTML page on a transparent
- * background that opens `/events` with the `?only=` it needs; the counting (combos, board, audience) is done on
+ * background that opens `/ws` with the `?only=` it needs; the counting (combos, board, audience) is done on
  * the relay, so two overlays of one room always agree.
  */
 
