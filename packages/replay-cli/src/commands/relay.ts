@@ -114,20 +114,27 @@ export function relayCommand(ctx: CliContext) {
       let keys: string[];
       if (files.length > 0) {
         const speed = parseSpeed(args.speed);
-        const replays = new Map<string, LoopingReplay>();
+        const byKey = new Map<string, string>();
         for (const file of files) {
           const key = recordingKey(file);
-          if (replays.has(key)) {
+          if (byKey.has(key)) {
             throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `two recordings named ${key}`, { file });
           }
-          replays.set(key, loopReplay(file, { speed }, args.loop));
+          byKey.set(key, file);
         }
+        const replays = new Map<string, LoopingReplay>();
+        for (const [key, file] of byKey) replays.set(key, loopReplay(file, { speed }, args.loop));
         for (const [key, r] of replays) r.errors$.subscribe((e) => ctx.err(`! ${key}: ${e.message} [${e.code}]`));
         keys = [...replays.keys()];
-        relay = await startRelay(replays as ReadonlyMap<string, RelaySession>, relayOptions);
         stop = async () => {
           await Promise.all([...replays.values()].map((r) => r.close()));
         };
+        try {
+          relay = await startRelay(replays as ReadonlyMap<string, RelaySession>, relayOptions);
+        } catch (error) {
+          await stop();
+          throw error;
+        }
       } else {
         const pool = connectRooms(new Set(rooms), {
           ...poolOptionsFrom(args),
