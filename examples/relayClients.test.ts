@@ -2,7 +2,7 @@
 // SSE client prints the chat; the Python WebSocket client prints the same JSON objects a Node client receives.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { scenario } from '@douyin-live/core/testing';
+import { scenario } from '@douyin-live/testing';
 import { ROOM, simRelay, until, WsReader, wsUrl } from '../test/relay/helpers.js';
 
 const HAS_PYTHON = spawnSync('python3', ['--version']).status === 0;

@@ -58,7 +58,7 @@ function scenarioFor(rate) {
 // Simulator child: one busy room until told to stop.
 // ---------------------------------------------------------------------------------------------------------
 async function simulatorChild() {
-  const { startSimulator } = await import(dist('core/dist/simulator/index.js'));
+  const { startSimulator } = await import(dist('simulator/dist/index.js'));
   const sim = await startSimulator({ scenario: scenarioFor(RATE), pingIntervalMs: 0 });
   process.send({ url: sim.httpUrl });
   process.on('message', async () => {

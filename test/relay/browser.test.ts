@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { scenario } from '../../packages/core/src/testing/index.js';
+import { scenario } from '@douyin-live/testing';
 import { ROOM, simRelay } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';

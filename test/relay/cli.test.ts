@@ -1,7 +1,7 @@
 // `douyin-live relay`: live rooms through a pool, or recordings (looped), on one port; the first line holds the URL.
 import { join } from 'node:path';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
-import { startSimulator } from '../../packages/core/src/simulator/index.js';
+import { startSimulator } from '@douyin-live/simulator';
 import { testContext } from '../helpers/cliContext.js';
 import { FAST_SCENARIO } from '../simulator/helpers.js';
 import { get, ROOM, SseReader, until, WsReader } from './helpers.js';

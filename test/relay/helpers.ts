@@ -2,10 +2,10 @@
 // HTTP clients that keep everything they receive.
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
-import { connectRooms, type RoomPool } from '../../packages/core/src/index.js';
-import { batchSource, startSimulator, type Simulator } from '../../packages/core/src/simulator/index.js';
-import type { Scenario } from '../../packages/core/src/testing/index.js';
-import { startRelay, type Relay, type RelayOptions } from '../../packages/relay/src/index.js';
+import { connectRooms, type RoomPool } from '@douyin-live/core';
+import { batchSource, startSimulator, type Simulator } from '@douyin-live/simulator';
+import type { Scenario } from '@douyin-live/testing';
+import { startRelay, type Relay, type RelayOptions } from '@douyin-live/relay';
 
 /** The simulator's default web_rid: the room key the pool uses. */
 export const ROOM = '261378947940';

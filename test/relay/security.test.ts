@@ -2,8 +2,8 @@
 // clients closed without slowing the others, a client cap, and 400s with a reason for bad query values.
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connectRooms } from '../../packages/core/src/index.js';
-import { startRelay, CLOSE_TRY_AGAIN_LATER } from '../../packages/relay/src/index.js';
+import { connectRooms } from '@douyin-live/core';
+import { startRelay, CLOSE_TRY_AGAIN_LATER } from '@douyin-live/relay';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
 import { testContext } from '../helpers/cliContext.js';
 import { FAST_SCENARIO } from '../simulator/helpers.js';
