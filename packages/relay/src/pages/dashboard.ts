@@ -75,7 +75,7 @@ a { color: #7fb4ff; margin-right: 0.6em; }
         var links = R.el('td', 'links');
         ['chat', 'gifts', 'leaderboard', 'viewers'].forEach(function (o) {
           var a = R.el('a', '', o);
-          a.href = '/overlay/' + o + R.withToken({ room: r.room, token: R.options.token || '' });
+          a.href = '/overlay/' + o + R.withToken({ room: r.room });
           links.appendChild(a);
         });
         tr.appendChild(links);
