@@ -60,6 +60,33 @@ describe('douyin-live relay', () => {
     expect(await running).toBe(0);
   });
 
+  it('counts each pass of a looped recording afresh: the same streaks, not dropped as repeats', async () => {
+    const t = testContext();
+    const running = runCli(['relay', '--from', BUSY, '--speed', '20', '--loop'], t);
+    const url = await relayUrl(t.firstLine);
+    const sse = new SseReader(`${url}/events?only=combo,leaderboard`);
+    const ends = () => sse.events.filter((e) => e.data['state'] === 'ended').length;
+    await until(() => ends() >= 3, 'three passes');
+    sse.close();
+    t.interrupt();
+    expect(await running).toBe(0);
+    // Split the events at the end of each pass; the combo totals of the two passes must be the same.
+    const passes: Record<string, unknown>[][] = [[]];
+    for (const e of sse.events) {
+      if (e.data['state'] === 'ended') passes.push([]);
+      else passes.at(-1)!.push(e.data);
+    }
+    const totals = (pass: Record<string, unknown>[]) =>
+      pass.filter((e) => e['kind'] === 'combo' && e['type'] === 'end').map((e) => `${e['key']}=${e['count']}`);
+    // The first pass may have begun before the client connected: passes 2 and 3 are whole.
+    expect(totals(passes[1]!).length).toBeGreaterThan(3);
+    expect(totals(passes[2]!).sort()).toEqual(totals(passes[1]!).sort());
+    // And the board starts empty for the second pass, then ends where the first ended.
+    const boards = (pass: Record<string, unknown>[]) => pass.filter((e) => e['kind'] === 'leaderboard');
+    expect(boards(passes[2]!)[0]).toMatchObject({ entries: [] });
+    expect(boards(passes[2]!).at(-1)).toEqual(boards(passes[1]!).at(-1));
+  });
+
   it('serves a recording without --loop until interrupted, with its message counts', async () => {
     const t = testContext();
     const running = runCli(['relay', '--from', BUSY, '--speed', 'max'], t);

@@ -90,8 +90,11 @@ export class RelayRoom {
    */
   setState(state: PoolRoomState): void {
     const wasOver = this.state === 'ended' || this.state === 'closed';
+    const over = state === 'ended' || state === 'closed';
     this.state = state;
-    if (!wasOver || state === 'ended' || state === 'closed') return;
+    // The live is over: streaks still open end now (reason `complete`), and the final board is published.
+    if (over && !wasOver) this.gifts.complete();
+    if (!wasOver || over) return;
     this.close();
     this.board = { kind: 'leaderboard', room: this.key, entries: [] };
     this.viewers = null;
