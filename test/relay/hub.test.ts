@@ -61,6 +61,7 @@ describe('EventHub', () => {
       room,
       method,
       json: '{}',
+      bytes: Buffer.from('{}'),
     });
     const f = parseEventFilter(new URLSearchParams('rooms=a&only=gift,combo'), ['a', 'b'], false);
     expect(wants(f, entry('message', 'a', 'WebcastGiftMessage'))).toBe(true);

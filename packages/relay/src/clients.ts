@@ -46,12 +46,13 @@ export class WsClient implements RelayClient {
 
   send(entry: HubEntry): void {
     if (this.gone || this.socket.readyState !== WebSocket.OPEN) return;
-    if (this.socket.bufferedAmount + entry.json.length > this.maxBufferedBytes) {
+    if (this.socket.bufferedAmount + entry.bytes.length > this.maxBufferedBytes) {
       this.socket.close(CLOSE_TRY_AGAIN_LATER, 'too slow: send buffer full');
       this.finish(true);
       return;
     }
-    this.socket.send(entry.json);
+    // The same bytes for every client, sent as a text frame.
+    this.socket.send(entry.bytes, { binary: false });
   }
 
   heartbeat(): boolean {

@@ -18,6 +18,8 @@ export interface HubEntry {
   readonly method: string | undefined;
   /** The JSON text. */
   readonly json: string;
+  /** The JSON text as UTF-8, encoded once for every WebSocket client (`ws` would encode a string per send). */
+  readonly bytes: Buffer;
 }
 
 /** A connected client as the hub sees it. */
@@ -44,12 +46,14 @@ export function wants(filter: EventFilter, entry: HubEntry): boolean {
 
 /** Serialises an event into an entry with the given id. */
 export function entryOf(event: RelayEvent, id: number): HubEntry {
+  const json = toJsonLine(event);
   return {
     id,
     kind: event.kind,
     room: 'room' in event ? event.room : undefined,
     method: event.kind === 'message' ? event.method : undefined,
-    json: toJsonLine(event),
+    json,
+    bytes: Buffer.from(json),
   };
 }
 
