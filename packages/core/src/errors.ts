@@ -45,6 +45,8 @@ export const ErrorCodes = {
   FORBIDDEN: 'FORBIDDEN',
   /** The relay refused a client: it already serves its maximum number of clients (HTTP 503). */
   TOO_MANY_CLIENTS: 'TOO_MANY_CLIENTS',
+  /** A Redis command of the fleet failed (unreachable server, script error, unexpected reply). */
+  REDIS_FAILED: 'REDIS_FAILED',
   /** Something awaited did not happen in time (test helpers, polling). */
   TIMEOUT: 'TIMEOUT',
 } as const;

@@ -82,6 +82,7 @@ export type {
   GapEvent,
   LiveSession,
   RawFrameEvent,
+  ResumeState,
   SessionOutcome,
   SessionState,
   SessionStats,

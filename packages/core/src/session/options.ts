@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import { DEFAULT_BROWSER_PROFILE, DEFAULT_PUSH_HOSTS, LIVE_ORIGIN, type BrowserProfile } from '../room/pushParams.js';
 import type { Signer } from '../signature/signature.js';
+import type { ResumeState } from './types.js';
 
 /** Where the session sends its requests. The defaults are Douyin's real hosts. */
 export interface Endpoints {
@@ -105,6 +106,11 @@ export interface LiveSessionOptions {
    * @defaultValue none (requests go out at once)
    */
   readonly beforeRequest?: BeforeRequestHook | undefined;
+  /**
+   * Resume where another session stopped (its `resumeState`): the first connection sends this cursor and
+   * internal_ext, and the im/fetch history is not replayed. @defaultValue none (a fresh join)
+   */
+  readonly resume?: ResumeState | undefined;
   /** Clock, ms since the epoch. @defaultValue `Date.now` */
   readonly now?: (() => number) | undefined;
   /** Random number in [0, 1) for jitter and ids. @defaultValue `Math.random` */
@@ -128,6 +134,7 @@ export interface ResolvedSessionOptions {
   readonly pageRetries: number;
   readonly confirmLiveEnd: boolean;
   readonly beforeRequest: BeforeRequestHook | undefined;
+  readonly resume: ResumeState | undefined;
   readonly now: () => number;
   readonly random: () => number;
 }
@@ -199,6 +206,7 @@ export function resolveSessionOptions(options: LiveSessionOptions): ResolvedSess
     pageRetries: options.pageRetries ?? d.pageRetries,
     confirmLiveEnd: options.confirmLiveEnd ?? d.confirmLiveEnd,
     beforeRequest: options.beforeRequest,
+    resume: options.resume,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   };

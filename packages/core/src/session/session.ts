@@ -20,7 +20,15 @@ import { decideOnClose, reconnectDelay } from './reconnect.js';
 import { isTransientHttpFailure } from './http.js';
 import { isStillLive, resolveRoom, type Resolution, type RoomInfo } from './resolveRoom.js';
 import { RoomClient } from './roomClient.js';
-import type { GapEvent, LiveSession, RawFrameEvent, SessionOutcome, SessionState, SessionStats } from './types.js';
+import type {
+  GapEvent,
+  LiveSession,
+  RawFrameEvent,
+  ResumeState as PublicResumeState,
+  SessionOutcome,
+  SessionState,
+  SessionStats,
+} from './types.js';
 
 /** Where the next connection resumes from (§4.4: newest cursor and internal_ext, header values first). */
 interface ResumeState {
@@ -63,7 +71,7 @@ class LiveSessionImpl implements LiveSession {
   private readonly client: RoomClient;
   private readonly abort = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly resume: ResumeState = { cursor: undefined, internalExt: undefined, heartbeatDurationMs: 0 };
+  private readonly resume: ResumeState;
   private connection: Connection | undefined;
   /** The fingerprint of the next handshake; rotated after a 1013 or repeated failures. */
   private profile: BrowserProfile;
@@ -103,6 +111,11 @@ class LiveSessionImpl implements LiveSession {
 
   constructor(private readonly options: ResolvedSessionOptions) {
     this.profile = options.profile;
+    this.resume = {
+      cursor: options.resume?.cursor,
+      internalExt: options.resume?.internalExt,
+      heartbeatDurationMs: 0,
+    };
     this.jar = new CookieJar(options.cookie);
     this.loggedIn = this.jar.get('sessionid') !== undefined;
     this.client = new RoomClient(options, this.jar);
@@ -145,6 +158,11 @@ class LiveSessionImpl implements LiveSession {
 
   get room(): RoomInfo | undefined {
     return this.resolvedRoom;
+  }
+
+  get resumeState(): PublicResumeState | undefined {
+    const { cursor, internalExt } = this.resume;
+    return cursor === undefined ? undefined : { cursor, internalExt };
   }
 
   async close(): Promise<void> {
@@ -253,7 +271,8 @@ class LiveSessionImpl implements LiveSession {
       if (this.stopped) throw new StopSignal(this.stopped);
       this.resolvedRoom = resolution.room;
       this.roomSubject.next(resolution.room);
-      if (resolution.fetched) this.acceptHistory(resolution.fetched);
+      // A resumed session continues from its cursor: the history batch would move it back to "now".
+      if (resolution.fetched && !this.options.resume) this.acceptHistory(resolution.fetched);
       await this.connectLoop(resolution.pushServer);
       outcome = { reason: (this.stopped as Stop | undefined)?.kind === 'ended' ? 'ended' : 'closed' };
     } catch (error) {

@@ -51,6 +51,17 @@ export interface GapEvent {
   readonly at: number;
 }
 
+/**
+ * Where a connection resumes from (§4.4): the newest cursor and internal_ext. A session exposes its own as
+ * `resumeState`, and takes one as its `resume` option, so another process can pick the room up where it stopped.
+ */
+export interface ResumeState {
+  /** The newest cursor, header value first. */
+  readonly cursor: string;
+  /** The newest internal_ext, when one was seen. */
+  readonly internalExt?: string | undefined;
+}
+
 /** Counters of a session, for status lines and tests. */
 export interface SessionStats {
   connections: number;
@@ -105,6 +116,11 @@ export interface LiveSession {
   readonly loggedIn: boolean;
   /** Live counters. */
   readonly stats: Readonly<SessionStats>;
+  /**
+   * Where the next connection would resume from, or undefined before the first cursor; read it synchronously in a
+   * `messages$` subscriber and it covers every message emitted so far.
+   */
+  readonly resumeState?: ResumeState | undefined;
   /** Resolves when the session is over: the live ended, `close()` was called, or a fatal error (never rejects). */
   readonly done: Promise<SessionOutcome>;
   /** Closes the socket, stops every timer and completes every stream. */
