@@ -85,7 +85,7 @@ export interface FleetControl {
 export function openFleetControl(options: FleetControlOptions): FleetControl {
   const o = resolveFleetControlOptions(options);
   const keys = fleetKeys(o.prefix);
-  const redis = openRedis(o.redis, 'douyin-live-fleet-control');
+  const redis = openRedis(o.redis, 'douyin-live-fleet-control', false);
   redis.on('error', () => undefined);
   return {
     async add(rooms) {

@@ -68,6 +68,15 @@ end
 return { appended, duplicates, owned }`;
 
 /**
+ * KEYS[1] lease, KEYS[2] room state; ARGV: 1 holder, 2 gaps to add, then field/value pairs. Writes the state
+ * only while the caller holds the lease, so a worker that lost a room cannot overwrite what the new owner says.
+ */
+export const UPDATE_STATE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('HINCRBY', KEYS[2], 'gaps', ARGV[2]) end
+if #ARGV > 2 then redis.call('HSET', KEYS[2], unpack(ARGV, 3)) end
+return 1`;
+
+/**
  * The fleet's join pace, a GCRA shared through Redis. KEYS[1] pace; ARGV: 1 interval ms, 2 burst, 3 this
  * request's jitter ms. Reserves the next slot and returns how many ms the caller waits before its request.
  */

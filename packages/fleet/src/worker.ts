@@ -99,7 +99,6 @@ interface Held {
   pendingGaps: number;
   /** Closing on purpose (handover, loss, removal, stop): the session's end is not a failure. */
   closing: boolean;
-  lastRenewAt: number;
 }
 
 /** Starts a fleet worker; see {@link FleetWorkerOptions}. */
@@ -118,6 +117,8 @@ class FleetWorkerImpl implements FleetWorker {
   private readonly startedAt = Date.now();
   private rebalanceTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private renewing = false;
   private ticking: Promise<void> = Promise.resolve();
   private flushing: Promise<void> = Promise.resolve();
   private flushQueued = false;
@@ -146,6 +147,8 @@ class FleetWorkerImpl implements FleetWorker {
     this.redis.on('error', () => undefined);
     this.scheduleRebalance(0);
     this.flushTimer = setInterval(() => void this.flush(), o.flushIntervalMs);
+    // Renewals run on their own clock: a slow rebalance round (many joins) must not let leases lapse.
+    this.renewTimer = setInterval(() => void this.renew(), o.leaseMs / 3);
   }
 
   get rooms(): readonly string[] {
@@ -196,16 +199,10 @@ class FleetWorkerImpl implements FleetWorker {
     heartbeat.zcount(this.keys.workers, now - o.leaseMs, '+inf');
     heartbeat.hkeys(this.keys.rooms);
     heartbeat.smembers(this.keys.ended);
-    const renewing = [...this.held.values()].filter((h) => !h.closing && now - h.lastRenewAt >= o.leaseMs / 3);
-    for (const h of renewing) heartbeat.renewLease(this.keys.room(h.room).owner, this.holder, o.leaseMs);
     const replies = await execOrThrow(heartbeat);
     const liveWorkers = Math.max(1, Number(replies[4]));
     const listed = new Set(replies[5] as string[]);
     const ended = new Set(replies[6] as string[]);
-    renewing.forEach((h, i) => {
-      if (Number(replies[7 + i]) === 1) h.lastRenewAt = now;
-      else void this.drop(h, 'lost');
-    });
     if (this.stopping) return;
     for (const h of this.held.values()) if (!listed.has(h.room) && !h.closing) void this.drop(h, 'removed');
     // The first round only announces this worker, so workers started together split the rooms at once.
@@ -246,6 +243,26 @@ class FleetWorkerImpl implements FleetWorker {
     }
   }
 
+  /** Extends every held lease; a lease found gone or taken means the room is lost. */
+  private async renew(): Promise<void> {
+    if (this.renewing || this.stopping) return;
+    this.renewing = true;
+    try {
+      const holding = [...this.held.values()].filter((h) => !h.closing);
+      if (holding.length === 0) return;
+      const pipeline = fleetPipeline(this.redis);
+      for (const h of holding) pipeline.renewLease(this.keys.room(h.room).owner, this.holder, this.o.leaseMs);
+      const replies = await execOrThrow(pipeline);
+      holding.forEach((h, i) => {
+        if (Number(replies[i]) !== 1) void this.drop(h, 'lost');
+      });
+    } catch (error) {
+      this.report(redisError('renew', error));
+    } finally {
+      this.renewing = false;
+    }
+  }
+
   // ---- rooms --------------------------------------------------------------------------------------
 
   /** Joins a room whose lease was just taken, resuming from its stored cursor when there is one. */
@@ -253,8 +270,8 @@ class FleetWorkerImpl implements FleetWorker {
     const keys = this.keys.room(room);
     const read = fleetPipeline(this.redis);
     read.hgetall(keys.resume);
-    read.hget(keys.state, 'messages');
-    const [resume, messages] = (await execOrThrow(read)) as [Record<string, string>, string | null];
+    read.hmget(keys.state, 'messages', 'since');
+    const [resume, [messages, since]] = (await execOrThrow(read)) as [Record<string, string>, (string | null)[]];
     const cursor = resume['cursor'];
     const session = connectLiveSession({
       dedupeWindow: FLEET_SESSION_DEDUPE_WINDOW,
@@ -269,10 +286,9 @@ class FleetWorkerImpl implements FleetWorker {
       subscriptions: [],
       buffer: [],
       pendingState: { owner: this.o.name, state: 'joining', since: now, error: '' },
-      // A room that had messages but no stored cursor cannot be proven continuous.
-      pendingGaps: !cursor && Number(messages ?? 0) > 0 ? 1 : 0,
+      // A room joined before (or with messages) but without a stored cursor cannot be proven continuous.
+      pendingGaps: !cursor && (Number(messages ?? 0) > 0 || since) ? 1 : 0,
       closing: false,
-      lastRenewAt: now,
     };
     this.held.set(room, h);
     this.stats.held = this.held.size;
@@ -303,14 +319,20 @@ class FleetWorkerImpl implements FleetWorker {
     if (outcome.reason === 'failed') {
       const failures = Number(await this.redis.hincrby(keys.state, 'failures', 1));
       const delay = Math.min(this.o.retryMaxDelayMs, this.o.retryInitialDelayMs * 2 ** (failures - 1));
-      tx.hset(keys.state, {
-        state: 'backoff',
-        owner: '',
-        error: `${outcome.error.code}: ${outcome.error.message}`,
-        nextAttemptAt: Math.round(now + delay * (0.75 + Math.random() * 0.5)),
-      });
+      tx.updateState(
+        keys.owner,
+        keys.state,
+        this.holder,
+        0,
+        ...pairs({
+          state: 'backoff',
+          owner: '',
+          error: `${outcome.error.code}: ${outcome.error.message}`,
+          nextAttemptAt: Math.round(now + delay * (0.75 + Math.random() * 0.5)),
+        }),
+      );
     } else {
-      tx.hset(keys.state, { state: 'ended', owner: '', endedAt: now });
+      tx.updateState(keys.owner, keys.state, this.holder, 0, ...pairs({ state: 'ended', owner: '', endedAt: now }));
       tx.sadd(this.keys.ended, h.room);
     }
     tx.releaseLease(keys.owner, this.holder);
@@ -414,12 +436,9 @@ class FleetWorkerImpl implements FleetWorker {
         pipeline.appendMessages(...args);
         appendSlots.push({ batch: index, reply: commands++ });
       }
-      if (batch.state) {
-        pipeline.hset(keys.state, { ...batch.state, roomId, updatedAt: Date.now() });
-        commands++;
-      }
-      if (batch.gaps > 0) {
-        pipeline.hincrby(keys.state, 'gaps', batch.gaps);
+      if (batch.state || batch.gaps > 0) {
+        const fields = batch.state ? pairs({ ...batch.state, roomId, updatedAt: Date.now() }) : [];
+        pipeline.updateState(keys.owner, keys.state, this.holder, batch.gaps, ...fields);
         commands++;
       }
     }
@@ -455,6 +474,7 @@ class FleetWorkerImpl implements FleetWorker {
 
   private async shutdown(): Promise<void> {
     clearTimeout(this.rebalanceTimer);
+    clearInterval(this.renewTimer);
     await this.ticking;
     await Promise.all([...this.held.values()].map((h) => this.drop(h, 'handed-over')));
     clearInterval(this.flushTimer);
@@ -472,10 +492,16 @@ class FleetWorkerImpl implements FleetWorker {
 /** Runs a pipeline; the first failed command rejects with a coded error. */
 export async function execOrThrow(pipeline: FleetPipeline | ChainableCommander): Promise<unknown[]> {
   const results = (await pipeline.exec()) ?? [];
+  if (results.length === 0 && pipeline.length > 0) throw new DouyinLiveError(ErrorCodes.REDIS_FAILED, 'no reply');
   return results.map(([error, value]) => {
     if (error) throw new DouyinLiveError(ErrorCodes.REDIS_FAILED, error.message, {}, { cause: error });
     return value;
   });
+}
+
+/** An object as HSET's flat field/value list. */
+function pairs(fields: Record<string, string | number>): (string | number)[] {
+  return Object.entries(fields).flat();
 }
 
 /** A shuffled copy. */

@@ -4,6 +4,7 @@ import { decodeCommand } from './commands/decode.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
+import { fleetCommand } from './commands/fleet.js';
 import { importCommand } from './commands/import.js';
 import { inspectCommand } from './commands/inspect.js';
 import { recordCommand } from './commands/record.js';
@@ -30,6 +31,7 @@ function commands(ctx: CliContext): CommandModule[] {
     verifyCommand(ctx),
     importCommand(ctx),
     relayCommand(ctx),
+    fleetCommand(ctx),
   ] as unknown as CommandModule[];
 }
 

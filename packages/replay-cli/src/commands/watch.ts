@@ -9,6 +9,7 @@ import {
   type RoomPool,
   type RoomPoolOptions,
 } from '@douyin-live/core';
+import { connectFleet } from '@douyin-live/fleet';
 import type { Argv } from 'yargs';
 import { formatMessage, palette } from '../format/pretty.js';
 import type { CliContext } from '../context.js';
@@ -22,6 +23,10 @@ export interface WatchArgs {
   endpoint?: string | undefined;
   requestInterval?: number | undefined;
   maxJoins?: number | undefined;
+  fleet?: string | undefined;
+  group?: string | undefined;
+  prefix?: string | undefined;
+  from?: 'new' | 'beginning' | undefined;
 }
 
 /** Pool options of `watch` and `record`: `--request-interval` (jitter scales with it) and `--max-joins`. */
@@ -143,18 +148,45 @@ export async function watchPool(
   if (failed) throw failed.error;
 }
 
+/**
+ * Prints a fleet's messages from Redis (`watch --fleet redis://…`), as a pool's: every room, or only the rooms
+ * named, until the user interrupts.
+ */
+export async function watchFleet(args: WatchArgs & { fleet: string }, ctx: CliContext): Promise<void> {
+  const keep = methodFilter(args.only);
+  const p = palette(ctx.colour);
+  const fleet = connectFleet({
+    redis: args.fleet,
+    prefix: args.prefix,
+    group: args.group,
+    rooms: args.rooms.length > 0 ? args.rooms : undefined,
+    from: args.from,
+  });
+  fleet.errors$.subscribe((e) =>
+    ctx.err(args.json ? toJsonLine({ error: e.code, message: e.message }) : p.red(`! ${e.message}`)),
+  );
+  fleet.messages$.subscribe(({ room, message }) => {
+    if (keep && !keep(message.method)) return;
+    // The fleet's messages carry no wire object: both printers read only the friendly fields.
+    const m = message as LiveMessage;
+    ctx.out(args.json ? toJsonLine({ room, ...messageToJson(m) }) : `${p.dim(`[${room}] `)}${formatMessage(m, p)}`);
+  });
+  await ctx.interrupted();
+  await fleet.close();
+}
+
 /** Registers `watch`. */
 export function watchCommand(ctx: CliContext) {
   return {
-    command: 'watch <rooms..>',
+    command: 'watch [rooms..]',
     describe: 'Join live rooms (URL or web_rid) and print their messages',
     builder: (y: Argv) =>
       poolArgs(y)
         .positional('rooms', {
           type: 'string',
           array: true,
-          demandOption: true,
-          describe: 'https://live.douyin.com/<web_rid> or web_rid',
+          default: [],
+          describe: 'https://live.douyin.com/<web_rid> or web_rid (with --fleet: only these rooms)',
         })
         .option('json', {
           type: 'boolean',
@@ -170,10 +202,26 @@ export function watchCommand(ctx: CliContext) {
           type: 'string',
           describe: 'send every HTTP and WebSocket request to this base URL (the simulator)',
         })
+        .option('fleet', {
+          type: 'string',
+          describe: 'print a fleet’s messages from this Redis (redis://host:port[/db]) instead of joining rooms',
+        })
+        .option('group', { type: 'string', describe: 'with --fleet: read as a consumer of this group' })
+        .option('prefix', { type: 'string', describe: 'with --fleet: prefix of the fleet’s keys (default douyin-live:)' })
+        .option('from', {
+          choices: ['new', 'beginning'] as const,
+          describe: 'with --fleet: start with new messages (default) or the oldest kept',
+        })
+        .check((a) => {
+          if (!a.fleet && (a.rooms as string[]).length === 0) throw new Error('Name at least one room (or --fleet).');
+          return true;
+        })
         .example('$0 watch https://live.douyin.com/261378947940', 'watch a real room')
+        .example('$0 watch --fleet redis://127.0.0.1:6379 --only chat', 'print the chat of every room of a fleet')
         .example('$0 watch 100000001 --endpoint http://127.0.0.1:8080 --only chat', 'watch the simulator’s chat'),
     handler: async (args: WatchArgs) => {
       methodFilter(args.only); // reject a bad --only before connecting
+      if (args.fleet) return watchFleet({ ...args, fleet: args.fleet }, ctx);
       // One pool for every room: joins are capped and paced, and one room failing leaves the others running.
       const pool = connectRooms(new Set(args.rooms), { ...poolOptionsFrom(args), session: sessionOptionsFrom(args) });
       await watchPool(pool, args, ctx);
