@@ -32,7 +32,7 @@ export interface FleetWorkerOptions {
   readonly retryMaxDelayMs?: number | undefined;
   /** Approximate cap (`MAXLEN ~`) of `<prefix>messages`. @defaultValue 1000000 */
   readonly maxLen?: number | undefined;
-  /** Approximate cap (`MAXLEN ~`) of each room's stream. @defaultValue 10000 */
+  /** Approximate cap (`MAXLEN ~`) of each room's stream. @defaultValue 1000 */
   readonly roomMaxLen?: number | undefined;
   /** How long an appended msgId is remembered for the idempotent append, ms. @defaultValue 600000 */
   readonly idMemoryMs?: number | undefined;
@@ -79,8 +79,9 @@ export const DEFAULT_FLEET_WORKER_OPTIONS = Object.freeze({
   requestBurst: 4,
   retryInitialDelayMs: 5_000,
   retryMaxDelayMs: 600_000,
+  // About 0.6 KB per entry (the `watch --json` object): ~0.6 GB for the fleet stream, ~0.6 MB per room stream.
   maxLen: 1_000_000,
-  roomMaxLen: 10_000,
+  roomMaxLen: 1_000,
   // A handover or a fresh join re-sends at most a few hundred recent messages, within seconds.
   idMemoryMs: 600_000,
   idMemorySize: 2_000,

@@ -270,8 +270,8 @@ class FleetWorkerImpl implements FleetWorker {
     const keys = this.keys.room(room);
     const read = fleetPipeline(this.redis);
     read.hgetall(keys.resume);
-    read.hmget(keys.state, 'messages', 'since');
-    const [resume, [messages, since]] = (await execOrThrow(read)) as [Record<string, string>, (string | null)[]];
+    read.hget(keys.state, 'messages');
+    const [resume, messages] = (await execOrThrow(read)) as [Record<string, string>, string | null];
     const cursor = resume['cursor'];
     const session = connectLiveSession({
       dedupeWindow: FLEET_SESSION_DEDUPE_WINDOW,
@@ -286,8 +286,9 @@ class FleetWorkerImpl implements FleetWorker {
       subscriptions: [],
       buffer: [],
       pendingState: { owner: this.o.name, state: 'joining', since: now, error: '' },
-      // A room joined before (or with messages) but without a stored cursor cannot be proven continuous.
-      pendingGaps: !cursor && (Number(messages ?? 0) > 0 || since) ? 1 : 0,
+      // Messages were appended for this room but no cursor was stored with them (the owner lost its lease before
+      // it could, or the resume point was deleted): what happened in between cannot be proven continuous.
+      pendingGaps: !cursor && Number(messages ?? 0) > 0 ? 1 : 0,
       closing: false,
     };
     this.held.set(room, h);
