@@ -69,7 +69,13 @@ function serveSamples(count) {
 
 async function poolMain(httpUrl, webRids) {
   const { connectRooms } = await import(pkg('core/dist/index.js'));
-  const pool = connectRooms(webRids, { requestIntervalMs: 0, requestJitterMs: 0, session: { endpoints: httpUrl } });
+  // A loopback pace, as bench-rooms: the polite defaults would take minutes to join 1,000 rooms, on purpose.
+  const pool = connectRooms(webRids, {
+    requestIntervalMs: 0,
+    requestJitterMs: 0,
+    maxConcurrentJoins: 64,
+    session: { endpoints: httpUrl },
+  });
   let messages = 0;
   pool.messages$.subscribe(() => messages++);
   serveSamples(() => messages);
@@ -161,14 +167,20 @@ async function main() {
   const { openFleetControl, fleetKeys } = await import(pkg('fleet/dist/index.js'));
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   process.on('exit', () => server.kill('SIGKILL'));
   const url = `redis://127.0.0.1:${port}`;
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined); // refused until the server listens
   while ((await redis.ping().catch(() => '')) !== 'PONG') await sleep(50);
 
-  console.log(`${ROOMS} simulated rooms at ~${RATE} msg/s each; ${WORKERS} workers; ${SECONDS} s windows; lease ${LEASE_MS} ms`);
+  console.log(
+    `${ROOMS} simulated rooms at ~${RATE} msg/s each; ${WORKERS} workers; ${SECONDS} s windows; lease ${LEASE_MS} ms`,
+  );
   const sim = child('simulator', []);
   const { httpUrl, webRids } = await next(sim, 'started');
 
@@ -261,6 +273,8 @@ async function main() {
 }
 
 const role = option('--role', undefined);
+// A child leaves with its parent, however the parent went.
+if (role !== undefined) process.on('disconnect', () => process.exit(0));
 const rest = args.slice(args.indexOf('--role') + 2);
 if (role === 'simulator') await simulatorMain();
 else if (role === 'pool') await poolMain(rest[0], rest[1].split(','));

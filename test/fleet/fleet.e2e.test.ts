@@ -77,7 +77,8 @@ async function settle(what: string, ready: (s: FleetStatus) => boolean, timeoutM
     if (ready(last)) return last;
     if (Date.now() > deadline) {
       const states: Record<string, number> = {};
-      for (const r of last.rooms) states[`${r.state}@${r.owner ?? '-'}`] = (states[`${r.state}@${r.owner ?? '-'}`] ?? 0) + 1;
+      for (const r of last.rooms)
+        states[`${r.state}@${r.owner ?? '-'}`] = (states[`${r.state}@${r.owner ?? '-'}`] ?? 0) + 1;
       throw new DouyinLiveError(
         ErrorCodes.TIMEOUT,
         `fleet did not settle: ${what}: ${JSON.stringify(last.totals)} ${JSON.stringify(states)}`,
@@ -130,163 +131,200 @@ describe('a fleet of 3 worker processes over 300 simulated rooms', () => {
   const received = new Set<string>();
   let consumer: ReturnType<typeof connectFleet>;
 
-  test('rooms added with the CLI are each owned by exactly one worker, a fair third each', async () => {
-    const ctx = testContext();
-    const code = await runCli(['fleet', 'add', ...sim.rooms.map((r) => r.webRid), '--redis', redis.url], ctx);
-    expect(code).toBe(0);
-    expect(ctx.lines).toEqual([`added ${ROOMS} rooms`]);
-    const waiting = await cliStatus();
-    expect(waiting.totals).toMatchObject({ rooms: ROOMS, owned: 0 });
+  test(
+    'rooms added with the CLI are each owned by exactly one worker, a fair third each',
+    async () => {
+      const ctx = testContext();
+      const code = await runCli(['fleet', 'add', ...sim.rooms.map((r) => r.webRid), '--redis', redis.url], ctx);
+      expect(code).toBe(0);
+      expect(ctx.lines).toEqual([`added ${ROOMS} rooms`]);
+      const waiting = await cliStatus();
+      expect(waiting.totals).toMatchObject({ rooms: ROOMS, owned: 0 });
 
-    consumer = connectFleet({ redis: redis.url, group: 'archive', consumer: 'main', from: 'beginning' });
-    consumer.messages$.subscribe(({ message }) => received.add(message.msgId));
+      consumer = connectFleet({ redis: redis.url, group: 'archive', consumer: 'main', from: 'beginning' });
+      consumer.messages$.subscribe(({ message }) => received.add(message.msgId));
 
-    for (const name of ['w1', 'w2', 'w3']) spawnWorker(name);
-    const status = await settle('300 rooms live on w1..w3', (s) => {
-      const held = s.workers.map((w) => w.rooms).sort();
-      return allLiveWith(['w1', 'w2', 'w3'])(s) && held.join() === '100,100,100';
-    });
-    // Each lease names one worker; the workers' own lists of held rooms agree and do not overlap.
-    const owners = ownersOf(status);
-    const lists = await Promise.all(
-      ['w1', 'w2', 'w3'].map(async (name) => JSON.parse((await redis.client.hget(`${PREFIX}worker:${name}`, 'rooms'))!)),
-    );
-    const listed = (lists as string[][]).flat();
-    expect(new Set(listed).size).toBe(listed.length);
-    for (const [i, name] of ['w1', 'w2', 'w3'].entries()) {
-      for (const room of lists[i] as string[]) expect(owners.get(room)).toBe(name);
-    }
-    const cli = await cliStatus();
-    expect(cli.totals).toMatchObject({ rooms: ROOMS, owned: ROOMS, live: ROOMS, ended: 0 });
-    expect(cli.workers.map((w) => [w.name, w.rooms]).sort()).toEqual([
-      ['w1', 100],
-      ['w2', 100],
-      ['w3', 100],
-    ]);
-  }, STEP_TIMEOUT_MS);
+      for (const name of ['w1', 'w2', 'w3']) spawnWorker(name);
+      const status = await settle('300 rooms live on w1..w3', (s) => {
+        const held = s.workers.map((w) => w.rooms).sort();
+        return allLiveWith(['w1', 'w2', 'w3'])(s) && held.join() === '100,100,100';
+      });
+      // Each lease names one worker; the workers' own lists of held rooms agree and do not overlap.
+      const owners = ownersOf(status);
+      const lists = await Promise.all(
+        ['w1', 'w2', 'w3'].map(async (name) =>
+          JSON.parse((await redis.client.hget(`${PREFIX}worker:${name}`, 'rooms'))!),
+        ),
+      );
+      const listed = (lists as string[][]).flat();
+      expect(new Set(listed).size).toBe(listed.length);
+      for (const [i, name] of ['w1', 'w2', 'w3'].entries()) {
+        for (const room of lists[i] as string[]) expect(owners.get(room)).toBe(name);
+      }
+      const cli = await cliStatus();
+      expect(cli.totals).toMatchObject({ rooms: ROOMS, owned: ROOMS, live: ROOMS, ended: 0 });
+      expect(cli.workers.map((w) => [w.name, w.rooms]).sort()).toEqual([
+        ['w1', 100],
+        ['w2', 100],
+        ['w3', 100],
+      ]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('kill -9 of a worker: its rooms are owned again within the lease time + 5 s', async () => {
-    const before = ownersOf(await control.status());
-    const orphans = [...before].filter(([, owner]) => owner === 'w3').map(([room]) => room);
-    expect(orphans).toHaveLength(100);
-    workers.get('w3')!.child.kill('SIGKILL');
-    await workers.get('w3')!.exited;
-    // The deadline is the promise under test: the lease time plus 5 s.
-    const taken = await settle(
-      'the dead worker’s rooms owned again',
-      (s) => {
-        const owners = ownersOf(s);
-        return orphans.every((room) => ['w1', 'w2'].includes(owners.get(room) ?? ''));
-      },
-      LEASE_MS + 5_000,
-    );
-    // Rooms nobody lost kept their owner.
-    for (const [room, owner] of before) if (owner !== 'w3') expect(ownersOf(taken).get(room)).toBe(owner);
-    const settled = await settle('300 rooms live on w1, w2', allLiveWith(['w1', 'w2']));
-    expect(settled.workers.find((w) => w.name === 'w3')).toMatchObject({ rooms: 0 });
-    const cli = await cliStatus();
-    expect(cli.totals).toMatchObject({ owned: ROOMS, live: ROOMS });
-    expect(cli.workers.find((w) => w.name === 'w3')!.heartbeatAgeMs).toBeGreaterThan(LEASE_MS);
-  }, STEP_TIMEOUT_MS);
+  test(
+    'kill -9 of a worker: its rooms are owned again within the lease time + 5 s',
+    async () => {
+      const before = ownersOf(await control.status());
+      const orphans = [...before].filter(([, owner]) => owner === 'w3').map(([room]) => room);
+      expect(orphans).toHaveLength(100);
+      workers.get('w3')!.child.kill('SIGKILL');
+      await workers.get('w3')!.exited;
+      // The deadline is the promise under test: the lease time plus 5 s.
+      const taken = await settle(
+        'the dead worker’s rooms owned again',
+        (s) => {
+          const owners = ownersOf(s);
+          return orphans.every((room) => ['w1', 'w2'].includes(owners.get(room) ?? ''));
+        },
+        LEASE_MS + 5_000,
+      );
+      // Rooms nobody lost kept their owner.
+      for (const [room, owner] of before) if (owner !== 'w3') expect(ownersOf(taken).get(room)).toBe(owner);
+      const settled = await settle('300 rooms live on w1, w2', allLiveWith(['w1', 'w2']));
+      expect(settled.workers.find((w) => w.name === 'w3')).toMatchObject({ rooms: 0 });
+      const cli = await cliStatus();
+      expect(cli.totals).toMatchObject({ owned: ROOMS, live: ROOMS });
+      expect(cli.workers.find((w) => w.name === 'w3')!.heartbeatAgeMs).toBeGreaterThan(LEASE_MS);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('a new worker gets its share, and a graceful stop hands rooms over with their cursor (no gap)', async () => {
-    spawnWorker('w4');
-    await settle('w4 holds a third', (s) => {
-      const held = Object.fromEntries(s.workers.map((w) => [w.name, w.rooms]));
-      return allLiveWith(['w1', 'w2', 'w4'])(s) && held['w4'] === 100 && held['w1'] === 100;
-    });
-    const connectionsBefore = sim.stats.connections.length;
-    const w2 = workers.get('w2')!;
-    w2.child.kill('SIGTERM');
-    expect(await w2.exited).toBe(0);
-    const status = await settle('300 rooms live on w1, w4', allLiveWith(['w1', 'w4']));
-    expect(status.rooms.filter((r) => r.owner === 'w1')).toHaveLength(150);
-    // Every room moved so far resumed where its last owner stopped: no gap was reported, and every
-    // connection after a room's first one carried a cursor the simulator resumed from.
-    expect(status.rooms.filter((r) => r.gaps > 0)).toEqual([]);
-    const first = new Set<string>();
-    const fresh: string[] = [];
-    for (const c of sim.stats.connections) {
-      if (first.has(c.webRid) && c.resumedAfter === undefined) fresh.push(c.webRid);
-      first.add(c.webRid);
-    }
-    expect(fresh).toEqual([]);
-    expect(sim.stats.connections.length).toBeGreaterThanOrEqual(connectionsBefore + 100);
-    expect(w2.log.some((line) => line.includes('"event":"handed-over"'))).toBe(true);
-  }, STEP_TIMEOUT_MS);
+  test(
+    'a new worker gets its share, and a graceful stop hands rooms over with their cursor (no gap)',
+    async () => {
+      spawnWorker('w4');
+      await settle('w4 holds a third', (s) => {
+        const held = Object.fromEntries(s.workers.map((w) => [w.name, w.rooms]));
+        return allLiveWith(['w1', 'w2', 'w4'])(s) && held['w4'] === 100 && held['w1'] === 100;
+      });
+      const connectionsBefore = sim.stats.connections.length;
+      const w2 = workers.get('w2')!;
+      w2.child.kill('SIGTERM');
+      expect(await w2.exited).toBe(0);
+      const status = await settle('300 rooms live on w1, w4', allLiveWith(['w1', 'w4']));
+      expect(status.rooms.filter((r) => r.owner === 'w1')).toHaveLength(150);
+      // Every room moved so far resumed where its last owner stopped: no gap was reported, and every
+      // connection after a room's first one carried a cursor the simulator resumed from.
+      expect(status.rooms.filter((r) => r.gaps > 0)).toEqual([]);
+      const first = new Set<string>();
+      const fresh: string[] = [];
+      for (const c of sim.stats.connections) {
+        if (first.has(c.webRid) && c.resumedAfter === undefined) fresh.push(c.webRid);
+        first.add(c.webRid);
+      }
+      expect(fresh).toEqual([]);
+      expect(sim.stats.connections.length).toBeGreaterThanOrEqual(connectionsBefore + 100);
+      expect(w2.log.some((line) => line.includes('"event":"handed-over"'))).toBe(true);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('restarting redis-server: workers and the consumer recover by themselves', async () => {
-    const before = await control.status();
-    const messagesBefore = new Map(before.rooms.map((r) => [r.room, r.messages]));
-    const receivedBefore = received.size;
-    await redis.restart();
-    const after = await settle(
-      'every room appends again after the restart',
-      (s) => allLiveWith(['w1', 'w4'])(s) && s.rooms.every((r) => r.messages > messagesBefore.get(r.room)!),
-    );
-    expect(after.workers.filter((w) => w.heartbeatAgeMs < LEASE_MS).map((w) => w.name).sort()).toEqual(['w1', 'w4']);
-    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    while (received.size < receivedBefore + 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(received.size).toBeGreaterThanOrEqual(receivedBefore + 100);
-  }, STEP_TIMEOUT_MS);
+  test(
+    'restarting redis-server: workers and the consumer recover by themselves',
+    async () => {
+      const before = await control.status();
+      const messagesBefore = new Map(before.rooms.map((r) => [r.room, r.messages]));
+      const receivedBefore = received.size;
+      await redis.restart();
+      const after = await settle(
+        'every room appends again after the restart',
+        (s) => allLiveWith(['w1', 'w4'])(s) && s.rooms.every((r) => r.messages > messagesBefore.get(r.room)!),
+      );
+      expect(
+        after.workers
+          .filter((w) => w.heartbeatAgeMs < LEASE_MS)
+          .map((w) => w.name)
+          .sort(),
+      ).toEqual(['w1', 'w4']);
+      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+      while (received.size < receivedBefore + 100 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(received.size).toBeGreaterThanOrEqual(receivedBefore + 100);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('a consumer killed mid-batch: its pending messages go to another consumer of the group', async () => {
-    const crashed = spawn(NODE_TS[0], [...NODE_TS.slice(1), join(__dirname, 'crashingConsumer.ts'), redis.url, 'audit', 'crashy', '5'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    crashed.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    const signal = await new Promise((resolve) => crashed.once('exit', (_code, sig) => resolve(sig)));
-    expect(signal).toBe('SIGKILL');
-    expect(out.trim().split('\n')).toHaveLength(5);
-    const pending = (await redis.client.xpending(`${PREFIX}messages`, 'audit', '-', '+', 1000, 'crashy')) as [
-      string,
-      string,
-      number,
-      number,
-    ][];
-    // The whole batch was read and none of it acknowledged.
-    expect(pending.length).toBe(50);
-    const rescuer = connectFleet({ redis: redis.url, group: 'audit', consumer: 'rescuer', claimIdleMs: 500 });
-    const got = new Set<string>();
-    rescuer.messages$.subscribe(({ id }) => got.add(id));
-    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    while (!pending.every(([id]) => got.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    await rescuer.close();
-    expect(pending.filter(([id]) => !got.has(id))).toEqual([]);
-    expect(rescuer.stats.claimed).toBeGreaterThanOrEqual(50);
-    expect(await redis.client.xpending(`${PREFIX}messages`, 'audit', '-', '+', 1000, 'crashy')).toEqual([]);
-  }, STEP_TIMEOUT_MS);
+  test(
+    'a consumer killed mid-batch: its pending messages go to another consumer of the group',
+    async () => {
+      const crashed = spawn(
+        NODE_TS[0],
+        [...NODE_TS.slice(1), join(__dirname, 'crashingConsumer.ts'), redis.url, 'audit', 'crashy', '5'],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      let out = '';
+      crashed.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      const signal = await new Promise((resolve) => crashed.once('exit', (_code, sig) => resolve(sig)));
+      expect(signal).toBe('SIGKILL');
+      expect(out.trim().split('\n')).toHaveLength(5);
+      const pending = (await redis.client.xpending(`${PREFIX}messages`, 'audit', '-', '+', 1000, 'crashy')) as [
+        string,
+        string,
+        number,
+        number,
+      ][];
+      // The whole batch was read and none of it acknowledged.
+      expect(pending.length).toBe(50);
+      const rescuer = connectFleet({ redis: redis.url, group: 'audit', consumer: 'rescuer', claimIdleMs: 500 });
+      const got = new Set<string>();
+      rescuer.messages$.subscribe(({ id }) => got.add(id));
+      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+      while (!pending.every(([id]) => got.has(id)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      await rescuer.close();
+      expect(pending.filter(([id]) => !got.has(id))).toEqual([]);
+      expect(rescuer.stats.claimed).toBeGreaterThanOrEqual(50);
+      expect(await redis.client.xpending(`${PREFIX}messages`, 'audit', '-', '+', 1000, 'crashy')).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('when every live ends: rooms marked ended, and every delivered msgId is in the stream exactly once', async () => {
-    for (const room of sim.rooms) sim.endLive(room.webRid);
-    const ended = await settle('every room ended', (s) => s.totals.ended === ROOMS);
-    expect(ended.totals).toMatchObject({ owned: 0, live: 0 });
-    for (const name of ['w1', 'w4']) workers.get(name)!.child.kill('SIGTERM');
-    expect(await Promise.all(['w1', 'w4'].map((n) => workers.get(n)!.exited))).toEqual([0, 0]);
+  test(
+    'when every live ends: rooms marked ended, and every delivered msgId is in the stream exactly once',
+    async () => {
+      for (const room of sim.rooms) sim.endLive(room.webRid);
+      const ended = await settle('every room ended', (s) => s.totals.ended === ROOMS);
+      expect(ended.totals).toMatchObject({ owned: 0, live: 0 });
+      for (const name of ['w1', 'w4']) workers.get(name)!.child.kill('SIGTERM');
+      expect(await Promise.all(['w1', 'w4'].map((n) => workers.get(n)!.exited))).toEqual([0, 0]);
 
-    const delivered = new Set(
-      Object.values(sim.stats.messagesSent)
-        .flat()
-        .map((m) => m.msgId),
-    );
-    const appended: string[] = [];
-    let cursor = '-';
-    for (;;) {
-      const batch = await redis.client.xrange(`${PREFIX}messages`, cursor, '+', 'COUNT', 5_000);
-      for (const [, fields] of batch) appended.push(fields[fields.indexOf('msgId') + 1]!);
-      if (batch.length < 5_000) break;
-      cursor = `(${batch[batch.length - 1]![0]}`;
-    }
-    expect(appended.length).toBeGreaterThan(ROOMS * 10);
-    expect(appended.length - new Set(appended).size).toBe(0);
-    expect([...delivered].filter((id) => !appended.includes(id))).toEqual([]);
-    expect(new Set(appended)).toEqual(delivered);
+      const delivered = new Set(
+        Object.values(sim.stats.messagesSent)
+          .flat()
+          .map((m) => m.msgId),
+      );
+      const appended: string[] = [];
+      let cursor = '-';
+      for (;;) {
+        const batch = await redis.client.xrange(`${PREFIX}messages`, cursor, '+', 'COUNT', 5_000);
+        for (const [, fields] of batch) appended.push(fields[fields.indexOf('msgId') + 1]!);
+        if (batch.length < 5_000) break;
+        cursor = `(${batch[batch.length - 1]![0]}`;
+      }
+      expect(appended.length).toBeGreaterThan(ROOMS * 10);
+      expect(appended.length - new Set(appended).size).toBe(0);
+      expect([...delivered].filter((id) => !appended.includes(id))).toEqual([]);
+      expect(new Set(appended)).toEqual(delivered);
 
-    const cli = await cliStatus();
-    expect(cli.totals).toMatchObject({ rooms: ROOMS, ended: ROOMS, owned: 0, streamLength: appended.length });
-    expect(cli.workers.filter((w) => ['w1', 'w4'].includes(w.name))).toEqual([]);
-    await consumer.close();
-  }, STEP_TIMEOUT_MS);
+      const cli = await cliStatus();
+      expect(cli.totals).toMatchObject({ rooms: ROOMS, ended: ROOMS, owned: 0, streamLength: appended.length });
+      expect(cli.workers.filter((w) => ['w1', 'w4'].includes(w.name))).toEqual([]);
+      await consumer.close();
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -72,7 +72,11 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
   );
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    const probe = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    const probe = new Redis(port, '127.0.0.1', {
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
     probe.on('error', () => undefined);
     const pong = await probe
       .connect()

@@ -19,7 +19,11 @@ import {
   type SocialMessage,
 } from '@douyin-live/core';
 import { fleetKeys } from './keys.js';
-import { resolveFleetConsumerOptions, type FleetConsumerOptions, type ResolvedFleetConsumerOptions } from './options.js';
+import {
+  resolveFleetConsumerOptions,
+  type FleetConsumerOptions,
+  type ResolvedFleetConsumerOptions,
+} from './options.js';
 import { openRedis, redisError, type FleetRedis } from './redis.js';
 import { fleetRoomName } from './rooms.js';
 import type { FleetMessage } from './types.js';

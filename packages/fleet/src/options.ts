@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DouyinLiveError, ErrorCodes, type LiveSessionOptions } from '@douyin-live/core';
-import type { RedisInput } from './redis.js';
+import { assertRedisInput, type RedisInput } from './redis.js';
 
 /** Options of `startFleetWorker`. Only `redis` is required. */
 export interface FleetWorkerOptions {
@@ -90,6 +90,7 @@ export const DEFAULT_FLEET_WORKER_OPTIONS = Object.freeze({
 /** Merges worker options with the defaults — the one place that happens. */
 export function resolveFleetWorkerOptions(options: FleetWorkerOptions): ResolvedFleetWorkerOptions {
   const d = DEFAULT_FLEET_WORKER_OPTIONS;
+  assertRedisInput(options.redis);
   const resolved: ResolvedFleetWorkerOptions = {
     redis: options.redis,
     prefix: options.prefix ?? d.prefix,
@@ -191,6 +192,7 @@ export const DEFAULT_FLEET_CONSUMER_OPTIONS = Object.freeze({
 /** Merges consumer options with the defaults — the one place that happens. */
 export function resolveFleetConsumerOptions(options: FleetConsumerOptions): ResolvedFleetConsumerOptions {
   const d = DEFAULT_FLEET_CONSUMER_OPTIONS;
+  assertRedisInput(options.redis);
   const resolved: ResolvedFleetConsumerOptions = {
     redis: options.redis,
     prefix: options.prefix ?? d.prefix,
@@ -237,5 +239,6 @@ export const DEFAULT_FLEET_CONTROL_OPTIONS = Object.freeze({
 
 /** Merges control options with the defaults — the one place that happens. */
 export function resolveFleetControlOptions(options: FleetControlOptions): ResolvedFleetControlOptions {
+  assertRedisInput(options.redis);
   return { redis: options.redis, prefix: options.prefix ?? DEFAULT_FLEET_CONTROL_OPTIONS.prefix };
 }

@@ -29,7 +29,13 @@ export interface FleetPipeline extends ChainableCommander {
   renewLease(lease: string, holder: string, leaseMs: number): FleetPipeline;
   releaseLease(lease: string, holder: string): FleetPipeline;
   appendMessages(...args: (string | number)[]): FleetPipeline;
-  updateState(lease: string, state: string, holder: string, gaps: number, ...fields: (string | number)[]): FleetPipeline;
+  updateState(
+    lease: string,
+    state: string,
+    holder: string,
+    gaps: number,
+    ...fields: (string | number)[]
+  ): FleetPipeline;
 }
 
 /** A pipeline with the fleet's scripts. */
@@ -56,11 +62,7 @@ function defineScripts(redis: Redis): FleetRedis {
  */
 export function openRedis(input: RedisInput, name: string, patient = true): FleetRedis {
   if (typeof input !== 'string') return defineScripts(input.duplicate({ connectionName: name }));
-  if (!/^rediss?:\/\//i.test(input)) {
-    throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `not a Redis URL: ${input} (redis://host:port[/db])`, {
-      url: input,
-    });
-  }
+  assertRedisInput(input);
   return defineScripts(
     new Redis(input, {
       connectionName: name,
@@ -72,6 +74,15 @@ export function openRedis(input: RedisInput, name: string, patient = true): Flee
       lazyConnect: false,
     }),
   );
+}
+
+/** Throws INVALID_ARGUMENT for a string that is not a `redis://` or `rediss://` URL. */
+export function assertRedisInput(input: RedisInput): void {
+  if (typeof input === 'string' && !/^rediss?:\/\/[^/]/i.test(input)) {
+    throw new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `not a Redis URL: ${input} (redis://host:port[/db])`, {
+      url: input,
+    });
+  }
 }
 
 /** Wraps a Redis failure in a coded error. */
