@@ -55,7 +55,9 @@ async function runWorker(args: FleetWorkerArgs, ctx: CliContext): Promise<void> 
     ),
   );
   worker.errors$.subscribe((e) =>
-    ctx.err(args.json ? toJsonLine({ worker: worker.name, error: e.code, message: e.message }) : p.red(`! ${e.message}`)),
+    ctx.err(
+      args.json ? toJsonLine({ worker: worker.name, error: e.code, message: e.message }) : p.red(`! ${e.message}`),
+    ),
   );
   await ctx.interrupted();
   ctx.err(args.json ? toJsonLine({ worker: worker.name, state: 'stopping' }) : p.dim('— handing rooms over'));

@@ -207,7 +207,10 @@ export function watchCommand(ctx: CliContext) {
           describe: 'print a fleet’s messages from this Redis (redis://host:port[/db]) instead of joining rooms',
         })
         .option('group', { type: 'string', describe: 'with --fleet: read as a consumer of this group' })
-        .option('prefix', { type: 'string', describe: 'with --fleet: prefix of the fleet’s keys (default douyin-live:)' })
+        .option('prefix', {
+          type: 'string',
+          describe: 'with --fleet: prefix of the fleet’s keys (default douyin-live:)',
+        })
         .option('from', {
           choices: ['new', 'beginning'] as const,
           describe: 'with --fleet: start with new messages (default) or the oldest kept',
