@@ -28,6 +28,8 @@ const RATE = Number(option('--rate', '2')); // messages per second per room
 const SECONDS = Number(option('--seconds', quick ? '6' : '15'));
 const LEASE_MS = Number(option('--lease', '5000'));
 const WORKERS = 3;
+/** Longest wait for every room to be live; the figures then say how many were. */
+const JOIN_TIMEOUT_MS = 120_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Scenario rates giving about `rate` messages/s per room. */
@@ -45,7 +47,7 @@ const scenarioFor = (rate) => ({
 // ---- child roles ------------------------------------------------------------------------------------------
 
 async function simulatorMain() {
-  const { startSimulator, simulatedRooms } = await import(pkg('core/dist/simulator/index.js'));
+  const { startSimulator, simulatedRooms } = await import(pkg('simulator/dist/index.js'));
   const sim = await startSimulator({
     rooms: simulatedRooms(ROOMS, { scenario: scenarioFor(RATE) }),
     retainMessages: 300,
@@ -81,8 +83,9 @@ async function poolMain(httpUrl, webRids) {
   serveSamples(() => messages);
   process.send({ cmd: 'ready' });
   const live = () => [...pool.states.values()].filter((s) => s === 'live').length;
-  while (live() < webRids.length) await sleep(200);
-  process.send({ cmd: 'live' });
+  const started = Date.now();
+  while (live() < webRids.length && Date.now() - started < JOIN_TIMEOUT_MS) await sleep(200);
+  process.send({ cmd: 'live', live: live(), seconds: (Date.now() - started) / 1000 });
 }
 
 async function workerMain(redisUrl, httpUrl, name) {
@@ -187,7 +190,8 @@ async function main() {
   // Baseline: the same rooms in one process with connectRooms.
   const pool = child('pool', [httpUrl, webRids.join(',')]);
   await next(pool, 'ready');
-  await next(pool, 'live');
+  const joined = await next(pool, 'live');
+  console.log(`connectRooms joined ${joined.live} of ${ROOMS} rooms in ${joined.seconds.toFixed(1)} s`);
   await sleep(2000);
   const base = await measure([pool]);
   pool.kill('SIGKILL');
@@ -202,12 +206,12 @@ async function main() {
   const workers = Array.from({ length: WORKERS }, (_, i) => child('worker', [url, httpUrl, `w${i + 1}`]));
   await Promise.all(workers.map((w) => next(w, 'ready')));
   const joinStart = Date.now();
-  for (;;) {
-    const s = await control.status();
-    if (s.totals.live === ROOMS) break;
+  let live = 0;
+  while (live < ROOMS && Date.now() - joinStart < JOIN_TIMEOUT_MS) {
+    live = (await control.status()).totals.live;
     await sleep(500);
   }
-  console.log(`fleet joined every room in ${((Date.now() - joinStart) / 1000).toFixed(1)} s`);
+  console.log(`fleet joined ${live} of ${ROOMS} rooms in ${((Date.now() - joinStart) / 1000).toFixed(1)} s`);
   await sleep(2000);
   const lenBefore = await redis.xlen(fleetKeys('douyin-live:').messages);
   const fleet = await measure(workers);
@@ -252,6 +256,7 @@ async function main() {
     const rooms = orphans.map((r) => byRoom.get(r));
     if (ownedAt === undefined && rooms.every((r) => r.owner && r.owner !== 'w3')) ownedAt = Date.now();
     if (ownedAt !== undefined && rooms.every((r) => r.state === 'live')) break;
+    if (Date.now() - killedAt > JOIN_TIMEOUT_MS) break;
     await sleep(100);
   }
   const liveAt = Date.now();

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { simulatedRooms, startSimulator, type Simulator } from '@douyin-live/core/simulator';
+import { simulatedRooms, startSimulator, type Simulator } from '@douyin-live/simulator';
 import { DouyinLiveError, ErrorCodes } from '@douyin-live/core';
 import { connectFleet, openFleetControl, type FleetControl, type FleetStatus } from '@douyin-live/fleet';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
