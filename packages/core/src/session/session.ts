@@ -247,20 +247,20 @@ class LiveSessionImpl implements LiveSession {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.stopped) return reject(new StopSignal(this.stopped));
+      const signal = this.abort.signal;
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        reject(signal.reason);
+      };
       const timer = setTimeout(() => {
         this.timers.delete(timer);
+        // A listener left behind on every slept-through delay piles up on the one session signal.
+        signal.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
       this.timers.add(timer);
-      this.abort.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          this.timers.delete(timer);
-          reject(this.abort.signal.reason);
-        },
-        { once: true },
-      );
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
