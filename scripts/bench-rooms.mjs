@@ -21,6 +21,7 @@
 // them with what the pool emitted: nothing may be lost or emitted twice.
 import { fork, spawn } from 'node:child_process';
 import os from 'node:os';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -158,6 +159,45 @@ function request(child, cmd, extra = {}) {
   });
 }
 
+/**
+ * Sums the garbage collector's pauses that V8 reports ('gc' performance entries) starting between `start()` and
+ * `stop()`: total ms, and ms and count per kind (minor = scavenge, major = mark-compact, incremental = marking
+ * steps, weak = weak callbacks). Incremental marking done concurrently on helper threads is not a pause and is
+ * not counted here (it shows in the process's CPU time).
+ */
+function gcMeter() {
+  const kinds = {
+    [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak',
+  };
+  const totals = { ms: 0 };
+  for (const kind of Object.values(kinds)) totals[kind] = { ms: 0, n: 0 };
+  let from = Infinity;
+  let to = Infinity;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.startTime < from || entry.startTime >= to) continue;
+      const kind = kinds[entry.detail?.kind] ?? 'minor';
+      totals.ms += entry.duration;
+      totals[kind].ms += entry.duration;
+      totals[kind].n++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    start: () => (from = performance.now()),
+    /** Closes the window; entries arrive asynchronously, so the last ones are awaited before the totals. */
+    stop: async () => {
+      to = performance.now();
+      await sleep(100);
+      observer.disconnect();
+      return totals;
+    },
+  };
+}
+
 const countTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const countSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 const percentile = (sorted, p) =>
@@ -266,14 +306,19 @@ async function clientMain(rooms, rate) {
     await sleep(WARMUP_MS);
     await request(child, 'mark');
     const profiler = process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
+    const gcWindow = gcMeter();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    gcWindow.start();
     windowStart = Date.now();
     measuring = true;
     await sleep(SECONDS * 1000);
     measuring = false;
     const cpu = process.cpuUsage(cpu0);
     const elapsed = (performance.now() - t0) / 1000;
+    const gcTotals = await gcWindow.stop();
+    result.gc = gcTotals;
+    result.gcShare = gcTotals.ms / 1000 / elapsed; // of wall time
     await profiler?.(process.env.BENCH_CPU_PROFILE);
     const server = await request(child, 'measure');
     result.window = elapsed;
@@ -344,12 +389,21 @@ async function decodeBaseline() {
     return n;
   };
   pass();
+  const gcRuns = gcMeter();
   const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  gcRuns.start();
   let decoded = 0;
   for (let run = 0; run < 5; run++) decoded += pass();
   const cpu = process.cpuUsage(cpu0);
-  const best = (cpu.user + cpu.system) / 1000 / (decoded / 1000);
-  return { messages, frames: frames.length, cpuMsPer1k: best };
+  const elapsed = performance.now() - t0;
+  const gcTotals = await gcRuns.stop();
+  return {
+    messages,
+    frames: frames.length,
+    cpuMsPer1k: (cpu.user + cpu.system) / 1000 / (decoded / 1000),
+    gcShare: gcTotals.ms / elapsed,
+  };
 }
 
 // -------------------------------------------------------------------------------------------------------
@@ -385,6 +439,7 @@ function runTier(rooms, rate) {
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const kb = (bytes) => (bytes / 1024).toFixed(0);
+const pct = (share) => (Number.isFinite(share) ? `${(share * 100).toFixed(1)} %` : '–');
 const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
 async function main() {
@@ -403,7 +458,8 @@ async function main() {
 
   const base = await decodeBaseline();
   console.log(
-    `baseline: livePipeline alone on ${base.messages} of the same messages (${base.frames} frames): ${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages\n`,
+    `baseline: livePipeline alone on ${base.messages} of the same messages (${base.frames} frames): ` +
+      `${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages, GC ${pct(base.gcShare)} of its wall time\n`,
   );
 
   const results = [];
@@ -413,16 +469,25 @@ async function main() {
   }
   const one = results.find((r) => r.rooms === 1 && r.rate === RATE);
   console.log(
-    '| rooms × msg/s | msg/s in (server sent) | client CPU ms / 1k msgs | vs 1 room | vs pipeline alone | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
+    '| rooms × msg/s | msg/s in (server sent) | client CPU ms / 1k msgs | vs 1 room | vs pipeline alone | GC of wall time | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     console.log(
       `| ${r.rooms} × ${r.rate} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ${fixed(r.clientCpuMsPer1k)} | ` +
         `${one ? fixed(r.clientCpuMsPer1k / one.clientCpuMsPer1k) + '×' : '–'} | ${fixed(r.clientCpuMsPer1k / base.cpuMsPer1k)}× | ` +
+        `${pct(r.gcShare)} | ` +
         `${(r.clientCpuShare * 100).toFixed(0)} % | ${(r.serverCpuShare * 100).toFixed(0)} % | ` +
         `${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} | ${kb((r.peakRss - r.rssBefore) / r.rooms)} KiB | ` +
         `${r.lost} / ${r.duplicated}${r.extra ? ` (+${r.extra} unexpected)` : ''} | ${fixed(r.joinSeconds, 1)} |`,
+    );
+  }
+  for (const r of results) {
+    const kinds = ['minor', 'major', 'incremental', 'weak'].map(
+      (k) => `${k} ${r.gc[k].n} × ${fixed(r.gc[k].ms / Math.max(1, r.gc[k].n), 1)} ms`,
+    );
+    console.log(
+      `  GC at ${r.rooms} × ${r.rate}: ${fixed(r.gc.ms, 0)} ms of pauses in ${fixed(r.window, 1)} s (${kinds.join(', ')})`,
     );
   }
   for (const r of results) {
