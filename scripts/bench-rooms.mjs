@@ -12,6 +12,10 @@
 // Profiling one tier's client, measurement window only:
 //   BENCH_CPU_PROFILE=/tmp/rooms.cpuprofile node scripts/bench-rooms.mjs --client 1000 --rate 8 --seconds 10
 // (open the file in Chrome DevTools → Performance; `node --cpu-prof` works too but includes the joins).
+// Allocations of the window by stack (every object, collected or not; DevTools → Memory → load):
+//   BENCH_HEAP_PROFILE=/tmp/rooms.heapprofile node scripts/bench-rooms.mjs --client 1000 --rate 20 --seconds 10
+// What a quiet room keeps on the heap (a snapshot after gc(), DevTools → Memory → load):
+//   BENCH_HEAP_SNAPSHOT=/tmp/rooms.heapsnapshot node --expose-gc scripts/bench-rooms.mjs --client 200 --rate 0
 //
 // Per tier, a fresh client process (its own heap, so peak RSS belongs to that tier) forks its simulator. Each
 // simulated message is built at the moment it is pushed (the source builds its batch lazily when the timeline's
@@ -203,16 +207,28 @@ const countSockets = () => process.getActiveResourcesInfo().filter((r) => r === 
 const percentile = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
 
-/** Starts the V8 CPU profiler in this process; the returned function stops it and writes the profile. */
-async function startProfiler() {
+/**
+ * Starts V8's CPU profiler (`cpu`) or sampling heap profiler (`heap`: every allocation of the window by stack,
+ * collected or not) in this process; the returned function stops it and writes the profile to `path`.
+ */
+async function startProfiler(kind) {
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (kind === 'cpu') {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  } else {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   return async (path) => {
-    const { profile } = await session.post('Profiler.stop');
+    const { profile } = await session.post(kind === 'cpu' ? 'Profiler.stop' : 'HeapProfiler.stopSampling');
     writeFileSync(path, JSON.stringify(profile));
     session.disconnect();
   };
@@ -292,6 +308,7 @@ async function clientMain(rooms, rate) {
     await sleep(3000);
     gc();
     await sleep(100);
+    if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     result.rssIdle = process.memoryUsage().rss;
     result.heapIdle = process.memoryUsage().heapUsed;
     result.timers = countTimers();
@@ -305,8 +322,11 @@ async function clientMain(rooms, rate) {
     await request(child, 'go');
     await sleep(WARMUP_MS);
     await request(child, 'mark');
-    const profiler = process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
+    const cpuProfiler = process.env.BENCH_CPU_PROFILE ? await startProfiler('cpu') : undefined;
+    const heapProfiler = process.env.BENCH_HEAP_PROFILE ? await startProfiler('heap') : undefined;
     const gcWindow = gcMeter();
+    const framesIn = () => webRids.reduce((n, w) => n + pool.room(w).stats.framesIn, 0);
+    const frames0 = framesIn();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     gcWindow.start();
@@ -319,9 +339,11 @@ async function clientMain(rooms, rate) {
     const gcTotals = await gcWindow.stop();
     result.gc = gcTotals;
     result.gcShare = gcTotals.ms / 1000 / elapsed; // of wall time
-    await profiler?.(process.env.BENCH_CPU_PROFILE);
+    await cpuProfiler?.(process.env.BENCH_CPU_PROFILE);
+    await heapProfiler?.(process.env.BENCH_HEAP_PROFILE);
     const server = await request(child, 'measure');
     result.window = elapsed;
+    result.framesPerSecond = (framesIn() - frames0) / elapsed;
     result.messagesPerSecond = windowMessages / elapsed;
     result.serverMessagesPerSecond = server.messages / elapsed;
     result.clientCpuMsPer1k = (cpu.user + cpu.system) / 1000 / (windowMessages / 1000);
@@ -459,7 +481,7 @@ async function main() {
   const base = await decodeBaseline();
   console.log(
     `baseline: livePipeline alone on ${base.messages} of the same messages (${base.frames} frames): ` +
-      `${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages, GC ${pct(base.gcShare)} of its wall time\n`,
+      `${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages (${fixed(base.messages / base.frames, 1)} per frame), GC ${pct(base.gcShare)} of its wall time\n`,
   );
 
   const results = [];
@@ -469,12 +491,13 @@ async function main() {
   }
   const one = results.find((r) => r.rooms === 1 && r.rate === RATE);
   console.log(
-    '| rooms × msg/s | msg/s in (server sent) | client CPU ms / 1k msgs | vs 1 room | vs pipeline alone | GC of wall time | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
+    '| rooms × msg/s | msg/s in (server sent) | msgs / frame | client CPU ms / 1k msgs | vs 1 room | vs pipeline alone | GC of wall time | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     console.log(
-      `| ${r.rooms} × ${r.rate} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ${fixed(r.clientCpuMsPer1k)} | ` +
+      `| ${r.rooms} × ${r.rate} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ` +
+        `${fixed(r.messagesPerSecond / r.framesPerSecond, 1)} | ${fixed(r.clientCpuMsPer1k)} | ` +
         `${one ? fixed(r.clientCpuMsPer1k / one.clientCpuMsPer1k) + '×' : '–'} | ${fixed(r.clientCpuMsPer1k / base.cpuMsPer1k)}× | ` +
         `${pct(r.gcShare)} | ` +
         `${(r.clientCpuShare * 100).toFixed(0)} % | ${(r.serverCpuShare * 100).toFixed(0)} % | ` +

@@ -1,10 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
-import type { MessageEnvelope } from '../messages/envelope.js';
 import type { LiveMessage } from '../messages/types.js';
-import { liveEnvelopes } from '../pipeline/livePipeline.js';
+import { MessageEnvelope } from '../messages/envelope.js';
+import { ackFor } from '../pipeline/ackWith.js';
+import { decodeFrame } from '../pipeline/decodeFrames.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
+import { unpackResponse } from '../pipeline/unpackResponses.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
 import type { BrowserProfile } from '../room/pushParams.js';
@@ -57,7 +60,6 @@ class LiveSessionImpl implements LiveSession {
   private readonly stateSubject = new BehaviorSubject<SessionState>('resolving');
   private readonly frames = new Subject<RawFrameEvent>();
   private readonly roomSubject = new ReplaySubject<RoomInfo>(1);
-  private readonly inbound = new Subject<Uint8Array>();
   private readonly seen: RecentIds;
   private readonly jar: CookieJar;
   private readonly client: RoomClient;
@@ -125,17 +127,6 @@ class LiveSessionImpl implements LiveSession {
     this.frames$ = this.frames.asObservable();
     this.room$ = this.roomSubject.asObservable();
 
-    this.inbound
-      .pipe(
-        liveEnvelopes({
-          send: (bytes) => {
-            if (this.sendFrame(bytes)) this.stats.acksSent++;
-          },
-          onResponse: (item) => this.track(item),
-        }),
-      )
-      .subscribe((item) => this.accept(item));
-
     void this.run();
   }
 
@@ -153,6 +144,24 @@ class LiveSessionImpl implements LiveSession {
   }
 
   // ---- message flow -------------------------------------------------------------------------------
+
+  /**
+   * One inbound frame through the stages of `liveEnvelopes`, in its order (PushFrame, inflate + Response, ack,
+   * cursor tracking, envelopes), called as plain functions: with a thousand rooms, an Observable chain per
+   * session cost an inner subscription per frame and a Subject hop per stage, a large part of the GC pressure.
+   */
+  private receive(bytes: Uint8Array): void {
+    const frame = decodeFrame(bytes);
+    if (frame.kind === 'decode-failure') return this.accept(frame);
+    const item = unpackResponse(frame);
+    if (item.kind === 'decode-failure') return this.accept(item);
+    const ack = ackFor(item);
+    if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
+    this.track(item);
+    const messages = item.response?.messages;
+    if (messages === undefined) return;
+    for (const message of messages) this.accept(new MessageEnvelope(message, frame.logId));
+  }
 
   /** Dedupe, then hand envelopes to subscribers (undecoded: each stream decodes what it needs); frame failures go to errors$. */
   private accept(item: MessageEnvelope | DecodeFailure): void {
@@ -308,7 +317,6 @@ class LiveSessionImpl implements LiveSession {
     this.connection?.close(1000);
     this.connection = undefined;
     this.setState(outcome.reason === 'ended' ? 'ended' : 'closed');
-    this.inbound.complete();
     if (outcome.reason === 'failed') {
       this.errors.next(outcome.error);
       this.envelopes.error(outcome.error);
@@ -395,7 +403,10 @@ class LiveSessionImpl implements LiveSession {
     const conn = this.connection;
     if (!conn || !conn.send(bytes)) return false;
     this.stats.framesOut++;
-    this.frames.next({ direction: 'out', connection: this.connectionNumber, at: this.options.now(), bytes });
+    // Raw-frame events are built only for a subscriber (a recorder): most sessions never read them.
+    if (this.frames.observed) {
+      this.frames.next({ direction: 'out', connection: this.connectionNumber, at: this.options.now(), bytes });
+    }
     return true;
   }
 
@@ -433,18 +444,27 @@ class LiveSessionImpl implements LiveSession {
         drop(heartbeat);
         drop(watchdog);
       };
-      const armWatchdog = () => {
+      // The stall watchdog is not re-armed per frame (a clearTimeout + setTimeout per frame, a Timeout object
+      // that outlives the young generation, for each of a thousand rooms): frames only stamp the time, and one
+      // timer per stall period checks the stamp, re-arming itself for the rest of the period when frames came.
+      // The stamp is monotonic, like the timers: a wall-clock step must not look like a stall.
+      let lastFrameAt = 0;
+      const watch = () => {
         drop(watchdog);
-        watchdog = setTimeout(() => {
-          this.setState('stalled');
-          this.errors.next(
-            new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
-              connection: number,
-            }),
-          );
-          conn.terminate();
-        }, this.options.stallTimeoutMs);
-        this.timers.add(watchdog);
+        const quietMs = performance.now() - lastFrameAt;
+        if (quietMs < this.options.stallTimeoutMs) {
+          watchdog = setTimeout(watch, this.options.stallTimeoutMs - quietMs);
+          this.timers.add(watchdog);
+          return;
+        }
+        watchdog = undefined;
+        this.setState('stalled');
+        this.errors.next(
+          new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
+            connection: number,
+          }),
+        );
+        conn.terminate();
       };
       const beat = () => {
         if (this.sendFrame(HEARTBEAT_FRAME)) this.stats.heartbeatsSent++;
@@ -465,17 +485,20 @@ class LiveSessionImpl implements LiveSession {
           onOpen: (headers) => {
             this.frames.next({ direction: 'open', connection: number, at: this.options.now(), url, headers });
             this.setState('live');
-            armWatchdog();
+            lastFrameAt = performance.now();
+            watch();
             // jwwsjlm sends the first heartbeat at once.
             beat();
           },
           onFrame: (bytes) => {
             framesReceived++;
             this.stats.framesIn++;
-            if (this.state === 'stalled') this.setState('live');
-            armWatchdog();
-            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
-            this.inbound.next(bytes);
+            lastFrameAt = performance.now();
+            if (this.stateSubject.value === 'stalled') this.setState('live');
+            if (this.frames.observed) {
+              this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
+            }
+            this.receive(bytes);
           },
           onEnd: (end) => {
             clearTimers();
