@@ -12,13 +12,13 @@ import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
 import type { BrowserProfile } from '../room/pushParams.js';
 import { nativeSigner, type Signer } from '../signature/signature.js';
-import { RecentIds } from '../util/recentIds.js';
 import { pushHeaders, signedPushUrl } from './pushUrl.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
 import { messageStreams } from './messageStreams.js';
 import { nextBrowserProfile } from './profiles.js';
+import { RecentMsgIds } from './recentMsgIds.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
 import { isTransientHttpFailure } from './http.js';
 import { isStillLive, resolveRoom, type Resolution, type RoomInfo } from './resolveRoom.js';
@@ -60,7 +60,7 @@ class LiveSessionImpl implements LiveSession {
   private readonly stateSubject = new BehaviorSubject<SessionState>('resolving');
   private readonly frames = new Subject<RawFrameEvent>();
   private readonly roomSubject = new ReplaySubject<RoomInfo>(1);
-  private readonly seen: RecentIds;
+  private readonly seen: RecentMsgIds;
   private readonly jar: CookieJar;
   private readonly client: RoomClient;
   private readonly abort = new AbortController();
@@ -108,7 +108,7 @@ class LiveSessionImpl implements LiveSession {
     this.jar = new CookieJar(options.cookie);
     this.loggedIn = this.jar.get('sessionid') !== undefined;
     this.client = new RoomClient(options, this.jar);
-    this.seen = new RecentIds(options.dedupeWindow);
+    this.seen = new RecentMsgIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
 
     ({
@@ -170,8 +170,8 @@ class LiveSessionImpl implements LiveSession {
       this.errors.next(item.error);
       return;
     }
-    // msgId 0 carries no identity; such messages are never treated as repeats (no age limit, so `now` is unused).
-    if (item.msgId !== '0' && this.seen.check(item.msgId, 0)) {
+    // msgId 0 carries no identity; such messages are never treated as repeats.
+    if (item.msgId !== '0' && this.seen.check(item.msgId)) {
       this.stats.duplicatesDropped++;
       return;
     }
