@@ -4,7 +4,7 @@
 // separable), all on 127.0.0.1, heartbeats every 10 s as in production.
 //
 // Usage: node --expose-gc scripts/bench-rooms.mjs [--quick] [--tiers 1,10,100,1000,1000@8] [--rate 20]
-//          [--seconds 15] [--idle 1000] [--no-idle]
+//          [--seconds 15] [--idle 1000] [--no-idle] [--gc-profile-seconds 5] [--client-node-flags "--flag ..."]
 // A tier is `rooms` (at --rate msg/s per room) or `rooms@rate`. On the 2-vCPU reference machine the simulator
 // saturates at 1,000 rooms (~4,000 frames/s, ~1.1 cores whatever the message rate): it sustains ~10,000 msg/s
 // at 20 msg/s per room and ~7,000 at 8, so the 1,000-room rows run at what the server sustains (printed).
@@ -43,6 +43,8 @@ function option(name, fallback) {
 const quick = flag('--quick');
 const RATE = Number(option('--rate', '20')); // messages per second per room
 const SECONDS = Number(option('--seconds', quick ? '6' : '15')); // measurement window
+// V8 flags for the client processes only, to compare GC settings: --client-node-flags "--heap-growing-percent=50".
+const CLIENT_NODE_FLAGS = option('--client-node-flags', '').split(' ').filter(Boolean);
 // A second, shorter window under the CPU profiler, only to read the garbage collector's share of the main thread
 // (pauses *and* the incremental marking steps V8 interleaves with allocation, which perf_hooks does not report).
 const GC_PROFILE_SECONDS = Number(option('--gc-profile-seconds', quick ? '3' : '5'));
@@ -478,6 +480,7 @@ function runTier(rooms, rate) {
       process.execPath,
       [
         '--expose-gc',
+        ...CLIENT_NODE_FLAGS,
         fileURLToPath(import.meta.url),
         '--client',
         String(rooms),
@@ -515,7 +518,7 @@ async function main() {
     `Machine: ${os.cpus().length} vCPUs (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, Node ${process.version}`,
   );
   console.log(
-    `Rate ${RATE} msg/s per room, ${TICK_MS} ms ticks, ${SECONDS} s window after ${WARMUP_MS / 1000} s warm-up, heartbeat ${HEARTBEAT_MS / 1000} s\n`,
+    `Rate ${RATE} msg/s per room, ${TICK_MS} ms ticks, ${SECONDS} s window after ${WARMUP_MS / 1000} s warm-up, heartbeat ${HEARTBEAT_MS / 1000} s${CLIENT_NODE_FLAGS.length ? `, client flags ${CLIENT_NODE_FLAGS.join(' ')}` : ''}\n`,
   );
 
   // The baseline is measured again right before each tier (the machine is shared and noisy: a tier's ratio is
