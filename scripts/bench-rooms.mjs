@@ -4,7 +4,7 @@
 // separable), all on 127.0.0.1, heartbeats every 10 s as in production.
 //
 // Usage: node --expose-gc scripts/bench-rooms.mjs [--quick] [--tiers 1,10,100,1000,1000@8] [--rate 20]
-//          [--seconds 15] [--idle 1000] [--no-idle]
+//          [--seconds 15] [--idle 1000] [--no-idle] [--gc-profile-seconds 5] [--client-node-flags "--flag ..."]
 // A tier is `rooms` (at --rate msg/s per room) or `rooms@rate`. On the 2-vCPU reference machine the simulator
 // saturates at 1,000 rooms (~4,000 frames/s, ~1.1 cores whatever the message rate): it sustains ~10,000 msg/s
 // at 20 msg/s per room and ~7,000 at 8, so the 1,000-room rows run at what the server sustains (printed).
@@ -12,6 +12,10 @@
 // Profiling one tier's client, measurement window only:
 //   BENCH_CPU_PROFILE=/tmp/rooms.cpuprofile node scripts/bench-rooms.mjs --client 1000 --rate 8 --seconds 10
 // (open the file in Chrome DevTools → Performance; `node --cpu-prof` works too but includes the joins).
+// Allocations of the window by stack (every object, collected or not; DevTools → Memory → load):
+//   BENCH_HEAP_PROFILE=/tmp/rooms.heapprofile node scripts/bench-rooms.mjs --client 1000 --rate 20 --seconds 10
+// What a quiet room keeps on the heap (a snapshot after gc(), DevTools → Memory → load):
+//   BENCH_HEAP_SNAPSHOT=/tmp/rooms.heapsnapshot node --expose-gc scripts/bench-rooms.mjs --client 200 --rate 0
 //
 // Per tier, a fresh client process (its own heap, so peak RSS belongs to that tier) forks its simulator. Each
 // simulated message is built at the moment it is pushed (the source builds its batch lazily when the timeline's
@@ -21,6 +25,7 @@
 // them with what the pool emitted: nothing may be lost or emitted twice.
 import { fork, spawn } from 'node:child_process';
 import os from 'node:os';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -38,6 +43,11 @@ function option(name, fallback) {
 const quick = flag('--quick');
 const RATE = Number(option('--rate', '20')); // messages per second per room
 const SECONDS = Number(option('--seconds', quick ? '6' : '15')); // measurement window
+// V8 flags for the client processes only, to compare GC settings: --client-node-flags "--heap-growing-percent=50".
+const CLIENT_NODE_FLAGS = option('--client-node-flags', '').split(' ').filter(Boolean);
+// A second, shorter window under the CPU profiler, only to read the garbage collector's share of the main thread
+// (pauses *and* the incremental marking steps V8 interleaves with allocation, which perf_hooks does not report).
+const GC_PROFILE_SECONDS = Number(option('--gc-profile-seconds', quick ? '3' : '5'));
 const WARMUP_MS = quick ? 1500 : 3000;
 const IDLE_SECONDS = quick ? 8 : 20;
 const TICK_MS = 250; // one frame per room every 250 ms, ~5 messages each at 20 msg/s
@@ -158,24 +168,101 @@ function request(child, cmd, extra = {}) {
   });
 }
 
+/**
+ * Sums the garbage collector's pauses that V8 reports ('gc' performance entries) starting between `start()` and
+ * `stop()`: total ms, and ms and count per kind (minor = scavenge, major = mark-compact, incremental = marking
+ * steps, weak = weak callbacks). Incremental marking done concurrently on helper threads is not a pause and is
+ * not counted here (it shows in the process's CPU time).
+ */
+function gcMeter() {
+  const kinds = {
+    [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak',
+  };
+  const totals = { ms: 0 };
+  for (const kind of Object.values(kinds)) totals[kind] = { ms: 0, n: 0 };
+  let from = Infinity;
+  let to = Infinity;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.startTime < from || entry.startTime >= to) continue;
+      const kind = kinds[entry.detail?.kind] ?? 'minor';
+      totals.ms += entry.duration;
+      totals[kind].ms += entry.duration;
+      totals[kind].n++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    start: () => (from = performance.now()),
+    /** Closes the window; entries arrive asynchronously, so the last ones are awaited before the totals. */
+    stop: async () => {
+      to = performance.now();
+      await sleep(100);
+      observer.disconnect();
+      return totals;
+    },
+  };
+}
+
 const countTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const countSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 const percentile = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
 
-/** Starts the V8 CPU profiler in this process; the returned function stops it and writes the profile. */
-async function startProfiler() {
+/**
+ * Starts V8's CPU profiler (`cpu`) or sampling heap profiler (`heap`: every allocation of the window by stack,
+ * collected or not) in this process; the returned function stops it and writes the profile to `path`.
+ */
+async function startProfiler(kind) {
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (kind === 'cpu') {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  } else {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   return async (path) => {
-    const { profile } = await session.post('Profiler.stop');
+    const { profile } = await session.post(kind === 'cpu' ? 'Profiler.stop' : 'HeapProfiler.stopSampling');
     writeFileSync(path, JSON.stringify(profile));
     session.disconnect();
   };
+}
+
+/**
+ * Runs `body` under the CPU profiler and returns the share of its wall time that the samples found in the garbage
+ * collector on the main thread (the `(garbage collector)` node) and busy at all (not `(idle)`).
+ */
+async function gcShareByProfiler(body) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  const t0 = performance.now();
+  await body();
+  const { profile } = await session.post('Profiler.stop');
+  const wallUs = (performance.now() - t0) * 1000;
+  session.disconnect();
+  const timeOf = new Map();
+  profile.samples.forEach((id, i) => timeOf.set(id, (timeOf.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let gcUs = 0;
+  let idleUs = 0;
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName === '(garbage collector)') gcUs += timeOf.get(node.id) ?? 0;
+    if (node.callFrame.functionName === '(idle)') idleUs += timeOf.get(node.id) ?? 0;
+  }
+  return { gcShare: gcUs / wallUs, busyShare: 1 - idleUs / wallUs };
 }
 
 async function until(predicate, timeoutMs, what) {
@@ -252,6 +339,7 @@ async function clientMain(rooms, rate) {
     await sleep(3000);
     gc();
     await sleep(100);
+    if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     result.rssIdle = process.memoryUsage().rss;
     result.heapIdle = process.memoryUsage().heapUsed;
     result.timers = countTimers();
@@ -265,21 +353,35 @@ async function clientMain(rooms, rate) {
     await request(child, 'go');
     await sleep(WARMUP_MS);
     await request(child, 'mark');
-    const profiler = process.env.BENCH_CPU_PROFILE ? await startProfiler() : undefined;
+    const cpuProfiler = process.env.BENCH_CPU_PROFILE ? await startProfiler('cpu') : undefined;
+    const heapProfiler = process.env.BENCH_HEAP_PROFILE ? await startProfiler('heap') : undefined;
+    const gcWindow = gcMeter();
+    const framesIn = () => webRids.reduce((n, w) => n + pool.room(w).stats.framesIn, 0);
+    const frames0 = framesIn();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    gcWindow.start();
     windowStart = Date.now();
     measuring = true;
     await sleep(SECONDS * 1000);
     measuring = false;
     const cpu = process.cpuUsage(cpu0);
     const elapsed = (performance.now() - t0) / 1000;
-    await profiler?.(process.env.BENCH_CPU_PROFILE);
+    const gcTotals = await gcWindow.stop();
+    result.gc = gcTotals;
+    result.gcShare = gcTotals.ms / 1000 / elapsed; // of wall time
+    await cpuProfiler?.(process.env.BENCH_CPU_PROFILE);
+    await heapProfiler?.(process.env.BENCH_HEAP_PROFILE);
     const server = await request(child, 'measure');
+    if (GC_PROFILE_SECONDS > 0 && !cpuProfiler) {
+      result.gcProfile = await gcShareByProfiler(() => sleep(GC_PROFILE_SECONDS * 1000));
+    }
     result.window = elapsed;
+    result.framesPerSecond = (framesIn() - frames0) / elapsed;
     result.messagesPerSecond = windowMessages / elapsed;
     result.serverMessagesPerSecond = server.messages / elapsed;
     result.clientCpuMsPer1k = (cpu.user + cpu.system) / 1000 / (windowMessages / 1000);
+    result.clientSysMsPer1k = cpu.system / 1000 / (windowMessages / 1000); // the kernel's part: socket reads, writes
     result.clientCpuShare = (cpu.user + cpu.system) / 1e6 / elapsed; // of one core
     result.serverCpuShare = (server.cpu.user + server.cpu.system) / 1e6 / elapsed;
     latencies.sort((a, b) => a - b);
@@ -344,12 +446,28 @@ async function decodeBaseline() {
     return n;
   };
   pass();
-  const cpu0 = process.cpuUsage();
-  let decoded = 0;
-  for (let run = 0; run < 5; run++) decoded += pass();
-  const cpu = process.cpuUsage(cpu0);
-  const best = (cpu.user + cpu.system) / 1000 / (decoded / 1000);
-  return { messages, frames: frames.length, cpuMsPer1k: best };
+  /** CPU per 1,000 messages over five passes, and the GC's share of their wall time (pauses; profiler). */
+  const measure = async () => {
+    const gcRuns = gcMeter();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    gcRuns.start();
+    let decoded = 0;
+    for (let run = 0; run < 5; run++) decoded += pass();
+    const cpu = process.cpuUsage(cpu0);
+    const elapsed = performance.now() - t0;
+    const gcTotals = await gcRuns.stop();
+    // Three more passes under the profiler, for the garbage collector's share including incremental marking.
+    const profiled = await gcShareByProfiler(async () => {
+      for (let run = 0; run < 3; run++) pass();
+    });
+    return {
+      cpuMsPer1k: (cpu.user + cpu.system) / 1000 / (decoded / 1000),
+      gcShare: gcTotals.ms / elapsed,
+      gcProfileShare: profiled.gcShare,
+    };
+  };
+  return { messages, frames: frames.length, measure };
 }
 
 // -------------------------------------------------------------------------------------------------------
@@ -362,6 +480,7 @@ function runTier(rooms, rate) {
       process.execPath,
       [
         '--expose-gc',
+        ...CLIENT_NODE_FLAGS,
         fileURLToPath(import.meta.url),
         '--client',
         String(rooms),
@@ -385,6 +504,7 @@ function runTier(rooms, rate) {
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const kb = (bytes) => (bytes / 1024).toFixed(0);
+const pct = (share) => (Number.isFinite(share) ? `${(share * 100).toFixed(1)} %` : '–');
 const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
 async function main() {
@@ -398,31 +518,46 @@ async function main() {
     `Machine: ${os.cpus().length} vCPUs (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, Node ${process.version}`,
   );
   console.log(
-    `Rate ${RATE} msg/s per room, ${TICK_MS} ms ticks, ${SECONDS} s window after ${WARMUP_MS / 1000} s warm-up, heartbeat ${HEARTBEAT_MS / 1000} s\n`,
+    `Rate ${RATE} msg/s per room, ${TICK_MS} ms ticks, ${SECONDS} s window after ${WARMUP_MS / 1000} s warm-up, heartbeat ${HEARTBEAT_MS / 1000} s${CLIENT_NODE_FLAGS.length ? `, client flags ${CLIENT_NODE_FLAGS.join(' ')}` : ''}\n`,
   );
 
-  const base = await decodeBaseline();
+  // The baseline is measured again right before each tier (the machine is shared and noisy: a tier's ratio is
+  // against the pipeline measured next to it, not minutes earlier).
+  const baseline = await decodeBaseline();
+  const base = await baseline.measure();
   console.log(
-    `baseline: livePipeline alone on ${base.messages} of the same messages (${base.frames} frames): ${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages\n`,
+    `baseline: livePipeline alone on ${baseline.messages} of the same messages (${baseline.frames} frames): ` +
+      `${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages (${fixed(baseline.messages / baseline.frames, 1)} per frame), GC ${pct(base.gcShare)} of its wall time in pauses, ${pct(base.gcProfileShare)} by the profiler\n`,
   );
 
   const results = [];
   for (const { rooms, rate } of tiers) {
     process.stderr.write(`… ${rooms} room(s) at ${rate} msg/s\n`);
-    results.push(await runTier(rooms, rate));
+    const tierBase = await baseline.measure();
+    results.push({ ...(await runTier(rooms, rate)), base: tierBase });
   }
   const one = results.find((r) => r.rooms === 1 && r.rate === RATE);
   console.log(
-    '| rooms × msg/s | msg/s in (server sent) | client CPU ms / 1k msgs | vs 1 room | vs pipeline alone | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
+    '| rooms × msg/s | msg/s in (server sent) | msgs / frame | client CPU ms / 1k msgs (kernel) | vs 1 room | pipeline alone ms / 1k | vs pipeline alone | GC of wall time: pauses / profiler | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     console.log(
-      `| ${r.rooms} × ${r.rate} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ${fixed(r.clientCpuMsPer1k)} | ` +
-        `${one ? fixed(r.clientCpuMsPer1k / one.clientCpuMsPer1k) + '×' : '–'} | ${fixed(r.clientCpuMsPer1k / base.cpuMsPer1k)}× | ` +
+      `| ${r.rooms} × ${r.rate} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ` +
+        `${fixed(r.messagesPerSecond / r.framesPerSecond, 1)} | ${fixed(r.clientCpuMsPer1k)} (${fixed(r.clientSysMsPer1k)}) | ` +
+        `${one ? fixed(r.clientCpuMsPer1k / one.clientCpuMsPer1k) + '×' : '–'} | ${fixed(r.base.cpuMsPer1k)} | ${fixed(r.clientCpuMsPer1k / r.base.cpuMsPer1k)}× | ` +
+        `${pct(r.gcShare)} / ${pct(r.gcProfile?.gcShare)} | ` +
         `${(r.clientCpuShare * 100).toFixed(0)} % | ${(r.serverCpuShare * 100).toFixed(0)} % | ` +
         `${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} | ${kb((r.peakRss - r.rssBefore) / r.rooms)} KiB | ` +
         `${r.lost} / ${r.duplicated}${r.extra ? ` (+${r.extra} unexpected)` : ''} | ${fixed(r.joinSeconds, 1)} |`,
+    );
+  }
+  for (const r of results) {
+    const kinds = ['minor', 'major', 'incremental', 'weak'].map(
+      (k) => `${k} ${r.gc[k].n} × ${fixed(r.gc[k].ms / Math.max(1, r.gc[k].n), 1)} ms`,
+    );
+    console.log(
+      `  GC at ${r.rooms} × ${r.rate}: ${fixed(r.gc.ms, 0)} ms of pauses in ${fixed(r.window, 1)} s (${kinds.join(', ')})`,
     );
   }
   for (const r of results) {

@@ -8,6 +8,7 @@ import type { RoomPool, PoolStateEvent } from '../../packages/core/src/rooms/typ
 import type { LiveSessionOptions } from '../../packages/core/src/session/options.js';
 import { simulatedRooms } from '@douyin-live/simulator';
 import { startSimulator, type Simulator, type SimulatorOptions } from '@douyin-live/simulator';
+import { encodeFrame, messageFactory } from '@douyin-live/testing';
 
 const FAST: Omit<LiveSessionOptions, 'room'> = {
   heartbeatIntervalMs: 100,
@@ -180,6 +181,47 @@ describe('connectRooms', () => {
         await pool.close();
       }
     }));
+
+  it('reports a message whose payload does not decode on errors$, not fatal, tagged, and delivers the rest', async () => {
+    const f = messageFactory({ now: () => 0 });
+    const bad = { method: 'WebcastChatMessage', msgId: '7400100000000000900', payload: Uint8Array.of(0xff) };
+    const good = f.chat('a', 'still here');
+    const frame = encodeFrame({ response: { messages: [bad, good], needAck: true, cursor: 'c1', internalExt: 'x' } });
+    let sent = false;
+    const sim = await startSimulator({
+      rooms: simulatedRooms(1, {
+        room: () => ({ source: () => ({ next: () => (sent ? undefined : ((sent = true), { atMs: 0, frame })) }) }),
+      }),
+      // The one frame is pushed once the pool's socket is in, then the live ends.
+      liveStarts: 'on-first-connection',
+    });
+    const [webRid] = sim.rooms.map((r) => r.webRid);
+    const pool = connectRooms([webRid!], { session: { ...FAST, endpoints: sim.httpUrl }, requestIntervalMs: 1 });
+    try {
+      const errors = lastValueFrom(pool.errors$.pipe(toArray()));
+      const messages = lastValueFrom(pool.messages$.pipe(toArray()));
+      expect(await pool.room(webRid!).done).toEqual({ reason: 'ended' });
+      expect(pool.room(webRid!).stats.decodeFailures).toBe(1);
+      await pool.close();
+      expect(await errors).toEqual([
+        {
+          room: webRid,
+          fatal: false,
+          error: expect.objectContaining({
+            code: 'MESSAGE_DECODE_FAILED',
+            context: expect.objectContaining({ msgId: bad.msgId }),
+          }),
+        },
+      ]);
+      expect((await messages).map((m) => [m.room, m.message.msgId])).toEqual([
+        [webRid, good.msgId],
+        [webRid, expect.any(String)], // the live-end ControlMessage
+      ]);
+    } finally {
+      await pool.close();
+      await sim.close();
+    }
+  });
 
   it('caps simultaneous joins and queues the rest', () =>
     // Slow room pages keep each join open long enough for the others to pile up behind the cap.

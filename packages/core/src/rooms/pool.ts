@@ -6,9 +6,8 @@
  */
 import { Observable, Subject, type Subscription } from 'rxjs';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
-import type { LiveMessage } from '../messages/types.js';
 import type { HttpRequestInfo, RoomInput } from '../session/options.js';
-import { connectLiveSession } from '../session/session.js';
+import { connectPooledSession } from '../session/session.js';
 import { STREAM_METHODS } from '../session/messageStreams.js';
 import type { LiveSession, SessionState } from '../session/types.js';
 import { createJoinGate, type ReleaseJoinSlot } from './joinGate.js';
@@ -41,6 +40,8 @@ interface Entry {
   roomId: string;
   state: PoolRoomState;
   readonly subscriptions: Subscription[];
+  /** False once detached: the session's messages and errors no longer reach the pool. */
+  attached: boolean;
 }
 
 const FINISHED: ReadonlySet<SessionState> = new Set(['closed', 'ended']);
@@ -174,7 +175,7 @@ class RoomPoolImpl implements RoomPool {
     const userHook = own.beforeRequest ?? shared.beforeRequest;
     const entry: Entry = {
       key,
-      session: undefined as unknown as LiveSession, // set below; the hook may run before connectLiveSession returns
+      session: undefined as unknown as LiveSession, // set below; the hook may run before connectPooledSession returns
       abort: new AbortController(),
       release: undefined,
       joinDone: false,
@@ -182,19 +183,40 @@ class RoomPoolImpl implements RoomPool {
       roomId: typeof room === 'string' ? '' : room.roomId,
       state: 'queued',
       subscriptions: [],
+      attached: true,
     };
     this.entries.set(key, entry);
     this.stateSubject.next({ room: key, state: 'queued' });
-    entry.session = connectLiveSession({
-      ...shared,
-      dedupeWindow: own.dedupeWindow ?? shared.dedupeWindow ?? this.dedupeWindow,
-      ...own,
-      room,
-      beforeRequest: async (request) => {
-        await this.beforeRequest(entry, request);
-        await userHook?.(request);
+    entry.session = connectPooledSession(
+      {
+        ...shared,
+        dedupeWindow: own.dedupeWindow ?? shared.dedupeWindow ?? this.dedupeWindow,
+        ...own,
+        room,
+        beforeRequest: async (request) => {
+          await this.beforeRequest(entry, request);
+          await userHook?.(request);
+        },
       },
-    });
+      // Called by the session directly: one shared Subject for every room, no subscriber chain per session.
+      {
+        message: (message) => {
+          if (!entry.attached) return;
+          this.counters.messages++;
+          this.messageSubject.next({ room: key, roomId: entry.roomId, message });
+        },
+        error: (error) => {
+          if (!entry.attached) return;
+          // A join that waits to retry (network down) gives its slot back; its next request queues for one again.
+          if (error.context.retryInMs !== undefined && !entry.joinDone) {
+            this.releaseSlot(entry);
+            entry.enterCalls = 0; // the retry starts over: its web/enter call is not a poll for the live
+          }
+          // The session switches to `closed` before it emits its fatal error (and emits nothing after it).
+          this.errorSubject.next({ room: key, error, fatal: FINISHED.has(entry.session?.state) });
+        },
+      },
+    );
     this.attach(entry);
     return entry.session;
   }
@@ -266,23 +288,6 @@ class RoomPoolImpl implements RoomPool {
     const ignore = () => undefined;
     entry.subscriptions.push(
       session.room$.subscribe({ next: (room) => (entry.roomId = room.roomId), error: ignore }),
-      session.messages$.subscribe({
-        next: (message: LiveMessage) => {
-          this.counters.messages++;
-          this.messageSubject.next({ room: key, roomId: entry.roomId, message });
-        },
-        // A failed session errors its message stream; the pool reports that error on errors$ instead.
-        error: ignore,
-      }),
-      session.errors$.subscribe((error) => {
-        // A join that waits to retry (network down) gives its slot back; its next request queues for one again.
-        if (error.context.retryInMs !== undefined && !entry.joinDone) {
-          this.releaseSlot(entry);
-          entry.enterCalls = 0; // the retry starts over: its web/enter call is not a poll for the live
-        }
-        // The session switches to `closed` before it emits its fatal error (and emits nothing after it).
-        this.errorSubject.next({ room: key, error, fatal: FINISHED.has(session.state) });
-      }),
       session.state$.subscribe((state) => {
         if (state === 'live' || FINISHED.has(state)) this.finishJoin(entry);
         // Until it has a join slot the session says `resolving`; the pool knows better.
@@ -296,6 +301,7 @@ class RoomPoolImpl implements RoomPool {
   }
 
   private detach(entry: Entry): void {
+    entry.attached = false;
     for (const s of entry.subscriptions.splice(0)) s.unsubscribe();
   }
 }

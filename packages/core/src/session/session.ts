@@ -1,21 +1,24 @@
+import { performance } from 'node:perf_hooks';
 import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
-import type { MessageEnvelope } from '../messages/envelope.js';
 import type { LiveMessage } from '../messages/types.js';
-import { liveEnvelopes } from '../pipeline/livePipeline.js';
+import { MessageEnvelope } from '../messages/envelope.js';
+import { ackFor } from '../pipeline/ackWith.js';
+import { decodeFrame } from '../pipeline/decodeFrames.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
+import { unpackResponse } from '../pipeline/unpackResponses.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
 import type { BrowserProfile } from '../room/pushParams.js';
 import { nativeSigner, type Signer } from '../signature/signature.js';
-import { RecentIds } from '../util/recentIds.js';
 import { pushHeaders, signedPushUrl } from './pushUrl.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
 import { messageStreams } from './messageStreams.js';
 import { nextBrowserProfile } from './profiles.js';
+import { RecentMsgIds } from './recentMsgIds.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
 import { isTransientHttpFailure } from './http.js';
 import { isStillLive, resolveRoom, type Resolution, type RoomInfo } from './resolveRoom.js';
@@ -58,6 +61,23 @@ export function connectLiveSession(options: LiveSessionOptions): LiveSession {
   return new LiveSessionImpl(resolveSessionOptions(options));
 }
 
+/** Where a room pool takes a session's messages and errors from, called directly instead of through its streams. */
+export interface SessionSink {
+  /** Every message after dedupe, decoded (once: the envelope memoises it for the session's own streams). */
+  message(message: LiveMessage): void;
+  /** Every error the session reports on `errors$`, payload decode failures included, in the same order. */
+  error(error: DouyinLiveError): void;
+}
+
+/**
+ * {@link connectLiveSession} for a room pool (internal, not exported by the package): the pool needs every message
+ * and error of every session, and subscribing to `messages$` and `errors$` cost each session ~8 KB of
+ * subscriber chains (17 % of a quiet session's heap, for every major GC to mark) and four Subject hops per message.
+ */
+export function connectPooledSession(options: LiveSessionOptions, sink: SessionSink): LiveSession {
+  return new LiveSessionImpl(resolveSessionOptions(options), sink);
+}
+
 class LiveSessionImpl implements LiveSession {
   private readonly envelopes = new Subject<MessageEnvelope>();
   private readonly errors = new Subject<DouyinLiveError>();
@@ -65,8 +85,7 @@ class LiveSessionImpl implements LiveSession {
   private readonly stateSubject = new BehaviorSubject<SessionState>('resolving');
   private readonly frames = new Subject<RawFrameEvent>();
   private readonly roomSubject = new ReplaySubject<RoomInfo>(1);
-  private readonly inbound = new Subject<Uint8Array>();
-  private readonly seen: RecentIds;
+  private readonly seen: RecentMsgIds;
   private readonly jar: CookieJar;
   private readonly client: RoomClient;
   private readonly abort = new AbortController();
@@ -109,7 +128,10 @@ class LiveSessionImpl implements LiveSession {
   readonly frames$: Observable<RawFrameEvent>;
   readonly room$: Observable<RoomInfo>;
 
-  constructor(private readonly options: ResolvedSessionOptions) {
+  constructor(
+    private readonly options: ResolvedSessionOptions,
+    private readonly sink?: SessionSink,
+  ) {
     this.profile = options.profile;
     this.resume = {
       cursor: options.resume?.cursor,
@@ -119,7 +141,7 @@ class LiveSessionImpl implements LiveSession {
     this.jar = new CookieJar(options.cookie);
     this.loggedIn = this.jar.get('sessionid') !== undefined;
     this.client = new RoomClient(options, this.jar);
-    this.seen = new RecentIds(options.dedupeWindow);
+    this.seen = new RecentMsgIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
 
     ({
@@ -137,17 +159,8 @@ class LiveSessionImpl implements LiveSession {
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();
     this.room$ = this.roomSubject.asObservable();
-
-    this.inbound
-      .pipe(
-        liveEnvelopes({
-          send: (bytes) => {
-            if (this.sendFrame(bytes)) this.stats.acksSent++;
-          },
-          onResponse: (item) => this.track(item),
-        }),
-      )
-      .subscribe((item) => this.accept(item));
+    // The session's own errors (payload failures reach the sink from accept()).
+    if (sink !== undefined) this.errors.subscribe((error) => sink.error(error));
 
     void this.run();
   }
@@ -172,6 +185,25 @@ class LiveSessionImpl implements LiveSession {
 
   // ---- message flow -------------------------------------------------------------------------------
 
+  /**
+   * One inbound frame through the stages of `liveEnvelopes`, in its order (PushFrame, inflate + Response, ack,
+   * cursor tracking, envelopes), called as plain functions: an Observable chain per session cost an inner
+   * subscription per frame and a Subject hop per stage, garbage that a thousand rooms multiply. The stages never
+   * throw (failures are values), as in the pipeline.
+   */
+  private receive(bytes: Uint8Array): void {
+    const frame = decodeFrame(bytes);
+    if (frame.kind === 'decode-failure') return this.accept(frame);
+    const item = unpackResponse(frame);
+    if (item.kind === 'decode-failure') return this.accept(item);
+    const ack = ackFor(item);
+    if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
+    this.track(item);
+    const messages = item.response?.messages;
+    if (messages === undefined) return;
+    for (const message of messages) this.accept(new MessageEnvelope(message, frame.logId));
+  }
+
   /** Dedupe, then hand envelopes to subscribers (undecoded: each stream decodes what it needs); frame failures go to errors$. */
   private accept(item: MessageEnvelope | DecodeFailure): void {
     if (item.kind === 'decode-failure') {
@@ -179,12 +211,20 @@ class LiveSessionImpl implements LiveSession {
       this.errors.next(item.error);
       return;
     }
-    // msgId 0 carries no identity; such messages are never treated as repeats (no age limit, so `now` is unused).
-    if (item.msgId !== '0' && this.seen.check(item.msgId, 0)) {
+    // msgId 0 carries no identity; such messages are never treated as repeats.
+    if (item.msgId !== '0' && this.seen.check(item.msgId)) {
       this.stats.duplicatesDropped++;
       return;
     }
     this.stats.messages++;
+    if (this.sink !== undefined) {
+      const decoded = item.decode();
+      if (decoded.kind === 'message') this.sink.message(decoded);
+      else {
+        this.stats.decodeFailures++;
+        this.sink.error(decoded.error);
+      }
+    }
     if (item.method === 'WebcastControlMessage') this.watchLiveEnd(item);
     this.envelopes.next(item);
   }
@@ -327,7 +367,6 @@ class LiveSessionImpl implements LiveSession {
     this.connection?.close(1000);
     this.connection = undefined;
     this.setState(outcome.reason === 'ended' ? 'ended' : 'closed');
-    this.inbound.complete();
     if (outcome.reason === 'failed') {
       this.errors.next(outcome.error);
       this.envelopes.error(outcome.error);
@@ -414,7 +453,10 @@ class LiveSessionImpl implements LiveSession {
     const conn = this.connection;
     if (!conn || !conn.send(bytes)) return false;
     this.stats.framesOut++;
-    this.frames.next({ direction: 'out', connection: this.connectionNumber, at: this.options.now(), bytes });
+    // Raw-frame events are built only for a subscriber (a recorder): most sessions never read them.
+    if (this.frames.observed) {
+      this.frames.next({ direction: 'out', connection: this.connectionNumber, at: this.options.now(), bytes });
+    }
     return true;
   }
 
@@ -452,18 +494,27 @@ class LiveSessionImpl implements LiveSession {
         drop(heartbeat);
         drop(watchdog);
       };
-      const armWatchdog = () => {
+      // The stall watchdog is not re-armed per frame (a clearTimeout + setTimeout per frame, a Timeout object
+      // that outlives the young generation, for each of a thousand rooms): frames only stamp the time, and one
+      // timer per stall period checks the stamp, re-arming itself for the rest of the period when frames came.
+      // The stamp is monotonic, like the timers: a wall-clock step must not look like a stall.
+      let lastFrameAt = 0;
+      const watch = () => {
         drop(watchdog);
-        watchdog = setTimeout(() => {
-          this.setState('stalled');
-          this.errors.next(
-            new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
-              connection: number,
-            }),
-          );
-          conn.terminate();
-        }, this.options.stallTimeoutMs);
-        this.timers.add(watchdog);
+        const quietMs = performance.now() - lastFrameAt;
+        if (quietMs < this.options.stallTimeoutMs) {
+          watchdog = setTimeout(watch, this.options.stallTimeoutMs - quietMs);
+          this.timers.add(watchdog);
+          return;
+        }
+        watchdog = undefined;
+        this.setState('stalled');
+        this.errors.next(
+          new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
+            connection: number,
+          }),
+        );
+        conn.terminate();
       };
       const beat = () => {
         if (this.sendFrame(HEARTBEAT_FRAME)) this.stats.heartbeatsSent++;
@@ -484,17 +535,20 @@ class LiveSessionImpl implements LiveSession {
           onOpen: (headers) => {
             this.frames.next({ direction: 'open', connection: number, at: this.options.now(), url, headers });
             this.setState('live');
-            armWatchdog();
+            lastFrameAt = performance.now();
+            watch();
             // jwwsjlm sends the first heartbeat at once.
             beat();
           },
           onFrame: (bytes) => {
             framesReceived++;
             this.stats.framesIn++;
-            if (this.state === 'stalled') this.setState('live');
-            armWatchdog();
-            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
-            this.inbound.next(bytes);
+            lastFrameAt = performance.now();
+            if (this.stateSubject.value === 'stalled') this.setState('live');
+            if (this.frames.observed) {
+              this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
+            }
+            this.receive(bytes);
           },
           onEnd: (end) => {
             clearTimers();
