@@ -2,7 +2,7 @@
 // Decode throughput on REAL Douyin payloads: the floors, a naive protobufjs decoder and our pipeline, one run.
 //
 // Usage: node --expose-gc scripts/bench-decode-real.mjs [--frames N] [--iterations N] [--warmup N] [--quick]
-//          [--only gunzip,shallow,deep,protobufjs,full,lazy,sync] [--no-replay] [--project DIR]
+//          [--only gunzip,shallow,deep,protobufjs,full,lazy,sync] [--no-replay] [--no-gc] [--project DIR]
 // (normally through `npm run bench` or `npm run bench -- decode`, which build first).
 //
 // The corpus is built by ../shared/bench/make_corpus.py from the real captures in ../shared/realdata (only
@@ -24,6 +24,10 @@
 // and the child's peak RSS, for two sizes (memory must stay flat).
 //
 // --project DIR measures another checkout's built packages (for before/after figures in one sitting).
+// --no-gc skips the forced gc() before each case: a forced full GC collects the per-run objects whose maps the
+// optimized decode code embeds, V8 deoptimizes that code ("reason: weak objects", see --trace-deopt) and each
+// run then pays for re-optimizing it. The default keeps the gc() (the published figures use it); --no-gc shows
+// the steady state a long-lived session runs in.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -91,6 +95,7 @@ const ITERATIONS = option('--iterations', quick ? 3 : 7);
 const WARMUP = option('--warmup', quick ? 1 : 2);
 const ONLY = valueOf('--only')?.split(',');
 const REPLAY = !args.includes('--no-replay');
+const FORCE_GC = !args.includes('--no-gc');
 const DECLARED_FOR_CHECK = new Set([
   'WebcastChatMessage',
   'WebcastMemberMessage',
@@ -395,13 +400,13 @@ const cases = {
 };
 
 const selected = Object.keys(cases).filter((k) => !ONLY || ONLY.includes(k));
-const gc = globalThis.gc ?? (() => undefined);
+const gc = (FORCE_GC ? globalThis.gc : undefined) ?? (() => undefined);
 const wall = Object.fromEntries(selected.map((k) => [k, []]));
 const cpu = Object.fromEntries(selected.map((k) => [k, []]));
 const checks = {};
 console.log(
   `bench-decode-real: ${frames.length} frames of real payloads (${(data.length / 1e6).toFixed(1)} MB), ` +
-    `${WARMUP} warm-up + ${ITERATIONS} timed rounds, node ${process.version}, ${os.cpus().length} cpu` +
+    `${WARMUP} warm-up + ${ITERATIONS} timed rounds${FORCE_GC ? '' : ' (no forced gc)'}, node ${process.version}, ${os.cpus().length} cpu` +
     (project !== root ? `, project ${project}` : ''),
 );
 for (let round = 0; round < WARMUP + ITERATIONS; round++) {
