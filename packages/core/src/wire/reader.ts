@@ -22,6 +22,15 @@ const TWO_32 = 4294967296;
 const SAFE_HIGH = 0x200000;
 const SHORT_STRING = 32; // bytes; shorter ASCII strings come from the intern table below (or are built in JS)
 
+// The last RECENT_READERS readers stay reachable (with the bytes they read: the last few frames). V8 holds the
+// hidden classes of ProtoReader instances (there are several, by the order their lazy fields were filled) only
+// weakly: a full GC that finds none of a class alive drops it and deoptimizes every decoder whose optimized code
+// embeds it ('reason: weak objects' in --trace-deopt), so without this each major GC cost the next frames a
+// round of re-optimization (twice the CPU per frame in bench-decode-real, whose gc() before each case shows it).
+const RECENT_READERS = 64; // a power of two
+const recentReaders: (ProtoReader | undefined)[] = new Array<ProtoReader | undefined>(RECENT_READERS).fill(undefined);
+let recentCount = 0;
+
 /** Reads protobuf wire format from one byte array. */
 export class ProtoReader {
   pos = 0;
@@ -32,6 +41,8 @@ export class ProtoReader {
 
   constructor(readonly buf: Uint8Array) {
     this.len = buf.length;
+    recentReaders[recentCount] = this;
+    recentCount = (recentCount + 1) & (RECENT_READERS - 1);
   }
 
   /** Reads a varint as an unsigned 32-bit number (higher bits of longer varints are dropped, as protobuf does). */
