@@ -375,7 +375,18 @@ function emitPick(t, picked, out) {
   out.push(`function pick${t.name}(r: ProtoReader, end: number): ${t.name} {`);
   out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
   out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
-  out.push(...cases, '      default:', '        r.skipTag(t);', '    }', '  }', '  return m;', '}', '');
+  out.push(...cases, '      default:', '        r.skipTag(t);', '    }', '  }');
+  out.push(`  SHAPES[${shapeSlot(`pick${t.name}`)}] = m;`, '  return m;', '}', '');
+}
+
+// Every decoder keeps its last result in SHAPES (one slot each). V8 holds the hidden classes that
+// Object.create(defaults) + the field stores build only weakly: a full GC that finds no live object of a shape
+// drops it and deoptimizes every function whose optimized code embeds it ('reason: weak objects' in
+// --trace-deopt), which a session then pays for after each major GC while its decoders are re-optimized.
+const shapeSlots = new Map();
+function shapeSlot(fn) {
+  if (!shapeSlots.has(fn)) shapeSlots.set(fn, shapeSlots.size);
+  return shapeSlots.get(fn);
 }
 
 function generate() {
@@ -393,6 +404,8 @@ function generate() {
     '// Shared defaults of repeated and map fields; a decoder replaces them with its own on the first element.',
     'const EMPTY_LIST: never[] = [];',
     'const EMPTY_MAP: Record<string, never> = Object.create(null);',
+    '// The last object each decoder returned, which keeps its hidden class alive across full GCs (see generate.mjs).',
+    'const SHAPES: (object | undefined)[] = new Array<object | undefined>(SHAPE_COUNT).fill(undefined);',
     '',
   );
   for (const t of types) {
@@ -416,7 +429,8 @@ function generate() {
     out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
     out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
     for (const f of fields) out.push(...decodeCases(f, where));
-    out.push('      default:', '        r.skipTag(t);', '    }', '  }', '  return m;', '}', '');
+    out.push('      default:', '        r.skipTag(t);', '    }', '  }');
+    out.push(`  SHAPES[${shapeSlot(`decode${t.name}`)}] = m;`, '  return m;', '}', '');
     out.push(`/** Encodes \`douyin.${t.name}\` into \`w\`; absent and default-valued fields are omitted. */`);
     out.push(`export function encode${t.name}(m: MessageInit<${t.name}>, w: ProtoWriter): void {`);
     for (const f of fields) out.push(...encodeLines(f, where));
@@ -451,7 +465,7 @@ function generate() {
   );
   for (const m of sorted) out.push(`  ${m}: pick${methods[m]},`);
   out.push('};', '');
-  return out.join('\n');
+  return out.join('\n').replace('(SHAPE_COUNT)', `(${shapeSlots.size})`);
 }
 
 const code = generate();

@@ -9,6 +9,8 @@ const EMPTY_BYTES = new Uint8Array(0);
 // Shared defaults of repeated and map fields; a decoder replaces them with its own on the first element.
 const EMPTY_LIST: never[] = [];
 const EMPTY_MAP: Record<string, never> = Object.create(null);
+// The last object each decoder returned, which keeps its hidden class alive across full GCs (see generate.mjs).
+const SHAPES: (object | undefined)[] = new Array<object | undefined>(640).fill(undefined);
 
 /** Wire type `douyin.PushFrame`. One binary WebSocket frame. */
 export interface PushFrame {
@@ -84,6 +86,7 @@ export function decodePushFrame(r: ProtoReader, end: number): PushFrame {
         r.skipTag(t);
     }
   }
+  SHAPES[0] = m;
   return m;
 }
 
@@ -129,6 +132,7 @@ export function decodePushHeader(r: ProtoReader, end: number): PushHeader {
         r.skipTag(t);
     }
   }
+  SHAPES[1] = m;
   return m;
 }
 
@@ -254,6 +258,7 @@ export function decodeResponse(r: ProtoReader, end: number): Response {
         r.skipTag(t);
     }
   }
+  SHAPES[2] = m;
   return m;
 }
 
@@ -372,6 +377,7 @@ export function decodeMessage(r: ProtoReader, end: number): Message {
         r.skipTag(t);
     }
   }
+  SHAPES[3] = m;
   return m;
 }
 
@@ -567,6 +573,7 @@ export function decodeCommon(r: ProtoReader, end: number): Common {
         r.skipTag(t);
     }
   }
+  SHAPES[4] = m;
   return m;
 }
 
@@ -840,6 +847,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
         r.skipTag(t);
     }
   }
+  SHAPES[5] = m;
   return m;
 }
 
@@ -937,6 +945,7 @@ export function decodeSuffixText(r: ProtoReader, end: number): SuffixText {
         r.skipTag(t);
     }
   }
+  SHAPES[6] = m;
   return m;
 }
 
@@ -1003,6 +1012,7 @@ export function decodeChatReplyRespInfo(r: ProtoReader, end: number): ChatReplyR
         r.skipTag(t);
     }
   }
+  SHAPES[7] = m;
   return m;
 }
 
@@ -1045,6 +1055,7 @@ export function decodePersonalizedDisplayInfo(r: ProtoReader, end: number): Pers
         r.skipTag(t);
     }
   }
+  SHAPES[8] = m;
   return m;
 }
 
@@ -1089,6 +1100,7 @@ export function decodeChatMentionInfo(r: ProtoReader, end: number): ChatMentionI
         r.skipTag(t);
     }
   }
+  SHAPES[9] = m;
   return m;
 }
 
@@ -1146,6 +1158,7 @@ export function decodeHoverInfo(r: ProtoReader, end: number): HoverInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[10] = m;
   return m;
 }
 
@@ -1187,6 +1200,7 @@ export function decodeBottomPinInfo(r: ProtoReader, end: number): BottomPinInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[11] = m;
   return m;
 }
 
@@ -1250,6 +1264,7 @@ export function decodeLandscapeAreaCommon(r: ProtoReader, end: number): Landscap
         r.skipTag(t);
     }
   }
+  SHAPES[12] = m;
   return m;
 }
 
@@ -1357,6 +1372,7 @@ export function decodeImage(r: ProtoReader, end: number): Image {
         r.skipTag(t);
     }
   }
+  SHAPES[13] = m;
   return m;
 }
 
@@ -1416,6 +1432,7 @@ export function decodeImageContent(r: ProtoReader, end: number): ImageContent {
         r.skipTag(t);
     }
   }
+  SHAPES[14] = m;
   return m;
 }
 
@@ -1457,6 +1474,7 @@ export function decodeNinePatchSetting(r: ProtoReader, end: number): NinePatchSe
         r.skipTag(t);
     }
   }
+  SHAPES[15] = m;
   return m;
 }
 
@@ -1529,6 +1547,7 @@ export function decodeFlexImageStruct(r: ProtoReader, end: number): FlexImageStr
         r.skipTag(t);
     }
   }
+  SHAPES[16] = m;
   return m;
 }
 
@@ -1612,6 +1631,7 @@ export function decodeText(r: ProtoReader, end: number): Text {
         r.skipTag(t);
     }
   }
+  SHAPES[17] = m;
   return m;
 }
 
@@ -1703,6 +1723,7 @@ export function decodeTextFormat(r: ProtoReader, end: number): TextFormat {
         r.skipTag(t);
     }
   }
+  SHAPES[18] = m;
   return m;
 }
 
@@ -1814,6 +1835,7 @@ export function decodeTextPiece(r: ProtoReader, end: number): TextPiece {
         r.skipTag(t);
     }
   }
+  SHAPES[19] = m;
   return m;
 }
 
@@ -1887,6 +1909,7 @@ export function decodeTextPieceUser(r: ProtoReader, end: number): TextPieceUser 
         r.skipTag(t);
     }
   }
+  SHAPES[20] = m;
   return m;
 }
 
@@ -1932,6 +1955,7 @@ export function decodeTextPieceGift(r: ProtoReader, end: number): TextPieceGift 
         r.skipTag(t);
     }
   }
+  SHAPES[21] = m;
   return m;
 }
 
@@ -1970,6 +1994,7 @@ export function decodePatternRef(r: ProtoReader, end: number): PatternRef {
         r.skipTag(t);
     }
   }
+  SHAPES[22] = m;
   return m;
 }
 
@@ -2002,6 +2027,7 @@ export function decodeTextPieceHeart(r: ProtoReader, end: number): TextPieceHear
         r.skipTag(t);
     }
   }
+  SHAPES[23] = m;
   return m;
 }
 
@@ -2042,6 +2068,7 @@ export function decodeTextPieceImage(r: ProtoReader, end: number): TextPieceImag
         r.skipTag(t);
     }
   }
+  SHAPES[24] = m;
   return m;
 }
 
@@ -2074,6 +2101,7 @@ export function decodeSchemaInfo(r: ProtoReader, end: number): SchemaInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[25] = m;
   return m;
 }
 
@@ -2126,6 +2154,7 @@ export function decodeCombinedText(r: ProtoReader, end: number): CombinedText {
         r.skipTag(t);
     }
   }
+  SHAPES[26] = m;
   return m;
 }
 
@@ -2216,6 +2245,7 @@ export function decodeDisplayItem(r: ProtoReader, end: number): DisplayItem {
         r.skipTag(t);
     }
   }
+  SHAPES[27] = m;
   return m;
 }
 
@@ -2260,6 +2290,7 @@ export function decodeDisplayItemFormat(r: ProtoReader, end: number): DisplayIte
         r.skipTag(t);
     }
   }
+  SHAPES[28] = m;
   return m;
 }
 
@@ -2310,6 +2341,7 @@ export function decodeImagesItem(r: ProtoReader, end: number): ImagesItem {
         r.skipTag(t);
     }
   }
+  SHAPES[29] = m;
   return m;
 }
 
@@ -2343,6 +2375,7 @@ export function decodeImagesTag(r: ProtoReader, end: number): ImagesTag {
         r.skipTag(t);
     }
   }
+  SHAPES[30] = m;
   return m;
 }
 
@@ -2377,6 +2410,7 @@ export function decodeTextItem(r: ProtoReader, end: number): TextItem {
         r.skipTag(t);
     }
   }
+  SHAPES[31] = m;
   return m;
 }
 
@@ -2414,6 +2448,7 @@ export function decodeComboInfo(r: ProtoReader, end: number): ComboInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[32] = m;
   return m;
 }
 
@@ -2452,6 +2487,7 @@ export function decodeAggregateInfo(r: ProtoReader, end: number): AggregateInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[33] = m;
   return m;
 }
 
@@ -3418,6 +3454,7 @@ export function decodeUser(r: ProtoReader, end: number): User {
         r.skipTag(t);
     }
   }
+  SHAPES[34] = m;
   return m;
 }
 
@@ -3632,6 +3669,7 @@ export function decodeFollowInfo(r: ProtoReader, end: number): FollowInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[35] = m;
   return m;
 }
 
@@ -3902,6 +3940,7 @@ export function decodePayGrade(r: ProtoReader, end: number): PayGrade {
         r.skipTag(t);
     }
   }
+  SHAPES[36] = m;
   return m;
 }
 
@@ -3985,6 +4024,7 @@ export function decodeGradeIcon(r: ProtoReader, end: number): GradeIcon {
         r.skipTag(t);
     }
   }
+  SHAPES[37] = m;
   return m;
 }
 
@@ -4058,6 +4098,7 @@ export function decodeGradeBuffInfo(r: ProtoReader, end: number): GradeBuffInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[38] = m;
   return m;
 }
 
@@ -4122,6 +4163,7 @@ export function decodeFansClub(r: ProtoReader, end: number): FansClub {
         r.skipTag(t);
     }
   }
+  SHAPES[39] = m;
   return m;
 }
 
@@ -4226,6 +4268,7 @@ export function decodeFansClubData(r: ProtoReader, end: number): FansClubData {
         r.skipTag(t);
     }
   }
+  SHAPES[40] = m;
   return m;
 }
 
@@ -4287,6 +4330,7 @@ export function decodeUserBadge(r: ProtoReader, end: number): UserBadge {
         r.skipTag(t);
     }
   }
+  SHAPES[41] = m;
   return m;
 }
 
@@ -4351,6 +4395,7 @@ export function decodeBorder(r: ProtoReader, end: number): Border {
         r.skipTag(t);
     }
   }
+  SHAPES[42] = m;
   return m;
 }
 
@@ -4410,6 +4455,7 @@ export function decodeUserAttr(r: ProtoReader, end: number): UserAttr {
         r.skipTag(t);
     }
   }
+  SHAPES[43] = m;
   return m;
 }
 
@@ -4473,6 +4519,7 @@ export function decodeOwnRoom(r: ProtoReader, end: number): OwnRoom {
         r.skipTag(t);
     }
   }
+  SHAPES[44] = m;
   return m;
 }
 
@@ -4512,6 +4559,7 @@ export function decodeUserAnchorInfo(r: ProtoReader, end: number): UserAnchorInf
         r.skipTag(t);
     }
   }
+  SHAPES[45] = m;
   return m;
 }
 
@@ -4627,6 +4675,7 @@ export function decodeAnchorLevel(r: ProtoReader, end: number): AnchorLevel {
         r.skipTag(t);
     }
   }
+  SHAPES[46] = m;
   return m;
 }
 
@@ -4700,6 +4749,7 @@ export function decodeAuthorStats(r: ProtoReader, end: number): AuthorStats {
         r.skipTag(t);
     }
   }
+  SHAPES[47] = m;
   return m;
 }
 
@@ -4814,6 +4864,7 @@ export function decodeXiguaParams(r: ProtoReader, end: number): XiguaParams {
         r.skipTag(t);
     }
   }
+  SHAPES[48] = m;
   return m;
 }
 
@@ -4871,6 +4922,7 @@ export function decodeXiguaUserExtendInfo(r: ProtoReader, end: number): XiguaUse
         r.skipTag(t);
     }
   }
+  SHAPES[49] = m;
   return m;
 }
 
@@ -4916,6 +4968,7 @@ export function decodeXiguaRocketSchema(r: ProtoReader, end: number): XiguaRocke
         r.skipTag(t);
     }
   }
+  SHAPES[50] = m;
   return m;
 }
 
@@ -4961,6 +5014,7 @@ export function decodeUserActivityInfo(r: ProtoReader, end: number): UserActivit
         r.skipTag(t);
     }
   }
+  SHAPES[51] = m;
   return m;
 }
 
@@ -5056,6 +5110,7 @@ export function decodeNobleLevelInfo(r: ProtoReader, end: number): NobleLevelInf
         r.skipTag(t);
     }
   }
+  SHAPES[52] = m;
   return m;
 }
 
@@ -5116,6 +5171,7 @@ export function decodeBrotherhoodInfo(r: ProtoReader, end: number): BrotherhoodI
         r.skipTag(t);
     }
   }
+  SHAPES[53] = m;
   return m;
 }
 
@@ -5195,6 +5251,7 @@ export function decodeAuthenticationInfo(r: ProtoReader, end: number): Authentic
         r.skipTag(t);
     }
   }
+  SHAPES[54] = m;
   return m;
 }
 
@@ -5244,6 +5301,7 @@ export function decodeAccountTypeInfo(r: ProtoReader, end: number): AccountTypeI
         r.skipTag(t);
     }
   }
+  SHAPES[55] = m;
   return m;
 }
 
@@ -5313,6 +5371,7 @@ export function decodePoiInfo(r: ProtoReader, end: number): PoiInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[56] = m;
   return m;
 }
 
@@ -5418,6 +5477,7 @@ export function decodeUserVIPInfo(r: ProtoReader, end: number): UserVIPInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[57] = m;
   return m;
 }
 
@@ -5478,6 +5538,7 @@ export function decodeVIPBadge(r: ProtoReader, end: number): VIPBadge {
         r.skipTag(t);
     }
   }
+  SHAPES[58] = m;
   return m;
 }
 
@@ -5529,6 +5590,7 @@ export function decodeIndustryCertification(r: ProtoReader, end: number): Indust
         r.skipTag(t);
     }
   }
+  SHAPES[59] = m;
   return m;
 }
 
@@ -5594,6 +5656,7 @@ export function decodeIndustryCertificationProfile(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[60] = m;
   return m;
 }
 
@@ -5633,6 +5696,7 @@ export function decodeIndustryCertificationRoom(r: ProtoReader, end: number): In
         r.skipTag(t);
     }
   }
+  SHAPES[61] = m;
   return m;
 }
 
@@ -5727,6 +5791,7 @@ export function decodeIndustryCertificationRoomOwner(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  SHAPES[62] = m;
   return m;
 }
 
@@ -5766,6 +5831,7 @@ export function decodeFansGroupInfo(r: ProtoReader, end: number): FansGroupInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[63] = m;
   return m;
 }
 
@@ -5815,6 +5881,7 @@ export function decodeJAccreditInfo(r: ProtoReader, end: number): JAccreditInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[64] = m;
   return m;
 }
 
@@ -5873,6 +5940,7 @@ export function decodeUserSubscribe(r: ProtoReader, end: number): UserSubscribe 
         r.skipTag(t);
     }
   }
+  SHAPES[65] = m;
   return m;
 }
 
@@ -5914,6 +5982,7 @@ export function decodeProfileStyleParams(r: ProtoReader, end: number): ProfileSt
         r.skipTag(t);
     }
   }
+  SHAPES[66] = m;
   return m;
 }
 
@@ -5952,6 +6021,7 @@ export function decodeUserDressInfo(r: ProtoReader, end: number): UserDressInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[67] = m;
   return m;
 }
 
@@ -5984,6 +6054,7 @@ export function decodeBizRelation(r: ProtoReader, end: number): BizRelation {
         r.skipTag(t);
     }
   }
+  SHAPES[68] = m;
   return m;
 }
 
@@ -6069,6 +6140,7 @@ export function decodeMemberEntranceInfo(r: ProtoReader, end: number): MemberEnt
         r.skipTag(t);
     }
   }
+  SHAPES[69] = m;
   return m;
 }
 
@@ -6148,6 +6220,7 @@ export function decodePublicAreaBadgeInfo(r: ProtoReader, end: number): PublicAr
         r.skipTag(t);
     }
   }
+  SHAPES[70] = m;
   return m;
 }
 
@@ -6217,6 +6290,7 @@ export function decodeDslBadgeList(r: ProtoReader, end: number): DslBadgeList {
         r.skipTag(t);
     }
   }
+  SHAPES[71] = m;
   return m;
 }
 
@@ -6291,6 +6365,7 @@ export function decodeDslRule(r: ProtoReader, end: number): DslRule {
         r.skipTag(t);
     }
   }
+  SHAPES[72] = m;
   return m;
 }
 
@@ -6338,6 +6413,7 @@ export function decodeUserExtraInfo(r: ProtoReader, end: number): UserExtraInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[73] = m;
   return m;
 }
 
@@ -6369,6 +6445,7 @@ export function decodeUserSettingInfo(r: ProtoReader, end: number): UserSettingI
         r.skipTag(t);
     }
   }
+  SHAPES[74] = m;
   return m;
 }
 
@@ -6400,6 +6477,7 @@ export function decodeUserPermissionGrant(r: ProtoReader, end: number): UserPerm
         r.skipTag(t);
     }
   }
+  SHAPES[75] = m;
   return m;
 }
 
@@ -6515,6 +6593,7 @@ export function decodeUserStats(r: ProtoReader, end: number): UserStats {
         r.skipTag(t);
     }
   }
+  SHAPES[76] = m;
   return m;
 }
 
@@ -6590,6 +6669,7 @@ export function decodeBottomEntry(r: ProtoReader, end: number): BottomEntry {
         r.skipTag(t);
     }
   }
+  SHAPES[77] = m;
   return m;
 }
 
@@ -6710,6 +6790,7 @@ export function decodeOpenHostInfo(r: ProtoReader, end: number): OpenHostInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[78] = m;
   return m;
 }
 
@@ -7064,6 +7145,7 @@ export function decodeRoom(r: ProtoReader, end: number): Room {
         r.skipTag(t);
     }
   }
+  SHAPES[79] = m;
   return m;
 }
 
@@ -7269,6 +7351,7 @@ export function decodeRoomStats(r: ProtoReader, end: number): RoomStats {
         r.skipTag(t);
     }
   }
+  SHAPES[80] = m;
   return m;
 }
 
@@ -7338,6 +7421,7 @@ export function decodeRoomUserCountComposition(r: ProtoReader, end: number): Roo
         r.skipTag(t);
     }
   }
+  SHAPES[81] = m;
   return m;
 }
 
@@ -7544,6 +7628,7 @@ export function decodeChatMessage(r: ProtoReader, end: number): ChatMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[82] = m;
   return m;
 }
 
@@ -7924,6 +8009,7 @@ export function decodeGiftMessage(r: ProtoReader, end: number): GiftMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[83] = m;
   return m;
 }
 
@@ -8016,6 +8102,7 @@ export function decodeTextEffect(r: ProtoReader, end: number): TextEffect {
         r.skipTag(t);
     }
   }
+  SHAPES[84] = m;
   return m;
 }
 
@@ -8138,6 +8225,7 @@ export function decodeTextEffectDetail(r: ProtoReader, end: number): TextEffectD
         r.skipTag(t);
     }
   }
+  SHAPES[85] = m;
   return m;
 }
 
@@ -8202,6 +8290,7 @@ export function decodeGiftIMPriority(r: ProtoReader, end: number): GiftIMPriorit
         r.skipTag(t);
     }
   }
+  SHAPES[86] = m;
   return m;
 }
 
@@ -8250,6 +8339,7 @@ export function decodeRoomHotInfo(r: ProtoReader, end: number): RoomHotInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[87] = m;
   return m;
 }
 
@@ -8856,6 +8946,7 @@ export function decodeGiftStruct(r: ProtoReader, end: number): GiftStruct {
         r.skipTag(t);
     }
   }
+  SHAPES[88] = m;
   return m;
 }
 
@@ -8989,6 +9080,7 @@ export function decodeGiftStructFansClubInfo(r: ProtoReader, end: number): GiftS
         r.skipTag(t);
     }
   }
+  SHAPES[89] = m;
   return m;
 }
 
@@ -9027,6 +9119,7 @@ export function decodeGiftMsgBoard(r: ProtoReader, end: number): GiftMsgBoard {
         r.skipTag(t);
     }
   }
+  SHAPES[90] = m;
   return m;
 }
 
@@ -9089,6 +9182,7 @@ export function decodeLuckyMoneyGiftMeta(r: ProtoReader, end: number): LuckyMone
         r.skipTag(t);
     }
   }
+  SHAPES[91] = m;
   return m;
 }
 
@@ -9166,6 +9260,7 @@ export function decodeGiftPanelOperation(r: ProtoReader, end: number): GiftPanel
         r.skipTag(t);
     }
   }
+  SHAPES[92] = m;
   return m;
 }
 
@@ -9254,6 +9349,7 @@ export function decodeGiftBanner(r: ProtoReader, end: number): GiftBanner {
         r.skipTag(t);
     }
   }
+  SHAPES[93] = m;
   return m;
 }
 
@@ -9460,6 +9556,7 @@ export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[94] = m;
   return m;
 }
 
@@ -9551,6 +9648,7 @@ export function decodeBuffLockInfo(r: ProtoReader, end: number): BuffLockInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[95] = m;
   return m;
 }
 
@@ -9592,6 +9690,7 @@ export function decodeDiyGiftCardButton(r: ProtoReader, end: number): DiyGiftCar
         r.skipTag(t);
     }
   }
+  SHAPES[96] = m;
   return m;
 }
 
@@ -9630,6 +9729,7 @@ export function decodeGiftTextInfo(r: ProtoReader, end: number): GiftTextInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[97] = m;
   return m;
 }
 
@@ -9686,6 +9786,7 @@ export function decodeGiftPreviewInfo(r: ProtoReader, end: number): GiftPreviewI
         r.skipTag(t);
     }
   }
+  SHAPES[98] = m;
   return m;
 }
 
@@ -9760,6 +9861,7 @@ export function decodeGiftTip(r: ProtoReader, end: number): GiftTip {
         r.skipTag(t);
     }
   }
+  SHAPES[99] = m;
   return m;
 }
 
@@ -9802,6 +9904,7 @@ export function decodeGiftGroupInfo(r: ProtoReader, end: number): GiftGroupInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[100] = m;
   return m;
 }
 
@@ -9855,6 +9958,7 @@ export function decodeEmojiInteractResource(r: ProtoReader, end: number): EmojiI
         r.skipTag(t);
     }
   }
+  SHAPES[101] = m;
   return m;
 }
 
@@ -9948,6 +10052,7 @@ export function decodeSendInteractEmojiConfig(r: ProtoReader, end: number): Send
         r.skipTag(t);
     }
   }
+  SHAPES[102] = m;
   return m;
 }
 
@@ -9997,6 +10102,7 @@ export function decodeGiftTouchLabel(r: ProtoReader, end: number): GiftTouchLabe
         r.skipTag(t);
     }
   }
+  SHAPES[103] = m;
   return m;
 }
 
@@ -10029,6 +10135,7 @@ export function decodeGiftUnselectedBottomInfo(r: ProtoReader, end: number): Gif
         r.skipTag(t);
     }
   }
+  SHAPES[104] = m;
   return m;
 }
 
@@ -10084,6 +10191,7 @@ export function decodeGiftConfirmInfo(r: ProtoReader, end: number): GiftConfirmI
         r.skipTag(t);
     }
   }
+  SHAPES[105] = m;
   return m;
 }
 
@@ -10131,6 +10239,7 @@ export function decodeGoodsBizItem(r: ProtoReader, end: number): GoodsBizItem {
         r.skipTag(t);
     }
   }
+  SHAPES[106] = m;
   return m;
 }
 
@@ -10178,6 +10287,7 @@ export function decodeBizGoods(r: ProtoReader, end: number): BizGoods {
         r.skipTag(t);
     }
   }
+  SHAPES[107] = m;
   return m;
 }
 
@@ -10269,6 +10379,7 @@ export function decodeGoodsStruct(r: ProtoReader, end: number): GoodsStruct {
         r.skipTag(t);
     }
   }
+  SHAPES[108] = m;
   return m;
 }
 
@@ -10311,6 +10422,7 @@ export function decodeBizEntrance(r: ProtoReader, end: number): BizEntrance {
         r.skipTag(t);
     }
   }
+  SHAPES[109] = m;
   return m;
 }
 
@@ -10504,6 +10616,7 @@ export function decodeGiftTrayInfo(r: ProtoReader, end: number): GiftTrayInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[110] = m;
   return m;
 }
 
@@ -10599,6 +10712,7 @@ export function decodeTrayPreEffect(r: ProtoReader, end: number): TrayPreEffect 
         r.skipTag(t);
     }
   }
+  SHAPES[111] = m;
   return m;
 }
 
@@ -10690,6 +10804,7 @@ export function decodeTrayPostEffect(r: ProtoReader, end: number): TrayPostEffec
         r.skipTag(t);
     }
   }
+  SHAPES[112] = m;
   return m;
 }
 
@@ -10747,6 +10862,7 @@ export function decodeAssetEffectMixInfo(r: ProtoReader, end: number): AssetEffe
         r.skipTag(t);
     }
   }
+  SHAPES[113] = m;
   return m;
 }
 
@@ -10788,6 +10904,7 @@ export function decodeEffectMixImageInfo(r: ProtoReader, end: number): EffectMix
         r.skipTag(t);
     }
   }
+  SHAPES[114] = m;
   return m;
 }
 
@@ -10838,6 +10955,7 @@ export function decodeEffectMixTextInfo(r: ProtoReader, end: number): EffectMixT
         r.skipTag(t);
     }
   }
+  SHAPES[115] = m;
   return m;
 }
 
@@ -10875,6 +10993,7 @@ export function decodeAnchorGiftData(r: ProtoReader, end: number): AnchorGiftDat
         r.skipTag(t);
     }
   }
+  SHAPES[116] = m;
   return m;
 }
 
@@ -10918,6 +11037,7 @@ export function decodeSendTogether(r: ProtoReader, end: number): SendTogether {
         r.skipTag(t);
     }
   }
+  SHAPES[117] = m;
   return m;
 }
 
@@ -10957,6 +11077,7 @@ export function decodeExtraEffect(r: ProtoReader, end: number): ExtraEffect {
         r.skipTag(t);
     }
   }
+  SHAPES[118] = m;
   return m;
 }
 
@@ -11034,6 +11155,7 @@ export function decodeSeriesPlayGift(r: ProtoReader, end: number): SeriesPlayGif
         r.skipTag(t);
     }
   }
+  SHAPES[119] = m;
   return m;
 }
 
@@ -11088,6 +11210,7 @@ export function decodeSeriesTrayInfo(r: ProtoReader, end: number): SeriesTrayInf
         r.skipTag(t);
     }
   }
+  SHAPES[120] = m;
   return m;
 }
 
@@ -11205,6 +11328,7 @@ export function decodeLikeMessage(r: ProtoReader, end: number): LikeMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[121] = m;
   return m;
 }
 
@@ -11265,6 +11389,7 @@ export function decodeDoubleLikeDetail(r: ProtoReader, end: number): DoubleLikeD
         r.skipTag(t);
     }
   }
+  SHAPES[122] = m;
   return m;
 }
 
@@ -11305,6 +11430,7 @@ export function decodeDisplayControlInfo(r: ProtoReader, end: number): DisplayCo
         r.skipTag(t);
     }
   }
+  SHAPES[123] = m;
   return m;
 }
 
@@ -11358,6 +11484,7 @@ export function decodePicoDisplayInfo(r: ProtoReader, end: number): PicoDisplayI
         r.skipTag(t);
     }
   }
+  SHAPES[124] = m;
   return m;
 }
 
@@ -11602,6 +11729,7 @@ export function decodeMemberMessage(r: ProtoReader, end: number): MemberMessage 
         r.skipTag(t);
     }
   }
+  SHAPES[125] = m;
   return m;
 }
 
@@ -11881,6 +12009,7 @@ export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
         r.skipTag(t);
     }
   }
+  SHAPES[126] = m;
   return m;
 }
 
@@ -12030,6 +12159,7 @@ export function decodePicoEffectConfig(r: ProtoReader, end: number): PicoEffectC
         r.skipTag(t);
     }
   }
+  SHAPES[127] = m;
   return m;
 }
 
@@ -12128,6 +12258,7 @@ export function decodeSocialMessage(r: ProtoReader, end: number): SocialMessage 
         r.skipTag(t);
     }
   }
+  SHAPES[128] = m;
   return m;
 }
 
@@ -12199,6 +12330,7 @@ export function decodeControlMessage(r: ProtoReader, end: number): ControlMessag
         r.skipTag(t);
     }
   }
+  SHAPES[129] = m;
   return m;
 }
 
@@ -12291,6 +12423,7 @@ export function decodeControlMessageExtra(r: ProtoReader, end: number): ControlM
         r.skipTag(t);
     }
   }
+  SHAPES[130] = m;
   return m;
 }
 
@@ -12410,6 +12543,7 @@ export function decodeRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserS
         r.skipTag(t);
     }
   }
+  SHAPES[131] = m;
   return m;
 }
 
@@ -12492,6 +12626,7 @@ export function decodeContributor(r: ProtoReader, end: number): Contributor {
         r.skipTag(t);
     }
   }
+  SHAPES[132] = m;
   return m;
 }
 
@@ -12577,6 +12712,7 @@ export function decodeFansclubMessage(r: ProtoReader, end: number): FansclubMess
         r.skipTag(t);
     }
   }
+  SHAPES[133] = m;
   return m;
 }
 
@@ -12626,6 +12762,7 @@ export function decodeUpgradePrivilege(r: ProtoReader, end: number): UpgradePriv
         r.skipTag(t);
     }
   }
+  SHAPES[134] = m;
   return m;
 }
 
@@ -12722,6 +12859,7 @@ export function decodeEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMe
         r.skipTag(t);
     }
   }
+  SHAPES[135] = m;
   return m;
 }
 
@@ -12818,6 +12956,7 @@ export function decodeRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMe
         r.skipTag(t);
     }
   }
+  SHAPES[136] = m;
   return m;
 }
 
@@ -12933,6 +13072,7 @@ export function decodeRoomMessage(r: ProtoReader, end: number): RoomMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[137] = m;
   return m;
 }
 
@@ -12984,6 +13124,7 @@ export function decodeRoomMsgExtra(r: ProtoReader, end: number): RoomMsgExtra {
         r.skipTag(t);
     }
   }
+  SHAPES[138] = m;
   return m;
 }
 
@@ -13081,6 +13222,7 @@ export function decodeRoomMsgGiftExtra(r: ProtoReader, end: number): RoomMsgGift
         r.skipTag(t);
     }
   }
+  SHAPES[139] = m;
   return m;
 }
 
@@ -13143,6 +13285,7 @@ export function decodeRoomRankMessage(r: ProtoReader, end: number): RoomRankMess
         r.skipTag(t);
     }
   }
+  SHAPES[140] = m;
   return m;
 }
 
@@ -13191,6 +13334,7 @@ export function decodeRoomRank(r: ProtoReader, end: number): RoomRank {
         r.skipTag(t);
     }
   }
+  SHAPES[141] = m;
   return m;
 }
 
@@ -13290,6 +13434,7 @@ export function decodeRank(r: ProtoReader, end: number): Rank {
         r.skipTag(t);
     }
   }
+  SHAPES[142] = m;
   return m;
 }
 
@@ -13364,6 +13509,7 @@ export function decodeRoomStreamAdaptationMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[143] = m;
   return m;
 }
 
@@ -13445,6 +13591,7 @@ export function decodeInRoomBannerMessage(r: ProtoReader, end: number): InRoomBa
         r.skipTag(t);
     }
   }
+  SHAPES[144] = m;
   return m;
 }
 
@@ -13516,6 +13663,7 @@ export function decodeRoomDataSyncMessage(r: ProtoReader, end: number): RoomData
         r.skipTag(t);
     }
   }
+  SHAPES[145] = m;
   return m;
 }
 
@@ -13573,6 +13721,7 @@ export function decodeUpdateFanTicketMessage(r: ProtoReader, end: number): Updat
         r.skipTag(t);
     }
   }
+  SHAPES[146] = m;
   return m;
 }
 
@@ -13634,6 +13783,7 @@ export function decodeCommonTextMessage(r: ProtoReader, end: number): CommonText
         r.skipTag(t);
     }
   }
+  SHAPES[147] = m;
   return m;
 }
 
@@ -13806,6 +13956,7 @@ export function decodeScreenChatMessage(r: ProtoReader, end: number): ScreenChat
         r.skipTag(t);
     }
   }
+  SHAPES[148] = m;
   return m;
 }
 
@@ -13872,6 +14023,7 @@ export function decodeScreenChatEffect(r: ProtoReader, end: number): ScreenChatE
         r.skipTag(t);
     }
   }
+  SHAPES[149] = m;
   return m;
 }
 
@@ -13905,6 +14057,7 @@ export function decodeScreenChatOfficialCommentConfig(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  SHAPES[150] = m;
   return m;
 }
 
@@ -13945,6 +14098,7 @@ export function decodeChatIdentity(r: ProtoReader, end: number): ChatIdentity {
         r.skipTag(t);
     }
   }
+  SHAPES[151] = m;
   return m;
 }
 
@@ -13992,6 +14146,7 @@ export function decodeScreenChatMessageContentExt(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[152] = m;
   return m;
 }
 
@@ -14082,6 +14237,7 @@ export function decodePrivilegeScreenChatMessage(r: ProtoReader, end: number): P
         r.skipTag(t);
     }
   }
+  SHAPES[153] = m;
   return m;
 }
 
@@ -14213,6 +14369,7 @@ export function decodeLightGiftMessage(r: ProtoReader, end: number): LightGiftMe
         r.skipTag(t);
     }
   }
+  SHAPES[154] = m;
   return m;
 }
 
@@ -14272,6 +14429,7 @@ export function decodeLightGiftInfo(r: ProtoReader, end: number): LightGiftInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[155] = m;
   return m;
 }
 
@@ -14305,6 +14463,7 @@ export function decodeGiftLiteTrayInfo(r: ProtoReader, end: number): GiftLiteTra
         r.skipTag(t);
     }
   }
+  SHAPES[156] = m;
   return m;
 }
 
@@ -14437,6 +14596,7 @@ export function decodeHotChatMessage(r: ProtoReader, end: number): HotChatMessag
         r.skipTag(t);
     }
   }
+  SHAPES[157] = m;
   return m;
 }
 
@@ -14499,6 +14659,7 @@ export function decodeHighlightAreaPriorityConfig(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[158] = m;
   return m;
 }
 
@@ -14624,6 +14785,7 @@ export function decodeRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMe
         r.skipTag(t);
     }
   }
+  SHAPES[159] = m;
   return m;
 }
 
@@ -14709,6 +14871,7 @@ export function decodeRoomIntroLabel(r: ProtoReader, end: number): RoomIntroLabe
         r.skipTag(t);
     }
   }
+  SHAPES[160] = m;
   return m;
 }
 
@@ -14796,6 +14959,7 @@ export function decodeRoomIntroAppointmentInfo(r: ProtoReader, end: number): Roo
         r.skipTag(t);
     }
   }
+  SHAPES[161] = m;
   return m;
 }
 
@@ -14855,6 +15019,7 @@ export function decodeAnchorLocationPoiInfo(r: ProtoReader, end: number): Anchor
         r.skipTag(t);
     }
   }
+  SHAPES[162] = m;
   return m;
 }
 
@@ -15176,6 +15341,7 @@ export function decodeLiveShoppingMessage(r: ProtoReader, end: number): LiveShop
         r.skipTag(t);
     }
   }
+  SHAPES[163] = m;
   return m;
 }
 
@@ -15273,6 +15439,7 @@ export function decodeUpdatedProductInfo(r: ProtoReader, end: number): UpdatedPr
         r.skipTag(t);
     }
   }
+  SHAPES[164] = m;
   return m;
 }
 
@@ -15332,6 +15499,7 @@ export function decodeUpdatedCouponInfo(r: ProtoReader, end: number): UpdatedCou
         r.skipTag(t);
     }
   }
+  SHAPES[165] = m;
   return m;
 }
 
@@ -15427,6 +15595,7 @@ export function decodeUpdatedCampaignInfo(r: ProtoReader, end: number): UpdatedC
         r.skipTag(t);
     }
   }
+  SHAPES[166] = m;
   return m;
 }
 
@@ -15486,6 +15655,7 @@ export function decodeUpdatedSkuInfo(r: ProtoReader, end: number): UpdatedSkuInf
         r.skipTag(t);
     }
   }
+  SHAPES[167] = m;
   return m;
 }
 
@@ -15520,6 +15690,7 @@ export function decodeUpdatedCommentaryVideoInfo(r: ProtoReader, end: number): U
         r.skipTag(t);
     }
   }
+  SHAPES[168] = m;
   return m;
 }
 
@@ -15569,6 +15740,7 @@ export function decodeUpdatedGroupInfo(r: ProtoReader, end: number): UpdatedGrou
         r.skipTag(t);
     }
   }
+  SHAPES[169] = m;
   return m;
 }
 
@@ -15621,6 +15793,7 @@ export function decodeTraceTimeMetric(r: ProtoReader, end: number): TraceTimeMet
         r.skipTag(t);
     }
   }
+  SHAPES[170] = m;
   return m;
 }
 
@@ -15733,6 +15906,7 @@ export function decodeAuctionSuccess(r: ProtoReader, end: number): AuctionSucces
         r.skipTag(t);
     }
   }
+  SHAPES[171] = m;
   return m;
 }
 
@@ -15837,6 +16011,7 @@ export function decodeAuctionInfo(r: ProtoReader, end: number): AuctionInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[172] = m;
   return m;
 }
 
@@ -15892,6 +16067,7 @@ export function decodeAuctionCurrentUserInfo(r: ProtoReader, end: number): Aucti
         r.skipTag(t);
     }
   }
+  SHAPES[173] = m;
   return m;
 }
 
@@ -15937,6 +16113,7 @@ export function decodeAuctionImg(r: ProtoReader, end: number): AuctionImg {
         r.skipTag(t);
     }
   }
+  SHAPES[174] = m;
   return m;
 }
 
@@ -15976,6 +16153,7 @@ export function decodeIncrPriceList(r: ProtoReader, end: number): IncrPriceList 
         r.skipTag(t);
     }
   }
+  SHAPES[175] = m;
   return m;
 }
 
@@ -16128,6 +16306,7 @@ export function decodeRedpackActivityInfo(r: ProtoReader, end: number): RedpackA
         r.skipTag(t);
     }
   }
+  SHAPES[176] = m;
   return m;
 }
 
@@ -16200,6 +16379,7 @@ export function decodeUpdatedCartInfo(r: ProtoReader, end: number): UpdatedCartI
         r.skipTag(t);
     }
   }
+  SHAPES[177] = m;
   return m;
 }
 
@@ -16233,6 +16413,7 @@ export function decodeCartVertical(r: ProtoReader, end: number): CartVertical {
         r.skipTag(t);
     }
   }
+  SHAPES[178] = m;
   return m;
 }
 
@@ -16264,6 +16445,7 @@ export function decodeCartHorizontal(r: ProtoReader, end: number): CartHorizonta
         r.skipTag(t);
     }
   }
+  SHAPES[179] = m;
   return m;
 }
 
@@ -16307,6 +16489,7 @@ export function decodeGlobalCustomIcons(r: ProtoReader, end: number): GlobalCust
         r.skipTag(t);
     }
   }
+  SHAPES[180] = m;
   return m;
 }
 
@@ -16373,6 +16556,7 @@ export function decodeShoppingLotteryInfo(r: ProtoReader, end: number): Shopping
         r.skipTag(t);
     }
   }
+  SHAPES[181] = m;
   return m;
 }
 
@@ -16415,6 +16599,7 @@ export function decodeLotteryProductShortInfo(r: ProtoReader, end: number): Lott
         r.skipTag(t);
     }
   }
+  SHAPES[182] = m;
   return m;
 }
 
@@ -16541,6 +16726,7 @@ export function decodeWinLotteryInfo(r: ProtoReader, end: number): WinLotteryInf
         r.skipTag(t);
     }
   }
+  SHAPES[183] = m;
   return m;
 }
 
@@ -16601,6 +16787,7 @@ export function decodeWinLotteryAlert(r: ProtoReader, end: number): WinLotteryAl
         r.skipTag(t);
     }
   }
+  SHAPES[184] = m;
   return m;
 }
 
@@ -16703,6 +16890,7 @@ export function decodeLotteryInfoList(r: ProtoReader, end: number): LotteryInfoL
         r.skipTag(t);
     }
   }
+  SHAPES[185] = m;
   return m;
 }
 
@@ -16769,6 +16957,7 @@ export function decodeBenefitLabel(r: ProtoReader, end: number): BenefitLabel {
         r.skipTag(t);
     }
   }
+  SHAPES[186] = m;
   return m;
 }
 
@@ -16864,6 +17053,7 @@ export function decodeHotAtmosphere(r: ProtoReader, end: number): HotAtmosphere 
         r.skipTag(t);
     }
   }
+  SHAPES[187] = m;
   return m;
 }
 
@@ -16911,6 +17101,7 @@ export function decodeRoomTagOfflineInfo(r: ProtoReader, end: number): RoomTagOf
         r.skipTag(t);
     }
   }
+  SHAPES[188] = m;
   return m;
 }
 
@@ -16952,6 +17143,7 @@ export function decodeFilterSwitchChangeData(r: ProtoReader, end: number): Filte
         r.skipTag(t);
     }
   }
+  SHAPES[189] = m;
   return m;
 }
 
@@ -17002,6 +17194,7 @@ export function decodeUpIcon(r: ProtoReader, end: number): UpIcon {
         r.skipTag(t);
     }
   }
+  SHAPES[190] = m;
   return m;
 }
 
@@ -17045,6 +17238,7 @@ export function decodeInteractionData(r: ProtoReader, end: number): InteractionD
         r.skipTag(t);
     }
   }
+  SHAPES[191] = m;
   return m;
 }
 
@@ -17119,6 +17313,7 @@ export function decodeInteractionContent(r: ProtoReader, end: number): Interacti
         r.skipTag(t);
     }
   }
+  SHAPES[192] = m;
   return m;
 }
 
@@ -17168,6 +17363,7 @@ export function decodeInteractionContentCheck(r: ProtoReader, end: number): Inte
         r.skipTag(t);
     }
   }
+  SHAPES[193] = m;
   return m;
 }
 
@@ -17227,6 +17423,7 @@ export function decodeInteractionElement(r: ProtoReader, end: number): Interacti
         r.skipTag(t);
     }
   }
+  SHAPES[194] = m;
   return m;
 }
 
@@ -17274,6 +17471,7 @@ export function decodeInteractionAvatar(r: ProtoReader, end: number): Interactio
         r.skipTag(t);
     }
   }
+  SHAPES[195] = m;
   return m;
 }
 
@@ -17371,6 +17569,7 @@ export function decodeProductChangeMessage(r: ProtoReader, end: number): Product
         r.skipTag(t);
     }
   }
+  SHAPES[196] = m;
   return m;
 }
 
@@ -17444,6 +17643,7 @@ export function decodeProductChangeInfo(r: ProtoReader, end: number): ProductCha
         r.skipTag(t);
     }
   }
+  SHAPES[197] = m;
   return m;
 }
 
@@ -17506,6 +17706,7 @@ export function decodeProductCategoryInfo(r: ProtoReader, end: number): ProductC
         r.skipTag(t);
     }
   }
+  SHAPES[198] = m;
   return m;
 }
 
@@ -17583,6 +17784,7 @@ export function decodeLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveE
         r.skipTag(t);
     }
   }
+  SHAPES[199] = m;
   return m;
 }
 
@@ -17638,6 +17840,7 @@ export function decodeEcomFansClubMessage(r: ProtoReader, end: number): EcomFans
         r.skipTag(t);
     }
   }
+  SHAPES[200] = m;
   return m;
 }
 
@@ -17683,6 +17886,7 @@ export function decodeEcomFansClubUserInfo(r: ProtoReader, end: number): EcomFan
         r.skipTag(t);
     }
   }
+  SHAPES[201] = m;
   return m;
 }
 
@@ -17728,6 +17932,7 @@ export function decodeAwemeShopExplainMessage(r: ProtoReader, end: number): Awem
         r.skipTag(t);
     }
   }
+  SHAPES[202] = m;
   return m;
 }
 
@@ -17766,6 +17971,7 @@ export function decodeAwemeShopExplainExtra(r: ProtoReader, end: number): AwemeS
         r.skipTag(t);
     }
   }
+  SHAPES[203] = m;
   return m;
 }
 
@@ -17862,6 +18068,7 @@ export function decodeNotifyMessage(r: ProtoReader, end: number): NotifyMessage 
         r.skipTag(t);
     }
   }
+  SHAPES[204] = m;
   return m;
 }
 
@@ -17946,6 +18153,7 @@ export function decodeNotifyMessageExtra(r: ProtoReader, end: number): NotifyMes
         r.skipTag(t);
     }
   }
+  SHAPES[205] = m;
   return m;
 }
 
@@ -18007,6 +18215,7 @@ export function decodeNotifyMessageBackground(r: ProtoReader, end: number): Noti
         r.skipTag(t);
     }
   }
+  SHAPES[206] = m;
   return m;
 }
 
@@ -18050,6 +18259,7 @@ export function decodeNotifyMessageContentList(r: ProtoReader, end: number): Not
         r.skipTag(t);
     }
   }
+  SHAPES[207] = m;
   return m;
 }
 
@@ -18088,6 +18298,7 @@ export function decodeNotifyMessageContent(r: ProtoReader, end: number): NotifyM
         r.skipTag(t);
     }
   }
+  SHAPES[208] = m;
   return m;
 }
 
@@ -18201,6 +18412,7 @@ export function decodeNotifyEffectMessage(r: ProtoReader, end: number): NotifyEf
         r.skipTag(t);
     }
   }
+  SHAPES[209] = m;
   return m;
 }
 
@@ -18266,6 +18478,7 @@ export function decodeNotifyEffectBackground(r: ProtoReader, end: number): Notif
         r.skipTag(t);
     }
   }
+  SHAPES[210] = m;
   return m;
 }
 
@@ -18311,6 +18524,7 @@ export function decodeNotifyEffectDynamicConfig(r: ProtoReader, end: number): No
         r.skipTag(t);
     }
   }
+  SHAPES[211] = m;
   return m;
 }
 
@@ -18383,6 +18597,7 @@ export function decodeNotifyEffectSceneConfig(r: ProtoReader, end: number): Noti
         r.skipTag(t);
     }
   }
+  SHAPES[212] = m;
   return m;
 }
 
@@ -18468,6 +18683,7 @@ export function decodeAudioChatMessage(r: ProtoReader, end: number): AudioChatMe
         r.skipTag(t);
     }
   }
+  SHAPES[213] = m;
   return m;
 }
 
@@ -18535,6 +18751,7 @@ export function decodeAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImg
         r.skipTag(t);
     }
   }
+  SHAPES[214] = m;
   return m;
 }
 
@@ -18807,6 +19024,7 @@ export function decodeAudioBGData(r: ProtoReader, end: number): AudioBGData {
         r.skipTag(t);
     }
   }
+  SHAPES[215] = m;
   return m;
 }
 
@@ -18901,6 +19119,7 @@ export function decodeAudioSpeakingImageList(r: ProtoReader, end: number): Audio
         r.skipTag(t);
     }
   }
+  SHAPES[216] = m;
   return m;
 }
 
@@ -18956,6 +19175,7 @@ export function decodeSpeakingImage(r: ProtoReader, end: number): SpeakingImage 
         r.skipTag(t);
     }
   }
+  SHAPES[217] = m;
   return m;
 }
 
@@ -19007,6 +19227,7 @@ export function decodeAnimatedBgInfo(r: ProtoReader, end: number): AnimatedBgInf
         r.skipTag(t);
     }
   }
+  SHAPES[218] = m;
   return m;
 }
 
@@ -19058,6 +19279,7 @@ export function decodeShowArea(r: ProtoReader, end: number): ShowArea {
         r.skipTag(t);
     }
   }
+  SHAPES[219] = m;
   return m;
 }
 
@@ -19113,6 +19335,7 @@ export function decodeChatLikeMessage(r: ProtoReader, end: number): ChatLikeMess
         r.skipTag(t);
     }
   }
+  SHAPES[220] = m;
   return m;
 }
 
@@ -19159,6 +19382,7 @@ export function decodeChatLikeCount(r: ProtoReader, end: number): ChatLikeCount 
         r.skipTag(t);
     }
   }
+  SHAPES[221] = m;
   return m;
 }
 
@@ -19212,6 +19436,7 @@ export function decodeCommonDotMessage(r: ProtoReader, end: number): CommonDotMe
         r.skipTag(t);
     }
   }
+  SHAPES[222] = m;
   return m;
 }
 
@@ -19270,6 +19495,7 @@ export function decodePanelDotInfo(r: ProtoReader, end: number): PanelDotInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[223] = m;
   return m;
 }
 
@@ -19325,6 +19551,7 @@ export function decodeItemDotInfo(r: ProtoReader, end: number): ItemDotInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[224] = m;
   return m;
 }
 
@@ -19400,6 +19627,7 @@ export function decodeCommonDot(r: ProtoReader, end: number): CommonDot {
         r.skipTag(t);
     }
   }
+  SHAPES[225] = m;
   return m;
 }
 
@@ -19516,6 +19744,7 @@ export function decodeCommonToastMessage(r: ProtoReader, end: number): CommonToa
         r.skipTag(t);
     }
   }
+  SHAPES[226] = m;
   return m;
 }
 
@@ -19567,6 +19796,7 @@ export function decodeDecorationModifyMessage(r: ProtoReader, end: number): Deco
         r.skipTag(t);
     }
   }
+  SHAPES[227] = m;
   return m;
 }
 
@@ -19611,6 +19841,7 @@ export function decodeDecorationUpdateMessage(r: ProtoReader, end: number): Deco
         r.skipTag(t);
     }
   }
+  SHAPES[228] = m;
   return m;
 }
 
@@ -19655,6 +19886,7 @@ export function decodeDecorationDetail(r: ProtoReader, end: number): DecorationD
         r.skipTag(t);
     }
   }
+  SHAPES[229] = m;
   return m;
 }
 
@@ -19839,6 +20071,7 @@ export function decodeDecoration(r: ProtoReader, end: number): Decoration {
         r.skipTag(t);
     }
   }
+  SHAPES[230] = m;
   return m;
 }
 
@@ -19946,6 +20179,7 @@ export function decodeDecorationReservation(r: ProtoReader, end: number): Decora
         r.skipTag(t);
     }
   }
+  SHAPES[231] = m;
   return m;
 }
 
@@ -20005,6 +20239,7 @@ export function decodeDecorationFontConfig(r: ProtoReader, end: number): Decorat
         r.skipTag(t);
     }
   }
+  SHAPES[232] = m;
   return m;
 }
 
@@ -20084,6 +20319,7 @@ export function decodeExhibitionChatMessage(r: ProtoReader, end: number): Exhibi
         r.skipTag(t);
     }
   }
+  SHAPES[233] = m;
   return m;
 }
 
@@ -20190,6 +20426,7 @@ export function decodeGiftEffectGameMessage(r: ProtoReader, end: number): GiftEf
         r.skipTag(t);
     }
   }
+  SHAPES[234] = m;
   return m;
 }
 
@@ -20290,6 +20527,7 @@ export function decodeGiftEffectGameStruct(r: ProtoReader, end: number): GiftEff
         r.skipTag(t);
     }
   }
+  SHAPES[235] = m;
   return m;
 }
 
@@ -20369,6 +20607,7 @@ export function decodeGiftEffectGameScore(r: ProtoReader, end: number): GiftEffe
         r.skipTag(t);
     }
   }
+  SHAPES[236] = m;
   return m;
 }
 
@@ -20436,6 +20675,7 @@ export function decodeGiftEffectGameBattleScore(r: ProtoReader, end: number): Gi
         r.skipTag(t);
     }
   }
+  SHAPES[237] = m;
   return m;
 }
 
@@ -20496,6 +20736,7 @@ export function decodeGiftEffectGameBattleGate(r: ProtoReader, end: number): Gif
         r.skipTag(t);
     }
   }
+  SHAPES[238] = m;
   return m;
 }
 
@@ -20549,6 +20790,7 @@ export function decodeGiftEffectGameBattleTreasure(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[239] = m;
   return m;
 }
 
@@ -20589,6 +20831,7 @@ export function decodeGiftEffectGameBattleGuard(r: ProtoReader, end: number): Gi
         r.skipTag(t);
     }
   }
+  SHAPES[240] = m;
   return m;
 }
 
@@ -20630,6 +20873,7 @@ export function decodeGiftEffectGameInviters(r: ProtoReader, end: number): GiftE
         r.skipTag(t);
     }
   }
+  SHAPES[241] = m;
   return m;
 }
 
@@ -20725,6 +20969,7 @@ export function decodeGiftEffectGameGift(r: ProtoReader, end: number): GiftEffec
         r.skipTag(t);
     }
   }
+  SHAPES[242] = m;
   return m;
 }
 
@@ -20790,6 +21035,7 @@ export function decodeGiftEffectGameBattleDefense(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[243] = m;
   return m;
 }
 
@@ -20854,6 +21100,7 @@ export function decodeGiftEffectGameBattleDefenseGate(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  SHAPES[244] = m;
   return m;
 }
 
@@ -20913,6 +21160,7 @@ export function decodeGiftPlayEventMessage(r: ProtoReader, end: number): GiftPla
         r.skipTag(t);
     }
   }
+  SHAPES[245] = m;
   return m;
 }
 
@@ -20959,6 +21207,7 @@ export function decodePetEffectInfo(r: ProtoReader, end: number): PetEffectInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[246] = m;
   return m;
 }
 
@@ -21034,6 +21283,7 @@ export function decodeGiftSortMessage(r: ProtoReader, end: number): GiftSortMess
         r.skipTag(t);
     }
   }
+  SHAPES[247] = m;
   return m;
 }
 
@@ -21164,6 +21414,7 @@ export function decodeGiftSortStrategy(r: ProtoReader, end: number): GiftSortStr
         r.skipTag(t);
     }
   }
+  SHAPES[248] = m;
   return m;
 }
 
@@ -21269,6 +21520,7 @@ export function decodeItemShareMessage(r: ProtoReader, end: number): ItemShareMe
         r.skipTag(t);
     }
   }
+  SHAPES[249] = m;
   return m;
 }
 
@@ -21351,6 +21603,7 @@ export function decodeShareItemStyle(r: ProtoReader, end: number): ShareItemStyl
         r.skipTag(t);
     }
   }
+  SHAPES[250] = m;
   return m;
 }
 
@@ -21400,6 +21653,7 @@ export function decodeLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGui
         r.skipTag(t);
     }
   }
+  SHAPES[251] = m;
   return m;
 }
 
@@ -21450,6 +21704,7 @@ export function decodeLowPcuGuideData(r: ProtoReader, end: number): LowPcuGuideD
         r.skipTag(t);
     }
   }
+  SHAPES[252] = m;
   return m;
 }
 
@@ -21496,6 +21751,7 @@ export function decodePreviewCjRpMessage(r: ProtoReader, end: number): PreviewCj
         r.skipTag(t);
     }
   }
+  SHAPES[253] = m;
   return m;
 }
 
@@ -21594,6 +21850,7 @@ export function decodeCjRp(r: ProtoReader, end: number): CjRp {
         r.skipTag(t);
     }
   }
+  SHAPES[254] = m;
   return m;
 }
 
@@ -21711,6 +21968,7 @@ export function decodePrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoti
         r.skipTag(t);
     }
   }
+  SHAPES[255] = m;
   return m;
 }
 
@@ -21804,6 +22062,7 @@ export function decodePrizeImageInfo(r: ProtoReader, end: number): PrizeImageInf
         r.skipTag(t);
     }
   }
+  SHAPES[256] = m;
   return m;
 }
 
@@ -21908,6 +22167,7 @@ export function decodeRankListAwardMessage(r: ProtoReader, end: number): RankLis
         r.skipTag(t);
     }
   }
+  SHAPES[257] = m;
   return m;
 }
 
@@ -21960,6 +22220,7 @@ export function decodeRanklistHourEntranceMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[258] = m;
   return m;
 }
 
@@ -22022,6 +22283,7 @@ export function decodeRanklistHourEntrance(r: ProtoReader, end: number): Ranklis
         r.skipTag(t);
     }
   }
+  SHAPES[259] = m;
   return m;
 }
 
@@ -22059,6 +22321,7 @@ export function decodeRanklistHourEntranceInfo(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  SHAPES[260] = m;
   return m;
 }
 
@@ -22123,6 +22386,7 @@ export function decodeRanklistHourEntranceDetail(r: ProtoReader, end: number): R
         r.skipTag(t);
     }
   }
+  SHAPES[261] = m;
   return m;
 }
 
@@ -22177,6 +22441,7 @@ export function decodeRanklistHourEntrancePage(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  SHAPES[262] = m;
   return m;
 }
 
@@ -22238,6 +22503,7 @@ export function decodeResidentGuestMessage(r: ProtoReader, end: number): Residen
         r.skipTag(t);
     }
   }
+  SHAPES[263] = m;
   return m;
 }
 
@@ -22272,6 +22538,7 @@ export function decodeResidentGuestAllowContent(r: ProtoReader, end: number): Re
         r.skipTag(t);
     }
   }
+  SHAPES[264] = m;
   return m;
 }
 
@@ -22327,6 +22594,7 @@ export function decodeRoomIndicatorMessage(r: ProtoReader, end: number): RoomInd
         r.skipTag(t);
     }
   }
+  SHAPES[265] = m;
   return m;
 }
 
@@ -22376,6 +22644,7 @@ export function decodeCommonBizInfo(r: ProtoReader, end: number): CommonBizInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[266] = m;
   return m;
 }
 
@@ -22451,6 +22720,7 @@ export function decodeBizContent(r: ProtoReader, end: number): BizContent {
         r.skipTag(t);
     }
   }
+  SHAPES[267] = m;
   return m;
 }
 
@@ -22494,6 +22764,7 @@ export function decodeHotText(r: ProtoReader, end: number): HotText {
         r.skipTag(t);
     }
   }
+  SHAPES[268] = m;
   return m;
 }
 
@@ -22553,6 +22824,7 @@ export function decodeTaskCenterEntranceMessage(r: ProtoReader, end: number): Ta
         r.skipTag(t);
     }
   }
+  SHAPES[269] = m;
   return m;
 }
 
@@ -22635,6 +22907,7 @@ export function decodeTouchPositionMeta(r: ProtoReader, end: number): TouchPosit
         r.skipTag(t);
     }
   }
+  SHAPES[270] = m;
   return m;
 }
 
@@ -22697,6 +22970,7 @@ export function decodeFreqCtrlParams(r: ProtoReader, end: number): FreqCtrlParam
         r.skipTag(t);
     }
   }
+  SHAPES[271] = m;
   return m;
 }
 
@@ -22738,6 +23012,7 @@ export function decodeRefreshParams(r: ProtoReader, end: number): RefreshParams 
         r.skipTag(t);
     }
   }
+  SHAPES[272] = m;
   return m;
 }
 
@@ -22800,6 +23075,7 @@ export function decodeTreasureDetail(r: ProtoReader, end: number): TreasureDetai
         r.skipTag(t);
     }
   }
+  SHAPES[273] = m;
   return m;
 }
 
@@ -22869,6 +23145,7 @@ export function decodeUserPrivilegeChangeMessage(r: ProtoReader, end: number): U
         r.skipTag(t);
     }
   }
+  SHAPES[274] = m;
   return m;
 }
 
@@ -22979,6 +23256,7 @@ export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[275] = m;
   return m;
 }
 
@@ -23049,6 +23327,7 @@ export function decodeProfitInteractionScoreAnchorInfo(r: ProtoReader, end: numb
         r.skipTag(t);
     }
   }
+  SHAPES[276] = m;
   return m;
 }
 
@@ -23082,6 +23361,7 @@ export function decodeProfitInteractionSetting(r: ProtoReader, end: number): Pro
         r.skipTag(t);
     }
   }
+  SHAPES[277] = m;
   return m;
 }
 
@@ -23251,6 +23531,7 @@ export function decodeProfitGameStatusMessage(r: ProtoReader, end: number): Prof
         r.skipTag(t);
     }
   }
+  SHAPES[278] = m;
   return m;
 }
 
@@ -23489,6 +23770,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
         r.skipTag(t);
     }
   }
+  SHAPES[279] = m;
   return m;
 }
 
@@ -23827,6 +24109,7 @@ export function decodeBattleSettings(r: ProtoReader, end: number): BattleSetting
         r.skipTag(t);
     }
   }
+  SHAPES[280] = m;
   return m;
 }
 
@@ -24131,6 +24414,7 @@ export function decodeDataBattleSettings(r: ProtoReader, end: number): DataBattl
         r.skipTag(t);
     }
   }
+  SHAPES[281] = m;
   return m;
 }
 
@@ -24278,6 +24562,7 @@ export function decodeBattleTitleConfig(r: ProtoReader, end: number): BattleTitl
         r.skipTag(t);
     }
   }
+  SHAPES[282] = m;
   return m;
 }
 
@@ -24346,6 +24631,7 @@ export function decodeBattleBarConfig(r: ProtoReader, end: number): BattleBarCon
         r.skipTag(t);
     }
   }
+  SHAPES[283] = m;
   return m;
 }
 
@@ -24429,6 +24715,7 @@ export function decodeBattleAnimeInfo(r: ProtoReader, end: number): BattleAnimeI
         r.skipTag(t);
     }
   }
+  SHAPES[284] = m;
   return m;
 }
 
@@ -24630,6 +24917,7 @@ export function decodeBattleConfigSetting(r: ProtoReader, end: number): BattleCo
         r.skipTag(t);
     }
   }
+  SHAPES[285] = m;
   return m;
 }
 
@@ -24730,6 +25018,7 @@ export function decodeBattleSelfData(r: ProtoReader, end: number): BattleSelfDat
         r.skipTag(t);
     }
   }
+  SHAPES[286] = m;
   return m;
 }
 
@@ -24781,6 +25070,7 @@ export function decodeVoteSetting(r: ProtoReader, end: number): VoteSetting {
         r.skipTag(t);
     }
   }
+  SHAPES[287] = m;
   return m;
 }
 
@@ -24856,6 +25146,7 @@ export function decodeBattleSelfSettingRate(r: ProtoReader, end: number): Battle
         r.skipTag(t);
     }
   }
+  SHAPES[288] = m;
   return m;
 }
 
@@ -24900,6 +25191,7 @@ export function decodeBattleShellConfig(r: ProtoReader, end: number): BattleShel
         r.skipTag(t);
     }
   }
+  SHAPES[289] = m;
   return m;
 }
 
@@ -24950,6 +25242,7 @@ export function decodeBreakthroughConfig(r: ProtoReader, end: number): Breakthro
         r.skipTag(t);
     }
   }
+  SHAPES[290] = m;
   return m;
 }
 
@@ -25037,6 +25330,7 @@ export function decodeBreakthroughStage(r: ProtoReader, end: number): Breakthrou
         r.skipTag(t);
     }
   }
+  SHAPES[291] = m;
   return m;
 }
 
@@ -25118,6 +25412,7 @@ export function decodeSpecifyGiftConfig(r: ProtoReader, end: number): SpecifyGif
         r.skipTag(t);
     }
   }
+  SHAPES[292] = m;
   return m;
 }
 
@@ -25185,6 +25480,7 @@ export function decodeBattleGiftDetail(r: ProtoReader, end: number): BattleGiftD
         r.skipTag(t);
     }
   }
+  SHAPES[293] = m;
   return m;
 }
 
@@ -25228,6 +25524,7 @@ export function decodeSurvivalConfig(r: ProtoReader, end: number): SurvivalConfi
         r.skipTag(t);
     }
   }
+  SHAPES[294] = m;
   return m;
 }
 
@@ -25269,6 +25566,7 @@ export function decodeSurvivalStage(r: ProtoReader, end: number): SurvivalStage 
         r.skipTag(t);
     }
   }
+  SHAPES[295] = m;
   return m;
 }
 
@@ -25307,6 +25605,7 @@ export function decodeSeasonConfig(r: ProtoReader, end: number): SeasonConfig {
         r.skipTag(t);
     }
   }
+  SHAPES[296] = m;
   return m;
 }
 
@@ -25354,6 +25653,7 @@ export function decodeBattleCustomConfig(r: ProtoReader, end: number): BattleCus
         r.skipTag(t);
     }
   }
+  SHAPES[297] = m;
   return m;
 }
 
@@ -25393,6 +25693,7 @@ export function decodeBattleScoreElement(r: ProtoReader, end: number): BattleSco
         r.skipTag(t);
     }
   }
+  SHAPES[298] = m;
   return m;
 }
 
@@ -25449,6 +25750,7 @@ export function decodeBattleAuxiliaryConfig(r: ProtoReader, end: number): Battle
         r.skipTag(t);
     }
   }
+  SHAPES[299] = m;
   return m;
 }
 
@@ -25502,6 +25804,7 @@ export function decodeBattleCloudCollaborateConfig(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[300] = m;
   return m;
 }
 
@@ -25602,6 +25905,7 @@ export function decodeInteractConfig(r: ProtoReader, end: number): InteractConfi
         r.skipTag(t);
     }
   }
+  SHAPES[301] = m;
   return m;
 }
 
@@ -25663,6 +25967,7 @@ export function decodeInteractEffectInfo(r: ProtoReader, end: number): InteractE
         r.skipTag(t);
     }
   }
+  SHAPES[302] = m;
   return m;
 }
 
@@ -25709,6 +26014,7 @@ export function decodeInteractRewardPunishConfig(r: ProtoReader, end: number): I
         r.skipTag(t);
     }
   }
+  SHAPES[303] = m;
   return m;
 }
 
@@ -25780,6 +26086,7 @@ export function decodeInteractCompeteEvalConfig(r: ProtoReader, end: number): In
         r.skipTag(t);
     }
   }
+  SHAPES[304] = m;
   return m;
 }
 
@@ -25850,6 +26157,7 @@ export function decodeInteractGiftEvalConfig(r: ProtoReader, end: number): Inter
         r.skipTag(t);
     }
   }
+  SHAPES[305] = m;
   return m;
 }
 
@@ -25902,6 +26210,7 @@ export function decodeBattleEndPunishMessage(r: ProtoReader, end: number): Battl
         r.skipTag(t);
     }
   }
+  SHAPES[306] = m;
   return m;
 }
 
@@ -25956,6 +26265,7 @@ export function decodeBattleEffectContainerMessage(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[307] = m;
   return m;
 }
 
@@ -26017,6 +26327,7 @@ export function decodeBattlePowerContainerMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[308] = m;
   return m;
 }
 
@@ -26073,6 +26384,7 @@ export function decodeBattleUpdatePropCardTaskMessage(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  SHAPES[309] = m;
   return m;
 }
 
@@ -26110,6 +26422,7 @@ export function decodeBattleStatusMessage(r: ProtoReader, end: number): BattleSt
         r.skipTag(t);
     }
   }
+  SHAPES[310] = m;
   return m;
 }
 
@@ -26153,6 +26466,7 @@ export function decodeBattleRankSeasonMessage(r: ProtoReader, end: number): Batt
         r.skipTag(t);
     }
   }
+  SHAPES[311] = m;
   return m;
 }
 
@@ -26203,6 +26517,7 @@ export function decodeRankSeasonResult(r: ProtoReader, end: number): RankSeasonR
         r.skipTag(t);
     }
   }
+  SHAPES[312] = m;
   return m;
 }
 
@@ -26245,6 +26560,7 @@ export function decodeRankSeasonDeltaScoreInfo(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  SHAPES[313] = m;
   return m;
 }
 
@@ -26283,6 +26599,7 @@ export function decodeRankSeasonDeltaScoreDetail(r: ProtoReader, end: number): R
         r.skipTag(t);
     }
   }
+  SHAPES[314] = m;
   return m;
 }
 
@@ -26342,6 +26659,7 @@ export function decodeRankSeasonRankChangeInfo(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  SHAPES[315] = m;
   return m;
 }
 
@@ -26433,6 +26751,7 @@ export function decodeRankSeasonRankInfo(r: ProtoReader, end: number): RankSeaso
         r.skipTag(t);
     }
   }
+  SHAPES[316] = m;
   return m;
 }
 
@@ -26493,6 +26812,7 @@ export function decodeRankSeasonRankChangeImgInfo(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[317] = m;
   return m;
 }
 
@@ -26547,6 +26867,7 @@ export function decodeRankSeasonStarChangeImgInfo(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[318] = m;
   return m;
 }
 
@@ -26592,6 +26913,7 @@ export function decodeBattleStealDragonMessage(r: ProtoReader, end: number): Bat
         r.skipTag(t);
     }
   }
+  SHAPES[319] = m;
   return m;
 }
 
@@ -26669,6 +26991,7 @@ export function decodeStealDragonInfo(r: ProtoReader, end: number): StealDragonI
         r.skipTag(t);
     }
   }
+  SHAPES[320] = m;
   return m;
 }
 
@@ -26718,6 +27041,7 @@ export function decodeStealDragonPeriodConfig(r: ProtoReader, end: number): Stea
         r.skipTag(t);
     }
   }
+  SHAPES[321] = m;
   return m;
 }
 
@@ -26769,6 +27093,7 @@ export function decodeStealDragonStealInfo(r: ProtoReader, end: number): StealDr
         r.skipTag(t);
     }
   }
+  SHAPES[322] = m;
   return m;
 }
 
@@ -26815,6 +27140,7 @@ export function decodeStealDragonSettleInfo(r: ProtoReader, end: number): StealD
         r.skipTag(t);
     }
   }
+  SHAPES[323] = m;
   return m;
 }
 
@@ -26866,6 +27192,7 @@ export function decodeBattleTeamTaskMessage(r: ProtoReader, end: number): Battle
         r.skipTag(t);
     }
   }
+  SHAPES[324] = m;
   return m;
 }
 
@@ -26968,6 +27295,7 @@ export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
         r.skipTag(t);
     }
   }
+  SHAPES[325] = m;
   return m;
 }
 
@@ -27113,6 +27441,7 @@ export function decodeTeamTaskConfig(r: ProtoReader, end: number): TeamTaskConfi
         r.skipTag(t);
     }
   }
+  SHAPES[326] = m;
   return m;
 }
 
@@ -27178,6 +27507,7 @@ export function decodeTeamTaskPeriodConfig(r: ProtoReader, end: number): TeamTas
         r.skipTag(t);
     }
   }
+  SHAPES[327] = m;
   return m;
 }
 
@@ -27213,6 +27543,7 @@ export function decodeTeamTaskExtraConfig(r: ProtoReader, end: number): TeamTask
         r.skipTag(t);
     }
   }
+  SHAPES[328] = m;
   return m;
 }
 
@@ -27271,6 +27602,7 @@ export function decodeTeamTaskSpecialGiftCountConfig(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  SHAPES[329] = m;
   return m;
 }
 
@@ -27306,6 +27638,7 @@ export function decodeTeamTaskGiftPanelConfig(r: ProtoReader, end: number): Team
         r.skipTag(t);
     }
   }
+  SHAPES[330] = m;
   return m;
 }
 
@@ -27391,6 +27724,7 @@ export function decodeTeamTaskInfo(r: ProtoReader, end: number): TeamTaskInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[331] = m;
   return m;
 }
 
@@ -27454,6 +27788,7 @@ export function decodeTeamTaskReward(r: ProtoReader, end: number): TeamTaskRewar
         r.skipTag(t);
     }
   }
+  SHAPES[332] = m;
   return m;
 }
 
@@ -27543,6 +27878,7 @@ export function decodeItemCardInfo(r: ProtoReader, end: number): ItemCardInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[333] = m;
   return m;
 }
 
@@ -27799,6 +28135,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
         r.skipTag(t);
     }
   }
+  SHAPES[334] = m;
   return m;
 }
 
@@ -27912,6 +28249,7 @@ export function decodeBattleArmy(r: ProtoReader, end: number): BattleArmy {
         r.skipTag(t);
     }
   }
+  SHAPES[335] = m;
   return m;
 }
 
@@ -27985,6 +28323,7 @@ export function decodeBattleArmyRankUser(r: ProtoReader, end: number): BattleArm
         r.skipTag(t);
     }
   }
+  SHAPES[336] = m;
   return m;
 }
 
@@ -28169,6 +28508,7 @@ export function decodeBattleScore(r: ProtoReader, end: number): BattleScore {
         r.skipTag(t);
     }
   }
+  SHAPES[337] = m;
   return m;
 }
 
@@ -28257,6 +28597,7 @@ export function decodeBattleStarActivityGrade(r: ProtoReader, end: number): Batt
         r.skipTag(t);
     }
   }
+  SHAPES[338] = m;
   return m;
 }
 
@@ -28314,6 +28655,7 @@ export function decodeBattleStarActivityGradeMedal(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[339] = m;
   return m;
 }
 
@@ -28377,6 +28719,7 @@ export function decodeBattleStarActivityGradeChange(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[340] = m;
   return m;
 }
 
@@ -28422,6 +28765,7 @@ export function decodeOperationalPlay(r: ProtoReader, end: number): OperationalP
         r.skipTag(t);
     }
   }
+  SHAPES[341] = m;
   return m;
 }
 
@@ -28520,6 +28864,7 @@ export function decodeMultipleMatches3(r: ProtoReader, end: number): MultipleMat
         r.skipTag(t);
     }
   }
+  SHAPES[342] = m;
   return m;
 }
 
@@ -28574,6 +28919,7 @@ export function decodeMultipleMatchesUserInfo(r: ProtoReader, end: number): Mult
         r.skipTag(t);
     }
   }
+  SHAPES[343] = m;
   return m;
 }
 
@@ -28692,6 +29038,7 @@ export function decodeBattleUserInfo(r: ProtoReader, end: number): BattleUserInf
         r.skipTag(t);
     }
   }
+  SHAPES[344] = m;
   return m;
 }
 
@@ -28773,6 +29120,7 @@ export function decodeBattleBaseUserInfo(r: ProtoReader, end: number): BattleBas
         r.skipTag(t);
     }
   }
+  SHAPES[345] = m;
   return m;
 }
 
@@ -28843,6 +29191,7 @@ export function decodeUserImgFlipInfo(r: ProtoReader, end: number): UserImgFlipI
         r.skipTag(t);
     }
   }
+  SHAPES[346] = m;
   return m;
 }
 
@@ -28914,6 +29263,7 @@ export function decodeBattleRivalTag(r: ProtoReader, end: number): BattleRivalTa
         r.skipTag(t);
     }
   }
+  SHAPES[347] = m;
   return m;
 }
 
@@ -28956,6 +29306,7 @@ export function decodeBattleConsecutiveRecordInfo(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[348] = m;
   return m;
 }
 
@@ -29066,6 +29417,7 @@ export function decodeBattleActivityUser(r: ProtoReader, end: number): BattleAct
         r.skipTag(t);
     }
   }
+  SHAPES[349] = m;
   return m;
 }
 
@@ -29162,6 +29514,7 @@ export function decodeBreakthroughInfo(r: ProtoReader, end: number): Breakthroug
         r.skipTag(t);
     }
   }
+  SHAPES[350] = m;
   return m;
 }
 
@@ -29208,6 +29561,7 @@ export function decodeBreakthroughStageInfo(r: ProtoReader, end: number): Breakt
         r.skipTag(t);
     }
   }
+  SHAPES[351] = m;
   return m;
 }
 
@@ -29302,6 +29656,7 @@ export function decodeBattleSkinConfig(r: ProtoReader, end: number): BattleSkinC
         r.skipTag(t);
     }
   }
+  SHAPES[352] = m;
   return m;
 }
 
@@ -29378,6 +29733,7 @@ export function decodeSurvivalInfo(r: ProtoReader, end: number): SurvivalInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[353] = m;
   return m;
 }
 
@@ -29433,6 +29789,7 @@ export function decodeSurvivalAnchorInfo(r: ProtoReader, end: number): SurvivalA
         r.skipTag(t);
     }
   }
+  SHAPES[354] = m;
   return m;
 }
 
@@ -29522,6 +29879,7 @@ export function decodeAuxiliaryScoreInfo(r: ProtoReader, end: number): Auxiliary
         r.skipTag(t);
     }
   }
+  SHAPES[355] = m;
   return m;
 }
 
@@ -29592,6 +29950,7 @@ export function decodeLinkmicBattleFinishExtra(r: ProtoReader, end: number): Lin
         r.skipTag(t);
     }
   }
+  SHAPES[356] = m;
   return m;
 }
 
@@ -29685,6 +30044,7 @@ export function decodeLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies 
         r.skipTag(t);
     }
   }
+  SHAPES[357] = m;
   return m;
 }
 
@@ -29731,6 +30091,7 @@ export function decodeUserArmies(r: ProtoReader, end: number): UserArmies {
         r.skipTag(t);
     }
   }
+  SHAPES[358] = m;
   return m;
 }
 
@@ -29789,6 +30150,7 @@ export function decodeUserArmy(r: ProtoReader, end: number): UserArmy {
         r.skipTag(t);
     }
   }
+  SHAPES[359] = m;
   return m;
 }
 
@@ -29878,6 +30240,7 @@ export function decodeBattleContributorsRankListV2(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[360] = m;
   return m;
 }
 
@@ -29941,6 +30304,7 @@ export function decodeBattleAnchorContributors(r: ProtoReader, end: number): Bat
         r.skipTag(t);
     }
   }
+  SHAPES[361] = m;
   return m;
 }
 
@@ -30001,6 +30365,7 @@ export function decodeBattleRankUser(r: ProtoReader, end: number): BattleRankUse
         r.skipTag(t);
     }
   }
+  SHAPES[362] = m;
   return m;
 }
 
@@ -30057,6 +30422,7 @@ export function decodeBattleBuffCardInfo(r: ProtoReader, end: number): BattleBuf
         r.skipTag(t);
     }
   }
+  SHAPES[363] = m;
   return m;
 }
 
@@ -30121,6 +30487,7 @@ export function decodeBattleBuffCardMeta(r: ProtoReader, end: number): BattleBuf
         r.skipTag(t);
     }
   }
+  SHAPES[364] = m;
   return m;
 }
 
@@ -30277,6 +30644,7 @@ export function decodeListUser(r: ProtoReader, end: number): ListUser {
         r.skipTag(t);
     }
   }
+  SHAPES[365] = m;
   return m;
 }
 
@@ -30347,6 +30715,7 @@ export function decodeListUserContent(r: ProtoReader, end: number): ListUserCont
         r.skipTag(t);
     }
   }
+  SHAPES[366] = m;
   return m;
 }
 
@@ -30374,6 +30743,7 @@ export function decodeListUserPKContent(r: ProtoReader, end: number): ListUserPK
         r.skipTag(t);
     }
   }
+  SHAPES[367] = m;
   return m;
 }
 
@@ -30491,6 +30861,7 @@ export function decodeListUserLinkmicContent(r: ProtoReader, end: number): ListU
         r.skipTag(t);
     }
   }
+  SHAPES[368] = m;
   return m;
 }
 
@@ -30548,6 +30919,7 @@ export function decodeAnchorLinkmicIDInfo(r: ProtoReader, end: number): AnchorLi
         r.skipTag(t);
     }
   }
+  SHAPES[369] = m;
   return m;
 }
 
@@ -30774,6 +31146,7 @@ export function decodeListUserLinkmicAudienceContent(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  SHAPES[370] = m;
   return m;
 }
 
@@ -30868,6 +31241,7 @@ export function decodeMicDress(r: ProtoReader, end: number): MicDress {
         r.skipTag(t);
     }
   }
+  SHAPES[371] = m;
   return m;
 }
 
@@ -30929,6 +31303,7 @@ export function decodeMicVoiceWave(r: ProtoReader, end: number): MicVoiceWave {
         r.skipTag(t);
     }
   }
+  SHAPES[372] = m;
   return m;
 }
 
@@ -30969,6 +31344,7 @@ export function decodeLinkmicBadge(r: ProtoReader, end: number): LinkmicBadge {
         r.skipTag(t);
     }
   }
+  SHAPES[373] = m;
   return m;
 }
 
@@ -31043,6 +31419,7 @@ export function decodeLinkmicCustomizedRandomEmoji(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[374] = m;
   return m;
 }
 
@@ -31089,6 +31466,7 @@ export function decodeLinkmic2DAvatar(r: ProtoReader, end: number): Linkmic2DAva
         r.skipTag(t);
     }
   }
+  SHAPES[375] = m;
   return m;
 }
 
@@ -31127,6 +31505,7 @@ export function decodeLinkHostInfo(r: ProtoReader, end: number): LinkHostInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[376] = m;
   return m;
 }
 
@@ -31204,6 +31583,7 @@ export function decodeMicPosTagInfo(r: ProtoReader, end: number): MicPosTagInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[377] = m;
   return m;
 }
 
@@ -31281,6 +31661,7 @@ export function decodeRoomLinkerContent(r: ProtoReader, end: number): RoomLinker
         r.skipTag(t);
     }
   }
+  SHAPES[378] = m;
   return m;
 }
 
@@ -31373,6 +31754,7 @@ export function decodeLinkerBaseInfo(r: ProtoReader, end: number): LinkerBaseInf
         r.skipTag(t);
     }
   }
+  SHAPES[379] = m;
   return m;
 }
 
@@ -31451,6 +31833,7 @@ export function decodeBanUser(r: ProtoReader, end: number): BanUser {
         r.skipTag(t);
     }
   }
+  SHAPES[380] = m;
   return m;
 }
 
@@ -31518,6 +31901,7 @@ export function decodeLinkmicPositionItem(r: ProtoReader, end: number): LinkmicP
         r.skipTag(t);
     }
   }
+  SHAPES[381] = m;
   return m;
 }
 
@@ -31572,6 +31956,7 @@ export function decodeMultiChannelInfo(r: ProtoReader, end: number): MultiChanne
         r.skipTag(t);
     }
   }
+  SHAPES[382] = m;
   return m;
 }
 
@@ -31642,6 +32027,7 @@ export function decodePreRTCInfo(r: ProtoReader, end: number): PreRTCInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[383] = m;
   return m;
 }
 
@@ -31708,6 +32094,7 @@ export function decodePreRTCLinkUserInfo(r: ProtoReader, end: number): PreRTCLin
         r.skipTag(t);
     }
   }
+  SHAPES[384] = m;
   return m;
 }
 
@@ -31815,6 +32202,7 @@ export function decodeMultiRtcInfo(r: ProtoReader, end: number): MultiRtcInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[385] = m;
   return m;
 }
 
@@ -31917,6 +32305,7 @@ export function decodeMultiLiveCoreInfo(r: ProtoReader, end: number): MultiLiveC
         r.skipTag(t);
     }
   }
+  SHAPES[386] = m;
   return m;
 }
 
@@ -31967,6 +32356,7 @@ export function decodeLinkmicIdStringMap(r: ProtoReader, end: number): LinkmicId
         r.skipTag(t);
     }
   }
+  SHAPES[387] = m;
   return m;
 }
 
@@ -32036,6 +32426,7 @@ export function decodeMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): Mu
         r.skipTag(t);
     }
   }
+  SHAPES[388] = m;
   return m;
 }
 
@@ -32096,6 +32487,7 @@ export function decodeUILayoutPositionInfo(r: ProtoReader, end: number): UILayou
         r.skipTag(t);
     }
   }
+  SHAPES[389] = m;
   return m;
 }
 
@@ -32141,6 +32533,7 @@ export function decodeGameBarrageRtcInfo(r: ProtoReader, end: number): GameBarra
         r.skipTag(t);
     }
   }
+  SHAPES[390] = m;
   return m;
 }
 
@@ -32215,6 +32608,7 @@ export function decodeLinkmicMediaInfo(r: ProtoReader, end: number): LinkmicMedi
         r.skipTag(t);
     }
   }
+  SHAPES[391] = m;
   return m;
 }
 
@@ -32264,6 +32658,7 @@ export function decodeAnchorLinkmicInfo(r: ProtoReader, end: number): AnchorLink
         r.skipTag(t);
     }
   }
+  SHAPES[392] = m;
   return m;
 }
 
@@ -32336,6 +32731,7 @@ export function decodeMsgBoardItemInfo(r: ProtoReader, end: number): MsgBoardIte
         r.skipTag(t);
     }
   }
+  SHAPES[393] = m;
   return m;
 }
 
@@ -32373,6 +32769,7 @@ export function decodeLinkIconConfig(r: ProtoReader, end: number): LinkIconConfi
         r.skipTag(t);
     }
   }
+  SHAPES[394] = m;
   return m;
 }
 
@@ -32425,6 +32822,7 @@ export function decodeLinkmicUIConfig(r: ProtoReader, end: number): LinkmicUICon
         r.skipTag(t);
     }
   }
+  SHAPES[395] = m;
   return m;
 }
 
@@ -32467,6 +32865,7 @@ export function decodeMatchEffect(r: ProtoReader, end: number): MatchEffect {
         r.skipTag(t);
     }
   }
+  SHAPES[396] = m;
   return m;
 }
 
@@ -32527,6 +32926,7 @@ export function decodeCityEffect(r: ProtoReader, end: number): CityEffect {
         r.skipTag(t);
     }
   }
+  SHAPES[397] = m;
   return m;
 }
 
@@ -32616,6 +33016,7 @@ export function decodeClientUIInfo(r: ProtoReader, end: number): ClientUIInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[398] = m;
   return m;
 }
 
@@ -32655,6 +33056,7 @@ export function decodeUITranslation(r: ProtoReader, end: number): UITranslation 
         r.skipTag(t);
     }
   }
+  SHAPES[399] = m;
   return m;
 }
 
@@ -32704,6 +33106,7 @@ export function decodeAudioChatCycleUIInfo(r: ProtoReader, end: number): AudioCh
         r.skipTag(t);
     }
   }
+  SHAPES[400] = m;
   return m;
 }
 
@@ -32750,6 +33153,7 @@ export function decodeAudioChatCycleInfo(r: ProtoReader, end: number): AudioChat
         r.skipTag(t);
     }
   }
+  SHAPES[401] = m;
   return m;
 }
 
@@ -32885,6 +33289,7 @@ export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTim
         r.skipTag(t);
     }
   }
+  SHAPES[402] = m;
   return m;
 }
 
@@ -32989,6 +33394,7 @@ export function decodeUserChorusInfo(r: ProtoReader, end: number): UserChorusInf
         r.skipTag(t);
     }
   }
+  SHAPES[403] = m;
   return m;
 }
 
@@ -33033,6 +33439,7 @@ export function decodeVideoChatDynamic1V7Info(r: ProtoReader, end: number): Vide
         r.skipTag(t);
     }
   }
+  SHAPES[404] = m;
   return m;
 }
 
@@ -33095,6 +33502,7 @@ export function decodeCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): Cross
         r.skipTag(t);
     }
   }
+  SHAPES[405] = m;
   return m;
 }
 
@@ -33143,6 +33551,7 @@ export function decodeCrossRoomLinkmicUserInfo(r: ProtoReader, end: number): Cro
         r.skipTag(t);
     }
   }
+  SHAPES[406] = m;
   return m;
 }
 
@@ -33222,6 +33631,7 @@ export function decodeLinkmicQuickInteract(r: ProtoReader, end: number): Linkmic
         r.skipTag(t);
     }
   }
+  SHAPES[407] = m;
   return m;
 }
 
@@ -33278,6 +33688,7 @@ export function decodeFundCheckExtraInfo(r: ProtoReader, end: number): FundCheck
         r.skipTag(t);
     }
   }
+  SHAPES[408] = m;
   return m;
 }
 
@@ -33465,6 +33876,7 @@ export function decodeLinkMessage(r: ProtoReader, end: number): LinkMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[409] = m;
   return m;
 }
 
@@ -33533,6 +33945,7 @@ export function decodeLinkerCreateContent(r: ProtoReader, end: number): LinkerCr
         r.skipTag(t);
     }
   }
+  SHAPES[410] = m;
   return m;
 }
 
@@ -33582,6 +33995,7 @@ export function decodeLinkerCloseContent(r: ProtoReader, end: number): LinkerClo
         r.skipTag(t);
     }
   }
+  SHAPES[411] = m;
   return m;
 }
 
@@ -33741,6 +34155,7 @@ export function decodeLinkerEnterContent(r: ProtoReader, end: number): LinkerEnt
         r.skipTag(t);
     }
   }
+  SHAPES[412] = m;
   return m;
 }
 
@@ -33900,6 +34315,7 @@ export function decodeLinkerLeaveContent(r: ProtoReader, end: number): LinkerLea
         r.skipTag(t);
     }
   }
+  SHAPES[413] = m;
   return m;
 }
 
@@ -33987,6 +34403,7 @@ export function decodeLinkerCancelContent(r: ProtoReader, end: number): LinkerCa
         r.skipTag(t);
     }
   }
+  SHAPES[414] = m;
   return m;
 }
 
@@ -34060,6 +34477,7 @@ export function decodeLinkerKickOutContent(r: ProtoReader, end: number): LinkerK
         r.skipTag(t);
     }
   }
+  SHAPES[415] = m;
   return m;
 }
 
@@ -34154,6 +34572,7 @@ export function decodeLinkerLinkedListChangeContent(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[416] = m;
   return m;
 }
 
@@ -34289,6 +34708,7 @@ export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): Link
         r.skipTag(t);
     }
   }
+  SHAPES[417] = m;
   return m;
 }
 
@@ -34373,6 +34793,7 @@ export function decodeLinkerWaitingListChangeContent(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  SHAPES[418] = m;
   return m;
 }
 
@@ -34437,6 +34858,7 @@ export function decodeLinkerSysKickOutContent(r: ProtoReader, end: number): Link
         r.skipTag(t);
     }
   }
+  SHAPES[419] = m;
   return m;
 }
 
@@ -35299,6 +35721,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
         r.skipTag(t);
     }
   }
+  SHAPES[420] = m;
   return m;
 }
 
@@ -35575,6 +35998,7 @@ export function decodeLinkMicUserScores(r: ProtoReader, end: number): LinkMicUse
         r.skipTag(t);
     }
   }
+  SHAPES[421] = m;
   return m;
 }
 
@@ -35644,6 +36068,7 @@ export function decodeLinkMicContributor(r: ProtoReader, end: number): LinkMicCo
         r.skipTag(t);
     }
   }
+  SHAPES[422] = m;
   return m;
 }
 
@@ -35681,6 +36106,7 @@ export function decodeLinkMicContributorList(r: ProtoReader, end: number): LinkM
         r.skipTag(t);
     }
   }
+  SHAPES[423] = m;
   return m;
 }
 
@@ -35721,6 +36147,7 @@ export function decodeLinkMicInvitorInfo(r: ProtoReader, end: number): LinkMicIn
         r.skipTag(t);
     }
   }
+  SHAPES[424] = m;
   return m;
 }
 
@@ -35831,6 +36258,7 @@ export function decodeRivalExtraInfo(r: ProtoReader, end: number): RivalExtraInf
         r.skipTag(t);
     }
   }
+  SHAPES[425] = m;
   return m;
 }
 
@@ -35876,6 +36304,7 @@ export function decodeRivalLinkerInfo(r: ProtoReader, end: number): RivalLinkerI
         r.skipTag(t);
     }
   }
+  SHAPES[426] = m;
   return m;
 }
 
@@ -35940,6 +36369,7 @@ export function decodeRivalLinkedUser(r: ProtoReader, end: number): RivalLinkedU
         r.skipTag(t);
     }
   }
+  SHAPES[427] = m;
   return m;
 }
 
@@ -35982,6 +36412,7 @@ export function decodeRivalGameInfo(r: ProtoReader, end: number): RivalGameInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[428] = m;
   return m;
 }
 
@@ -36098,6 +36529,7 @@ export function decodeAnchorLinkmicUserSettings(r: ProtoReader, end: number): An
         r.skipTag(t);
     }
   }
+  SHAPES[429] = m;
   return m;
 }
 
@@ -36245,6 +36677,7 @@ export function decodeBattleUserSettings(r: ProtoReader, end: number): BattleUse
         r.skipTag(t);
     }
   }
+  SHAPES[430] = m;
   return m;
 }
 
@@ -36299,6 +36732,7 @@ export function decodeJoinTeamfightInfo(r: ProtoReader, end: number): JoinTeamfi
         r.skipTag(t);
     }
   }
+  SHAPES[431] = m;
   return m;
 }
 
@@ -36331,6 +36765,7 @@ export function decodeGameInviteInfo(r: ProtoReader, end: number): GameInviteInf
         r.skipTag(t);
     }
   }
+  SHAPES[432] = m;
   return m;
 }
 
@@ -36368,6 +36803,7 @@ export function decodeMCUContent(r: ProtoReader, end: number): MCUContent {
         r.skipTag(t);
     }
   }
+  SHAPES[433] = m;
   return m;
 }
 
@@ -36406,6 +36842,7 @@ export function decodeAudienceActionSource(r: ProtoReader, end: number): Audienc
         r.skipTag(t);
     }
   }
+  SHAPES[434] = m;
   return m;
 }
 
@@ -36471,6 +36908,7 @@ export function decodeLinkGameInfo(r: ProtoReader, end: number): LinkGameInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[435] = m;
   return m;
 }
 
@@ -36516,6 +36954,7 @@ export function decodeLinkMicBizExtra(r: ProtoReader, end: number): LinkMicBizEx
         r.skipTag(t);
     }
   }
+  SHAPES[436] = m;
   return m;
 }
 
@@ -36569,6 +37008,7 @@ export function decodeOpenGameConfig(r: ProtoReader, end: number): OpenGameConfi
         r.skipTag(t);
     }
   }
+  SHAPES[437] = m;
   return m;
 }
 
@@ -36726,6 +37166,7 @@ export function decodeLinkmicJoinChannelData(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  SHAPES[438] = m;
   return m;
 }
 
@@ -36807,6 +37248,7 @@ export function decodeLinkmicDelegateSetting(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  SHAPES[439] = m;
   return m;
 }
 
@@ -36860,6 +37302,7 @@ export function decodeChorusCDNInfo(r: ProtoReader, end: number): ChorusCDNInfo 
         r.skipTag(t);
     }
   }
+  SHAPES[440] = m;
   return m;
 }
 
@@ -36893,6 +37336,7 @@ export function decodeChorusCDNPlayInfo(r: ProtoReader, end: number): ChorusCDNP
         r.skipTag(t);
     }
   }
+  SHAPES[441] = m;
   return m;
 }
 
@@ -36930,6 +37374,7 @@ export function decodeChorusCDNPushInfo(r: ProtoReader, end: number): ChorusCDNP
         r.skipTag(t);
     }
   }
+  SHAPES[442] = m;
   return m;
 }
 
@@ -36998,6 +37443,7 @@ export function decodeThroneFightInfo(r: ProtoReader, end: number): ThroneFightI
         r.skipTag(t);
     }
   }
+  SHAPES[443] = m;
   return m;
 }
 
@@ -37033,6 +37479,7 @@ export function decodeThroneFightStage(r: ProtoReader, end: number): ThroneFight
         r.skipTag(t);
     }
   }
+  SHAPES[444] = m;
   return m;
 }
 
@@ -37073,6 +37520,7 @@ export function decodeThroneFightEvenStageInfo(r: ProtoReader, end: number): Thr
         r.skipTag(t);
     }
   }
+  SHAPES[445] = m;
   return m;
 }
 
@@ -37153,6 +37601,7 @@ export function decodeThroneFightUserInfo(r: ProtoReader, end: number): ThroneFi
         r.skipTag(t);
     }
   }
+  SHAPES[446] = m;
   return m;
 }
 
@@ -37194,6 +37643,7 @@ export function decodeThroneFightOddStageInfo(r: ProtoReader, end: number): Thro
         r.skipTag(t);
     }
   }
+  SHAPES[447] = m;
   return m;
 }
 
@@ -37255,6 +37705,7 @@ export function decodeThroneFightSettleUserInfo(r: ProtoReader, end: number): Th
         r.skipTag(t);
     }
   }
+  SHAPES[448] = m;
   return m;
 }
 
@@ -37293,6 +37744,7 @@ export function decodeStreamXInfo(r: ProtoReader, end: number): StreamXInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[449] = m;
   return m;
 }
 
@@ -37330,6 +37782,7 @@ export function decodeStreamXRTCSetting(r: ProtoReader, end: number): StreamXRTC
         r.skipTag(t);
     }
   }
+  SHAPES[450] = m;
   return m;
 }
 
@@ -37434,6 +37887,7 @@ export function decodeLinkerContributeMessage(r: ProtoReader, end: number): Link
         r.skipTag(t);
     }
   }
+  SHAPES[451] = m;
   return m;
 }
 
@@ -37502,6 +37956,7 @@ export function decodeUserContribute(r: ProtoReader, end: number): UserContribut
         r.skipTag(t);
     }
   }
+  SHAPES[452] = m;
   return m;
 }
 
@@ -37558,6 +38013,7 @@ export function decodeLinkSettingNotifyMessage(r: ProtoReader, end: number): Lin
         r.skipTag(t);
     }
   }
+  SHAPES[453] = m;
   return m;
 }
 
@@ -37606,6 +38062,7 @@ export function decodeLinkmicSetting(r: ProtoReader, end: number): LinkmicSettin
         r.skipTag(t);
     }
   }
+  SHAPES[454] = m;
   return m;
 }
 
@@ -37849,6 +38306,7 @@ export function decodeLinkmicSettingContent(r: ProtoReader, end: number): Linkmi
         r.skipTag(t);
     }
   }
+  SHAPES[455] = m;
   return m;
 }
 
@@ -37909,6 +38367,7 @@ export function decodeApplicationReasonContent(r: ProtoReader, end: number): App
         r.skipTag(t);
     }
   }
+  SHAPES[456] = m;
   return m;
 }
 
@@ -37968,6 +38427,7 @@ export function decodeBidPaidLinkmicContent(r: ProtoReader, end: number): BidPai
         r.skipTag(t);
     }
   }
+  SHAPES[457] = m;
   return m;
 }
 
@@ -38015,6 +38475,7 @@ export function decodeBidPaidLinkmicOptionalStep(r: ProtoReader, end: number): B
         r.skipTag(t);
     }
   }
+  SHAPES[458] = m;
   return m;
 }
 
@@ -38054,6 +38515,7 @@ export function decodeNormalPaidLinkmicSettingContent(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  SHAPES[459] = m;
   return m;
 }
 
@@ -38114,6 +38576,7 @@ export function decodeNormalPaidLinkmicDescContent(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[460] = m;
   return m;
 }
 
@@ -38166,6 +38629,7 @@ export function decodePaidLinkmicTag(r: ProtoReader, end: number): PaidLinkmicTa
         r.skipTag(t);
     }
   }
+  SHAPES[461] = m;
   return m;
 }
 
@@ -38205,6 +38669,7 @@ export function decodeBidPaidLinkmicSettingContent(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[462] = m;
   return m;
 }
 
@@ -38243,6 +38708,7 @@ export function decodeKTVChallengeContent(r: ProtoReader, end: number): KTVChall
         r.skipTag(t);
     }
   }
+  SHAPES[463] = m;
   return m;
 }
 
@@ -38314,6 +38780,7 @@ export function decodeRoomBattleSettingContent(r: ProtoReader, end: number): Roo
         r.skipTag(t);
     }
   }
+  SHAPES[464] = m;
   return m;
 }
 
@@ -38369,6 +38836,7 @@ export function decodeRoomBattleThemeParam(r: ProtoReader, end: number): RoomBat
         r.skipTag(t);
     }
   }
+  SHAPES[465] = m;
   return m;
 }
 
@@ -38409,6 +38877,7 @@ export function decodeNormalPaidLinkmicAddPriceContent(r: ProtoReader, end: numb
         r.skipTag(t);
     }
   }
+  SHAPES[466] = m;
   return m;
 }
 
@@ -38477,6 +38946,7 @@ export function decodeGuestBattleConfigContent(r: ProtoReader, end: number): Gue
         r.skipTag(t);
     }
   }
+  SHAPES[467] = m;
   return m;
 }
 
@@ -38514,6 +38984,7 @@ export function decodeTeamFightConfigContent(r: ProtoReader, end: number): TeamF
         r.skipTag(t);
     }
   }
+  SHAPES[468] = m;
   return m;
 }
 
@@ -38581,6 +39052,7 @@ export function decodeSelfDisciplineInfo(r: ProtoReader, end: number): SelfDisci
         r.skipTag(t);
     }
   }
+  SHAPES[469] = m;
   return m;
 }
 
@@ -38624,6 +39096,7 @@ export function decodeDuoBattleConfigContent(r: ProtoReader, end: number): DuoBa
         r.skipTag(t);
     }
   }
+  SHAPES[470] = m;
   return m;
 }
 
@@ -38656,6 +39129,7 @@ export function decodeKTVComponentContent(r: ProtoReader, end: number): KTVCompo
         r.skipTag(t);
     }
   }
+  SHAPES[471] = m;
   return m;
 }
 
@@ -38696,6 +39170,7 @@ export function decodeAudioSubtitleContent(r: ProtoReader, end: number): AudioSu
         r.skipTag(t);
     }
   }
+  SHAPES[472] = m;
   return m;
 }
 
@@ -38752,6 +39227,7 @@ export function decodeLinkmicSubtitleStatus(r: ProtoReader, end: number): Linkmi
         r.skipTag(t);
     }
   }
+  SHAPES[473] = m;
   return m;
 }
 
@@ -38808,6 +39284,7 @@ export function decodeLinkmicInitInfoContent(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  SHAPES[474] = m;
   return m;
 }
 
@@ -38853,6 +39330,7 @@ export function decodeInitInfoSetting(r: ProtoReader, end: number): InitInfoSett
         r.skipTag(t);
     }
   }
+  SHAPES[475] = m;
   return m;
 }
 
@@ -38910,6 +39388,7 @@ export function decodeGuestLinkContent(r: ProtoReader, end: number): GuestLinkCo
         r.skipTag(t);
     }
   }
+  SHAPES[476] = m;
   return m;
 }
 
@@ -38948,6 +39427,7 @@ export function decodeChestGameContent(r: ProtoReader, end: number): ChestGameCo
         r.skipTag(t);
     }
   }
+  SHAPES[477] = m;
   return m;
 }
 
@@ -38992,6 +39472,7 @@ export function decodeChestGameSetting(r: ProtoReader, end: number): ChestGameSe
         r.skipTag(t);
     }
   }
+  SHAPES[478] = m;
   return m;
 }
 
@@ -39027,6 +39508,7 @@ export function decodeGiftCommentContent(r: ProtoReader, end: number): GiftComme
         r.skipTag(t);
     }
   }
+  SHAPES[479] = m;
   return m;
 }
 
@@ -39085,6 +39567,7 @@ export function decodeInteractActingContent(r: ProtoReader, end: number): Intera
         r.skipTag(t);
     }
   }
+  SHAPES[480] = m;
   return m;
 }
 
@@ -39131,6 +39614,7 @@ export function decodeInteractActingBG(r: ProtoReader, end: number): InteractAct
         r.skipTag(t);
     }
   }
+  SHAPES[481] = m;
   return m;
 }
 
@@ -39170,6 +39654,7 @@ export function decodeInteractActingGift(r: ProtoReader, end: number): InteractA
         r.skipTag(t);
     }
   }
+  SHAPES[482] = m;
   return m;
 }
 
@@ -39214,6 +39699,7 @@ export function decodeInteractActingRole(r: ProtoReader, end: number): InteractA
         r.skipTag(t);
     }
   }
+  SHAPES[483] = m;
   return m;
 }
 
@@ -39265,6 +39751,7 @@ export function decodeSpecifiedGuestsPKContent(r: ProtoReader, end: number): Spe
         r.skipTag(t);
     }
   }
+  SHAPES[484] = m;
   return m;
 }
 
@@ -39317,6 +39804,7 @@ export function decodeAudioHonorRankContent(r: ProtoReader, end: number): AudioH
         r.skipTag(t);
     }
   }
+  SHAPES[485] = m;
   return m;
 }
 
@@ -39357,6 +39845,7 @@ export function decodeGuestBattleV2ConfigContent(r: ProtoReader, end: number): G
         r.skipTag(t);
     }
   }
+  SHAPES[486] = m;
   return m;
 }
 
@@ -39413,6 +39902,7 @@ export function decodeVideoLinkmicDoNotDisturbContent(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  SHAPES[487] = m;
   return m;
 }
 
@@ -39466,6 +39956,7 @@ export function decodeGiftSingContent(r: ProtoReader, end: number): GiftSingCont
         r.skipTag(t);
     }
   }
+  SHAPES[488] = m;
   return m;
 }
 
@@ -39529,6 +40020,7 @@ export function decodeGiftSingCollectModeContent(r: ProtoReader, end: number): G
         r.skipTag(t);
     }
   }
+  SHAPES[489] = m;
   return m;
 }
 
@@ -39586,6 +40078,7 @@ export function decodeGiftSingVoteModeContent(r: ProtoReader, end: number): Gift
         r.skipTag(t);
     }
   }
+  SHAPES[490] = m;
   return m;
 }
 
@@ -39632,6 +40125,7 @@ export function decodeGiftSingVoteModeGuideTextInfo(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[491] = m;
   return m;
 }
 
@@ -39671,6 +40165,7 @@ export function decodePaiedOrTimeLimitChangeContent(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[492] = m;
   return m;
 }
 
@@ -39823,6 +40318,7 @@ export function decodeLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: num
         r.skipTag(t);
     }
   }
+  SHAPES[493] = m;
   return m;
 }
 
@@ -39884,6 +40380,7 @@ export function decodePlayModeGiftContent(r: ProtoReader, end: number): PlayMode
         r.skipTag(t);
     }
   }
+  SHAPES[494] = m;
   return m;
 }
 
@@ -39929,6 +40426,7 @@ export function decodeLinkmicPlaymodeMessage(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  SHAPES[495] = m;
   return m;
 }
 
@@ -40006,6 +40504,7 @@ export function decodeLinkmicProfitMessage(r: ProtoReader, end: number): Linkmic
         r.skipTag(t);
     }
   }
+  SHAPES[496] = m;
   return m;
 }
 
@@ -40072,6 +40571,7 @@ export function decodeNormalPaidLinkmicInfo(r: ProtoReader, end: number): Normal
         r.skipTag(t);
     }
   }
+  SHAPES[497] = m;
   return m;
 }
 
@@ -40129,6 +40629,7 @@ export function decodeNormalPaidLinkmicOpenContent(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  SHAPES[498] = m;
   return m;
 }
 
@@ -40169,6 +40670,7 @@ export function decodeNormalPaidLinkmicCloseContent(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[499] = m;
   return m;
 }
 
@@ -40216,6 +40718,7 @@ export function decodeNormalPaidLinkmicConfigUpdateContent(r: ProtoReader, end: 
         r.skipTag(t);
     }
   }
+  SHAPES[500] = m;
   return m;
 }
 
@@ -40270,6 +40773,7 @@ export function decodeNormalPaidLinkmicAddPriceNotice(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  SHAPES[501] = m;
   return m;
 }
 
@@ -40337,6 +40841,7 @@ export function decodeAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  SHAPES[502] = m;
   return m;
 }
 
@@ -40595,6 +41100,7 @@ export function decodeLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMess
         r.skipTag(t);
     }
   }
+  SHAPES[503] = m;
   return m;
 }
 
@@ -40666,6 +41172,7 @@ export function decodeLuckyBoxImgText(r: ProtoReader, end: number): LuckyBoxImgT
         r.skipTag(t);
     }
   }
+  SHAPES[504] = m;
   return m;
 }
 
@@ -40749,6 +41256,7 @@ export function decodeLuckyBoxMeta(r: ProtoReader, end: number): LuckyBoxMeta {
         r.skipTag(t);
     }
   }
+  SHAPES[505] = m;
   return m;
 }
 
@@ -40843,6 +41351,7 @@ export function decodeLuckyBoxExtra(r: ProtoReader, end: number): LuckyBoxExtra 
         r.skipTag(t);
     }
   }
+  SHAPES[506] = m;
   return m;
 }
 
@@ -40927,6 +41436,7 @@ export function decodeLuckyBoxBottomCommentMsg(r: ProtoReader, end: number): Luc
         r.skipTag(t);
     }
   }
+  SHAPES[507] = m;
   return m;
 }
 
@@ -41009,6 +41519,7 @@ export function decodeLuckyBoxDress(r: ProtoReader, end: number): LuckyBoxDress 
         r.skipTag(t);
     }
   }
+  SHAPES[508] = m;
   return m;
 }
 
@@ -41063,6 +41574,7 @@ export function decodeLuckyBoxTempStatusMessage(r: ProtoReader, end: number): Lu
         r.skipTag(t);
     }
   }
+  SHAPES[509] = m;
   return m;
 }
 
@@ -41109,6 +41621,7 @@ export function decodeLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxE
         r.skipTag(t);
     }
   }
+  SHAPES[510] = m;
   return m;
 }
 
@@ -41187,6 +41700,7 @@ export function decodeLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyB
         r.skipTag(t);
     }
   }
+  SHAPES[511] = m;
   return m;
 }
 
@@ -41388,6 +41902,7 @@ export function decodeLotteryEventNewMessage(r: ProtoReader, end: number): Lotte
         r.skipTag(t);
     }
   }
+  SHAPES[512] = m;
   return m;
 }
 
@@ -41483,6 +41998,7 @@ export function decodeLotteryEventCondition(r: ProtoReader, end: number): Lotter
         r.skipTag(t);
     }
   }
+  SHAPES[513] = m;
   return m;
 }
 
@@ -41553,6 +42069,7 @@ export function decodeLotteryDrawResultEventMessage(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  SHAPES[514] = m;
   return m;
 }
 
@@ -41600,6 +42117,7 @@ export function decodeImDeleteMessage(r: ProtoReader, end: number): ImDeleteMess
         r.skipTag(t);
     }
   }
+  SHAPES[515] = m;
   return m;
 }
 
@@ -41689,6 +42207,7 @@ export function decodeRoomVerifyMessage(r: ProtoReader, end: number): RoomVerify
         r.skipTag(t);
     }
   }
+  SHAPES[516] = m;
   return m;
 }
 
@@ -41744,6 +42263,7 @@ export function decodePullStreamUpdateMessage(r: ProtoReader, end: number): Pull
         r.skipTag(t);
     }
   }
+  SHAPES[517] = m;
   return m;
 }
 
@@ -41954,6 +42474,7 @@ export function decodeNoticeMessage(r: ProtoReader, end: number): NoticeMessage 
         r.skipTag(t);
     }
   }
+  SHAPES[518] = m;
   return m;
 }
 
@@ -42031,6 +42552,7 @@ export function decodeBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMe
         r.skipTag(t);
     }
   }
+  SHAPES[519] = m;
   return m;
 }
 
@@ -42077,6 +42599,7 @@ export function decodeBindingGiftMessage(r: ProtoReader, end: number): BindingGi
         r.skipTag(t);
     }
   }
+  SHAPES[520] = m;
   return m;
 }
 
@@ -42121,6 +42644,7 @@ export function decodeDoubleLikeTopUserMessage(r: ProtoReader, end: number): Dou
         r.skipTag(t);
     }
   }
+  SHAPES[521] = m;
   return m;
 }
 
@@ -42162,6 +42686,7 @@ export function decodeLikeUserDetail(r: ProtoReader, end: number): LikeUserDetai
         r.skipTag(t);
     }
   }
+  SHAPES[522] = m;
   return m;
 }
 
@@ -42206,6 +42731,7 @@ export function decodeSandwichBorderMessage(r: ProtoReader, end: number): Sandwi
         r.skipTag(t);
     }
   }
+  SHAPES[523] = m;
   return m;
 }
 
@@ -42256,6 +42782,7 @@ export function decodeSandwichBorder(r: ProtoReader, end: number): SandwichBorde
         r.skipTag(t);
     }
   }
+  SHAPES[524] = m;
   return m;
 }
 
@@ -42326,6 +42853,7 @@ export function decodeTempStateAreaReachMessage(r: ProtoReader, end: number): Te
         r.skipTag(t);
     }
   }
+  SHAPES[525] = m;
   return m;
 }
 
@@ -42380,6 +42908,7 @@ export function decodeTempStateResource(r: ProtoReader, end: number): TempStateR
         r.skipTag(t);
     }
   }
+  SHAPES[526] = m;
   return m;
 }
 
@@ -42426,6 +42955,7 @@ export function decodeHotRoomMessage(r: ProtoReader, end: number): HotRoomMessag
         r.skipTag(t);
     }
   }
+  SHAPES[527] = m;
   return m;
 }
 
@@ -42458,6 +42988,7 @@ export function decodeHotRoomInfo(r: ProtoReader, end: number): HotRoomInfo {
         r.skipTag(t);
     }
   }
+  SHAPES[528] = m;
   return m;
 }
 
@@ -42534,6 +43065,7 @@ export function decodeInteractEffectMessage(r: ProtoReader, end: number): Intera
         r.skipTag(t);
     }
   }
+  SHAPES[529] = m;
   return m;
 }
 
@@ -42644,6 +43176,7 @@ export function decodeTopEffectMessage(r: ProtoReader, end: number): TopEffectMe
         r.skipTag(t);
     }
   }
+  SHAPES[530] = m;
   return m;
 }
 
@@ -42694,6 +43227,7 @@ export function decodeEffectImageInfo(r: ProtoReader, end: number): EffectImageI
         r.skipTag(t);
     }
   }
+  SHAPES[531] = m;
   return m;
 }
 
@@ -42744,6 +43278,7 @@ export function decodeEffectTextInfo(r: ProtoReader, end: number): EffectTextInf
         r.skipTag(t);
     }
   }
+  SHAPES[532] = m;
   return m;
 }
 
@@ -42790,6 +43325,7 @@ export function decodeTopEffectExtra(r: ProtoReader, end: number): TopEffectExtr
         r.skipTag(t);
     }
   }
+  SHAPES[533] = m;
   return m;
 }
 
@@ -42877,6 +43413,7 @@ export function decodeGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMess
         r.skipTag(t);
     }
   }
+  SHAPES[534] = m;
   return m;
 }
 
@@ -42960,6 +43497,7 @@ export function decodeGiftVoteResult(r: ProtoReader, end: number): GiftVoteResul
         r.skipTag(t);
     }
   }
+  SHAPES[535] = m;
   return m;
 }
 
@@ -43042,6 +43580,7 @@ export function decodeGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdate
         r.skipTag(t);
     }
   }
+  SHAPES[536] = m;
   return m;
 }
 
@@ -52571,6 +53110,7 @@ function pickCommon(r: ProtoReader, end: number): Common {
         r.skipTag(t);
     }
   }
+  SHAPES[537] = m;
   return m;
 }
 
@@ -52606,6 +53146,7 @@ function pickImage(r: ProtoReader, end: number): Image {
         r.skipTag(t);
     }
   }
+  SHAPES[538] = m;
   return m;
 }
 
@@ -52641,6 +53182,7 @@ function pickText(r: ProtoReader, end: number): Text {
         r.skipTag(t);
     }
   }
+  SHAPES[539] = m;
   return m;
 }
 
@@ -52690,6 +53232,7 @@ function pickTextPiece(r: ProtoReader, end: number): TextPiece {
         r.skipTag(t);
     }
   }
+  SHAPES[540] = m;
   return m;
 }
 
@@ -52709,6 +53252,7 @@ function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
         r.skipTag(t);
     }
   }
+  SHAPES[541] = m;
   return m;
 }
 
@@ -53019,6 +53563,7 @@ function pickUser(r: ProtoReader, end: number): User {
         r.skipTag(t);
     }
   }
+  SHAPES[542] = m;
   return m;
 }
 
@@ -53125,6 +53670,7 @@ function pickPayGrade(r: ProtoReader, end: number): PayGrade {
         r.skipTag(t);
     }
   }
+  SHAPES[543] = m;
   return m;
 }
 
@@ -53154,6 +53700,7 @@ function pickFansClub(r: ProtoReader, end: number): FansClub {
         r.skipTag(t);
     }
   }
+  SHAPES[544] = m;
   return m;
 }
 
@@ -53185,6 +53732,7 @@ function pickFansClubData(r: ProtoReader, end: number): FansClubData {
         r.skipTag(t);
     }
   }
+  SHAPES[545] = m;
   return m;
 }
 
@@ -53207,6 +53755,7 @@ function pickUserAttr(r: ProtoReader, end: number): UserAttr {
         r.skipTag(t);
     }
   }
+  SHAPES[546] = m;
   return m;
 }
 
@@ -53292,6 +53841,7 @@ function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[547] = m;
   return m;
 }
 
@@ -53431,6 +53981,7 @@ function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[548] = m;
   return m;
 }
 
@@ -53615,6 +54166,7 @@ function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
         r.skipTag(t);
     }
   }
+  SHAPES[549] = m;
   return m;
 }
 
@@ -53670,6 +54222,7 @@ function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[550] = m;
   return m;
 }
 
@@ -53768,6 +54321,7 @@ function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[551] = m;
   return m;
 }
 
@@ -53811,6 +54365,7 @@ function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[552] = m;
   return m;
 }
 
@@ -53848,6 +54403,7 @@ function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[553] = m;
   return m;
 }
 
@@ -53891,6 +54447,7 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
         r.skipTag(t);
     }
   }
+  SHAPES[554] = m;
   return m;
 }
 
@@ -53916,6 +54473,7 @@ function pickContributor(r: ProtoReader, end: number): Contributor {
         r.skipTag(t);
     }
   }
+  SHAPES[555] = m;
   return m;
 }
 
@@ -53959,6 +54517,7 @@ function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[556] = m;
   return m;
 }
 
@@ -54008,6 +54567,7 @@ function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[557] = m;
   return m;
 }
 
@@ -54042,6 +54602,7 @@ function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[558] = m;
   return m;
 }
 
@@ -54085,6 +54646,7 @@ function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[559] = m;
   return m;
 }
 
@@ -54116,6 +54678,7 @@ function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[560] = m;
   return m;
 }
 
@@ -54138,6 +54701,7 @@ function pickRoomRank(r: ProtoReader, end: number): RoomRank {
         r.skipTag(t);
     }
   }
+  SHAPES[561] = m;
   return m;
 }
 
@@ -54157,6 +54721,7 @@ function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStrea
         r.skipTag(t);
     }
   }
+  SHAPES[562] = m;
   return m;
 }
 
@@ -54176,6 +54741,7 @@ function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessa
         r.skipTag(t);
     }
   }
+  SHAPES[563] = m;
   return m;
 }
 
@@ -54195,6 +54761,7 @@ function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessa
         r.skipTag(t);
     }
   }
+  SHAPES[564] = m;
   return m;
 }
 
@@ -54220,6 +54787,7 @@ function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicke
         r.skipTag(t);
     }
   }
+  SHAPES[565] = m;
   return m;
 }
 
@@ -54251,6 +54819,7 @@ function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[566] = m;
   return m;
 }
 
@@ -54339,6 +54908,7 @@ function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[567] = m;
   return m;
 }
 
@@ -54382,6 +54952,7 @@ function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeS
         r.skipTag(t);
     }
   }
+  SHAPES[568] = m;
   return m;
 }
 
@@ -54425,6 +54996,7 @@ function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[569] = m;
   return m;
 }
 
@@ -54474,6 +55046,7 @@ function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[570] = m;
   return m;
 }
 
@@ -54529,6 +55102,7 @@ function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[571] = m;
   return m;
 }
 
@@ -54668,6 +55242,7 @@ function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessa
         r.skipTag(t);
     }
   }
+  SHAPES[572] = m;
   return m;
 }
 
@@ -54705,6 +55280,7 @@ function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMes
         r.skipTag(t);
     }
   }
+  SHAPES[573] = m;
   return m;
 }
 
@@ -54730,6 +55306,7 @@ function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGenera
         r.skipTag(t);
     }
   }
+  SHAPES[574] = m;
   return m;
 }
 
@@ -54755,6 +55332,7 @@ function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessa
         r.skipTag(t);
     }
   }
+  SHAPES[575] = m;
   return m;
 }
 
@@ -54780,6 +55358,7 @@ function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExpl
         r.skipTag(t);
     }
   }
+  SHAPES[576] = m;
   return m;
 }
 
@@ -54817,6 +55396,7 @@ function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[577] = m;
   return m;
 }
 
@@ -54878,6 +55458,7 @@ function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessa
         r.skipTag(t);
     }
   }
+  SHAPES[578] = m;
   return m;
 }
 
@@ -54915,6 +55496,7 @@ function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[579] = m;
   return m;
 }
 
@@ -54940,6 +55522,7 @@ function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[580] = m;
   return m;
 }
 
@@ -54969,6 +55552,7 @@ function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[581] = m;
   return m;
 }
 
@@ -54998,6 +55582,7 @@ function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[582] = m;
   return m;
 }
 
@@ -55023,6 +55608,7 @@ function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage
         r.skipTag(t);
     }
   }
+  SHAPES[583] = m;
   return m;
 }
 
@@ -55042,6 +55628,7 @@ function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationMod
         r.skipTag(t);
     }
   }
+  SHAPES[584] = m;
   return m;
 }
 
@@ -55067,6 +55654,7 @@ function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpd
         r.skipTag(t);
     }
   }
+  SHAPES[585] = m;
   return m;
 }
 
@@ -55098,6 +55686,7 @@ function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatM
         r.skipTag(t);
     }
   }
+  SHAPES[586] = m;
   return m;
 }
 
@@ -55151,6 +55740,7 @@ function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameM
         r.skipTag(t);
     }
   }
+  SHAPES[587] = m;
   return m;
 }
 
@@ -55176,6 +55766,7 @@ function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMes
         r.skipTag(t);
     }
   }
+  SHAPES[588] = m;
   return m;
 }
 
@@ -55211,6 +55802,7 @@ function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[589] = m;
   return m;
 }
 
@@ -55254,6 +55846,7 @@ function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[590] = m;
   return m;
 }
 
@@ -55279,6 +55872,7 @@ function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage
         r.skipTag(t);
     }
   }
+  SHAPES[591] = m;
   return m;
 }
 
@@ -55304,6 +55898,7 @@ function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage
         r.skipTag(t);
     }
   }
+  SHAPES[592] = m;
   return m;
 }
 
@@ -55341,6 +55936,7 @@ function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage
         r.skipTag(t);
     }
   }
+  SHAPES[593] = m;
   return m;
 }
 
@@ -55378,6 +55974,7 @@ function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMes
         r.skipTag(t);
     }
   }
+  SHAPES[594] = m;
   return m;
 }
 
@@ -55403,6 +56000,7 @@ function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistH
         r.skipTag(t);
     }
   }
+  SHAPES[595] = m;
   return m;
 }
 
@@ -55434,6 +56032,7 @@ function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMes
         r.skipTag(t);
     }
   }
+  SHAPES[596] = m;
   return m;
 }
 
@@ -55459,6 +56058,7 @@ function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMes
         r.skipTag(t);
     }
   }
+  SHAPES[597] = m;
   return m;
 }
 
@@ -55490,6 +56090,7 @@ function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterE
         r.skipTag(t);
     }
   }
+  SHAPES[598] = m;
   return m;
 }
 
@@ -55521,6 +56122,7 @@ function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivil
         r.skipTag(t);
     }
   }
+  SHAPES[599] = m;
   return m;
 }
 
@@ -55560,6 +56162,7 @@ function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitI
         r.skipTag(t);
     }
   }
+  SHAPES[600] = m;
   return m;
 }
 
@@ -55603,6 +56206,7 @@ function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameSta
         r.skipTag(t);
     }
   }
+  SHAPES[601] = m;
   return m;
 }
 
@@ -55628,6 +56232,7 @@ function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunis
         r.skipTag(t);
     }
   }
+  SHAPES[602] = m;
   return m;
 }
 
@@ -55647,6 +56252,7 @@ function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEf
         r.skipTag(t);
     }
   }
+  SHAPES[603] = m;
   return m;
 }
 
@@ -55666,6 +56272,7 @@ function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePow
         r.skipTag(t);
     }
   }
+  SHAPES[604] = m;
   return m;
 }
 
@@ -55685,6 +56292,7 @@ function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): Battl
         r.skipTag(t);
     }
   }
+  SHAPES[605] = m;
   return m;
 }
 
@@ -55704,6 +56312,7 @@ function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessa
         r.skipTag(t);
     }
   }
+  SHAPES[606] = m;
   return m;
 }
 
@@ -55729,6 +56338,7 @@ function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSea
         r.skipTag(t);
     }
   }
+  SHAPES[607] = m;
   return m;
 }
 
@@ -55754,6 +56364,7 @@ function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealD
         r.skipTag(t);
     }
   }
+  SHAPES[608] = m;
   return m;
 }
 
@@ -55779,6 +56390,7 @@ function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskM
         r.skipTag(t);
     }
   }
+  SHAPES[609] = m;
   return m;
 }
 
@@ -55902,6 +56514,7 @@ function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFini
         r.skipTag(t);
     }
   }
+  SHAPES[610] = m;
   return m;
 }
 
@@ -55943,6 +56556,7 @@ function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
         r.skipTag(t);
     }
   }
+  SHAPES[611] = m;
   return m;
 }
 
@@ -56034,6 +56648,7 @@ function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[612] = m;
   return m;
 }
 
@@ -56257,6 +56872,7 @@ function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
         r.skipTag(t);
     }
   }
+  SHAPES[613] = m;
   return m;
 }
 
@@ -56294,6 +56910,7 @@ function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContrib
         r.skipTag(t);
     }
   }
+  SHAPES[614] = m;
   return m;
 }
 
@@ -56325,6 +56942,7 @@ function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingN
         r.skipTag(t);
     }
   }
+  SHAPES[615] = m;
   return m;
 }
 
@@ -56362,6 +56980,7 @@ function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): Lin
         r.skipTag(t);
     }
   }
+  SHAPES[616] = m;
   return m;
 }
 
@@ -56387,6 +57006,7 @@ function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymod
         r.skipTag(t);
     }
   }
+  SHAPES[617] = m;
   return m;
 }
 
@@ -56430,6 +57050,7 @@ function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMes
         r.skipTag(t);
     }
   }
+  SHAPES[618] = m;
   return m;
 }
 
@@ -56449,6 +57070,7 @@ function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLin
         r.skipTag(t);
     }
   }
+  SHAPES[619] = m;
   return m;
 }
 
@@ -56534,6 +57156,7 @@ function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[620] = m;
   return m;
 }
 
@@ -56553,6 +57176,7 @@ function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTem
         r.skipTag(t);
     }
   }
+  SHAPES[621] = m;
   return m;
 }
 
@@ -56572,6 +57196,7 @@ function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage
         r.skipTag(t);
     }
   }
+  SHAPES[622] = m;
   return m;
 }
 
@@ -56591,6 +57216,7 @@ function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardM
         r.skipTag(t);
     }
   }
+  SHAPES[623] = m;
   return m;
 }
 
@@ -56628,6 +57254,7 @@ function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNe
         r.skipTag(t);
     }
   }
+  SHAPES[624] = m;
   return m;
 }
 
@@ -56653,6 +57280,7 @@ function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): Lottery
         r.skipTag(t);
     }
   }
+  SHAPES[625] = m;
   return m;
 }
 
@@ -56672,6 +57300,7 @@ function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[626] = m;
   return m;
 }
 
@@ -56691,6 +57320,7 @@ function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[627] = m;
   return m;
 }
 
@@ -56710,6 +57340,7 @@ function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpd
         r.skipTag(t);
     }
   }
+  SHAPES[628] = m;
   return m;
 }
 
@@ -56777,6 +57408,7 @@ function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[629] = m;
   return m;
 }
 
@@ -56796,6 +57428,7 @@ function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[630] = m;
   return m;
 }
 
@@ -56821,6 +57454,7 @@ function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage
         r.skipTag(t);
     }
   }
+  SHAPES[631] = m;
   return m;
 }
 
@@ -56846,6 +57480,7 @@ function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTo
         r.skipTag(t);
     }
   }
+  SHAPES[632] = m;
   return m;
 }
 
@@ -56871,6 +57506,7 @@ function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderM
         r.skipTag(t);
     }
   }
+  SHAPES[633] = m;
   return m;
 }
 
@@ -56896,6 +57532,7 @@ function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAr
         r.skipTag(t);
     }
   }
+  SHAPES[634] = m;
   return m;
 }
 
@@ -56921,6 +57558,7 @@ function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[635] = m;
   return m;
 }
 
@@ -56940,6 +57578,7 @@ function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectM
         r.skipTag(t);
     }
   }
+  SHAPES[636] = m;
   return m;
 }
 
@@ -56977,6 +57616,7 @@ function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[637] = m;
   return m;
 }
 
@@ -57002,6 +57642,7 @@ function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[638] = m;
   return m;
 }
 
@@ -57039,6 +57680,7 @@ function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
         r.skipTag(t);
     }
   }
+  SHAPES[639] = m;
   return m;
 }
 

@@ -179,6 +179,12 @@ export function toFriendly<M extends KnownMethod>(
 ): MessageMap[M] {
   const b = base<M>(env, fields as { common?: wire.Common }, source);
   const mapper = mappers[env.method] as Mapper<M> | undefined;
-  if (mapper) return mapper(fields, b);
-  return b as unknown as MessageMap[M];
+  const message = mapper ? mapper(fields, b) : (b as unknown as MessageMap[M]);
+  lastByMethod.set(env.method, message);
+  return message;
 }
+
+// The last message of each method (with its users), which keeps their hidden classes alive: V8 holds the shapes
+// that the constructors and Object.assign build only weakly, and a full GC that finds none alive drops them and
+// deoptimizes the mappers and decoders that embed them ('reason: weak objects' in --trace-deopt).
+const lastByMethod = new Map<KnownMethod, unknown>();

@@ -7,8 +7,12 @@ export function envelopesOf(item: InboundResponse): MessageEnvelope[] {
   const messages = item.response?.messages;
   if (messages === undefined || messages.length === 0) return [];
   const logId = item.frame.logId;
-  return messages.map((m) => new MessageEnvelope(m, logId));
+  return (lastEnvelopes[0] = messages.map((m) => new MessageEnvelope(m, logId)));
 }
+
+// The last frame's envelopes, which keep MessageEnvelope's hidden class alive: V8 holds it only weakly, and a full
+// GC that finds no envelope alive drops it and deoptimizes the stages that embed it ('reason: weak objects').
+const lastEnvelopes: MessageEnvelope[][] = [[]];
 
 /** Stage 3: flattens each Response into its message envelopes, in order (failures pass through). */
 export function toMessages(): OperatorFunction<InboundResponse | DecodeFailure, MessageEnvelope | DecodeFailure> {
