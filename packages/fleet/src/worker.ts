@@ -317,7 +317,14 @@ class FleetWorkerImpl implements FleetWorker {
     const keys = this.keys.room(h.room);
     const now = await this.redis.serverTime();
     const tx = fleetPipeline(this.redis);
-    if (outcome.reason === 'failed') {
+    // A room that was live in this fleet before (it has a stored resume point) and now answers "not live" has
+    // ended between two owners (a failover or handover around the live's end): mark it ended, or it would back
+    // off and retry forever. A room never seen live yet keeps being retried: it may still go live.
+    const endedMeanwhile =
+      outcome.reason === 'failed' &&
+      outcome.error.code === ErrorCodes.ROOM_NOT_LIVE &&
+      (await this.redis.exists(keys.resume)) === 1;
+    if (outcome.reason === 'failed' && !endedMeanwhile) {
       const failures = Number(await this.redis.hincrby(keys.state, 'failures', 1));
       const delay = Math.min(this.o.retryMaxDelayMs, this.o.retryInitialDelayMs * 2 ** (failures - 1));
       tx.updateState(
@@ -340,7 +347,7 @@ class FleetWorkerImpl implements FleetWorker {
     await execOrThrow(tx).catch((error: unknown) => this.report(redisError('room end', error)));
     this.forget(h);
     this.events.next(
-      outcome.reason === 'failed'
+      outcome.reason === 'failed' && !endedMeanwhile
         ? { kind: 'failed', room: h.room, error: outcome.error }
         : { kind: 'ended', room: h.room },
     );
