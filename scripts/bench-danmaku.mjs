@@ -145,14 +145,8 @@ function measure(file, args) {
 async function generate(path, targetBytes) {
   const { createRecorder } = await import('@douyin-live/recorder');
   const { encodeFrame, messageFactory } = await import('@douyin-live/testing');
-  let seed = 7;
-  const random = () => {
-    // mulberry32: the same file every run.
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { mulberry32 } = await import('@douyin-live/simulator');
+  const random = mulberry32(7); // the same file every run
   const names = Array.from({ length: 300 }, (_, i) => `观众${i}`);
   const lines = ['主播好！', '来了来了', '666', '这个好看', '主播唱首歌吧', '哈哈哈哈哈哈', '第一次来，关注了'];
   const start = 1_700_000_000_000;

@@ -131,14 +131,8 @@ function mb(bytes) {
 async function generate(path, targetBytes) {
   const { createRecorder } = await import('@douyin-live/recorder');
   const { encodeFrame, messageFactory } = await import('@douyin-live/testing');
-  let seed = 42;
-  const random = () => {
-    // mulberry32: the same file every run.
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { mulberry32 } = await import('@douyin-live/simulator');
+  const random = mulberry32(42); // the same file every run
   const names = Array.from({ length: 500 }, (_, i) => `观众${i}号${'★'.repeat(i % 4)}`);
   const lines = [
     '主播好！',
