@@ -228,60 +228,50 @@ function encodeLines(f, where) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field-selective decoding. pick<T> decodes the fields proto/friendly-fields.json lists for T (nested picked
-// messages through their own pick<T>) and validates every other field without building it: nested messages through
-// walk<T>, packed lists by reading them, anything else as skipTag does. The validation is exactly the full
-// decoder's, so a payload that pick<T> accepts is one that decode<T> accepts (and `raw` can be decoded later
-// without throwing).
+// messages through their own pick<T>) and hands every other field to the table-driven walk of wire/walk.ts, which
+// validates it without building it: nested messages and map entries by their tables, packed lists by reading them,
+// anything else as skipTag does. The validation is exactly the full decoder's, so a payload that pick<T> accepts is
+// one that decode<T> accepts (and `raw` can be decoded later without throwing).
 
-/** The walk cases of one field: only what the full decoder would check beyond skipTag. */
-function walkCases(f, where) {
-  if (f.map) {
-    const valueIsMsg = !!f.resolvedType;
-    if (!valueIsMsg) {
-      return [
-        `      case ${tag(f.id, 2)}: {`,
-        `        const e = r.delimitedEnd();`,
-        `        while (r.pos < e) r.skipTag(r.uint32());`,
-        `        r.endAt(e);`,
-        `        break;`,
-        `      }`,
-      ];
+/** The code of a packed list of this scalar type in the walk tables (wire/walk.ts). */
+function packedCode(type, where) {
+  const wt = scalar(type, where).wt;
+  return wt === 0 ? 'PACKED_VARINT' : wt === 5 ? 'PACKED_FIXED32' : 'PACKED_FIXED64';
+}
+
+/**
+ * The tables of the validation walk (wire/walk.ts): one per type that pick<T> decoders validate (and per map
+ * value kind, a synthetic entry type), each `[field number, code, ...]` for the fields that nest something —
+ * messages and map entries (the index of their table), packed lists (a PACKED_* code). Everything else is skipped
+ * as its wire type says, exactly as the full decoder's `default: r.skipTag(t)` does.
+ */
+function walkTables(types, walked) {
+  const index = new Map();
+  const rows = [];
+  for (const t of types) if (walked.has(t.name)) index.set(t.name, rows.push({ name: t.name, cells: [] }) - 1);
+  const tableOf = (name) => {
+    if (!index.has(name)) throw new Error(`walk tables: ${name} is nested in a walked type but has no table`);
+    return index.get(name);
+  };
+  // A map entry is a message of key (1) and value (2): the value nests a message, or nothing.
+  const entryIndex = (f) => {
+    const name = f.resolvedType ? `map entry of ${f.resolvedType.name}` : 'map entry of scalars';
+    if (!index.has(name)) {
+      const cells = f.resolvedType ? [2, tableOf(f.resolvedType.name)] : [];
+      index.set(name, rows.push({ name, cells }) - 1);
     }
-    return [
-      `      case ${tag(f.id, 2)}: {`,
-      `        const e = r.delimitedEnd();`,
-      `        while (r.pos < e) {`,
-      `          const et = r.uint32();`,
-      `          if (et === ${tag(2, 2)}) { const ve = r.delimitedEnd(); walk${f.resolvedType.name}(r, ve); r.endAt(ve); }`,
-      `          else r.skipTag(et);`,
-      `        }`,
-      `        r.endAt(e);`,
-      `        break;`,
-      `      }`,
-    ];
+    return index.get(name);
+  };
+  for (const t of types) {
+    if (!walked.has(t.name)) continue;
+    const row = rows[index.get(t.name)];
+    for (const f of t.fieldsArray.slice().sort((a, b) => a.id - b.id)) {
+      if (f.map) row.cells.push(f.id, entryIndex(f));
+      else if (isMessage(f)) row.cells.push(f.id, tableOf(f.resolvedType.name));
+      else if (f.repeated && scalar(f.type, t.name).packable) row.cells.push(f.id, packedCode(f.type, t.name));
+    }
   }
-  if (isMessage(f)) {
-    return [
-      `      case ${tag(f.id, 2)}: {`,
-      `        const e = r.delimitedEnd();`,
-      `        walk${f.resolvedType.name}(r, e);`,
-      `        r.endAt(e);`,
-      `        break;`,
-      `      }`,
-    ];
-  }
-  const s = scalar(f.type, where);
-  if (f.repeated && s.packable) {
-    return [
-      `      case ${tag(f.id, 2)}: {`,
-      `        const e = r.delimitedEnd();`,
-      `        while (r.pos < e) ${readExpr(f.type, where)};`,
-      `        r.endAt(e);`,
-      `        break;`,
-      `      }`,
-    ];
-  }
-  return [];
+  return { index, rows };
 }
 
 /** The types whose walk<T> and pick<T> the generated code needs. */
@@ -326,25 +316,12 @@ function selectivePlan(types, methods, friendly, byName) {
   return { picks, walks };
 }
 
-function emitWalk(t, out) {
-  const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
-  const cases = fields.flatMap((f) => walkCases(f, t.name));
-  out.push(`/** Validates \`douyin.${t.name}\` up to \`end\` as decode${t.name} would, building nothing. */`);
-  out.push(`function walk${t.name}(r: ProtoReader, end: number): void {`);
-  if (cases.length === 0) {
-    out.push('  while (r.pos < end) r.skipTag(r.uint32());', '}', '');
-    return;
-  }
-  out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
-  out.push(...cases, '      default:', '        r.skipTag(t);', '    }', '  }', '}', '');
-}
-
-function emitPick(t, picked, out) {
+function emitPick(t, picked, tableIndex, out) {
   const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
   const cases = [];
   for (const f of fields) {
     if (picked.has(`${f.name}[0]`)) {
-      // Only the first element is kept; later ones are validated as the full decoder reads them.
+      // Only the first element is kept; later ones (and a packed list) are validated as the full decoder reads them.
       const s = scalar(f.type, t.name);
       const prop = `m.${f.name}`;
       cases.push(
@@ -353,13 +330,10 @@ function emitPick(t, picked, out) {
         `        else r.skipTag(t);`,
         `        break;`,
       );
-      if (s.packable) cases.push(...walkCases(f, t.name));
       continue;
     }
-    if (!picked.has(f.name)) {
-      cases.push(...walkCases(f, t.name));
-      continue;
-    }
+    // Fields not picked go to the default case: the walker validates what they nest.
+    if (!picked.has(f.name)) continue;
     const lines = decodeCases(f, t.name);
     // Picked nested messages are picked too (map values stay fully decoded).
     cases.push(
@@ -375,7 +349,7 @@ function emitPick(t, picked, out) {
   out.push(`function pick${t.name}(r: ProtoReader, end: number): ${t.name} {`);
   out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
   out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
-  out.push(...cases, '      default:', '        r.skipTag(t);', '    }', '  }');
+  out.push(...cases, '      default:', `        WALKER.skipField(r, t, ${tableIndex});`, '    }', '  }');
   out.push(`  SHAPES[${shapeSlot(`pick${t.name}`)}] = m;`, '  return m;', '}', '');
 }
 
@@ -399,6 +373,7 @@ function generate() {
     "import { ProtoReader } from '../wire/reader.js';",
     "import { ProtoWriter, isZero64 } from '../wire/writer.js';",
     "import type { MessageInit } from '../wire/init.js';",
+    'WALK_IMPORTS',
     '',
     'const EMPTY_BYTES = new Uint8Array(0);',
     '// Shared defaults of repeated and map fields; a decoder replaces them with its own on the first element.',
@@ -454,8 +429,20 @@ function generate() {
   out.push('/** The decoded wire object of each known method. */', 'export type MethodWireMap = {');
   out.push('  [M in KnownMethod]: WireTypes[(typeof methodTypes)[M]];', '};', '');
   const { picks, walks } = selectivePlan(types, methods, friendly, byName);
-  for (const t of types) if (walks.has(t.name)) emitWalk(t, out);
-  for (const t of types) if (picks.has(t.name)) emitPick(t, picks.get(t.name), out);
+  const { index, rows } = walkTables(types, new Set([...picks.keys(), ...walks]));
+  out.push(
+    '/**',
+    ' * The validation walk of every field a pick<T> decoder does not decode: per type (by index), the fields that nest',
+    ' * a message (its index here) or a packed list, as `[field number, code, ...]`; see wire/walk.ts.',
+    ' */',
+    'const WALKER = new WireWalker([',
+  );
+  rows.forEach((row, i) => out.push(`  /* ${i} ${row.name} */ [${row.cells.join(', ')}],`));
+  out.push(']);', '');
+  const codes = new Set(rows.flatMap((row) => row.cells.filter((c) => typeof c === 'string')));
+  out[out.indexOf('WALK_IMPORTS')] =
+    `import { ${[...codes].sort().concat('WireWalker').join(', ')} } from '../wire/walk.js';`;
+  for (const t of types) if (picks.has(t.name)) emitPick(t, picks.get(t.name), index.get(t.name), out);
   out.push(
     '/**',
     ' * The field-selective decoder of each known method: the fields proto/friendly-fields.json lists, every other',

@@ -4,6 +4,7 @@
 import { ProtoReader } from '../wire/reader.js';
 import { ProtoWriter, isZero64 } from '../wire/writer.js';
 import type { MessageInit } from '../wire/init.js';
+import { PACKED_VARINT, WireWalker } from '../wire/walk.js';
 
 const EMPTY_BYTES = new Uint8Array(0);
 // Shared defaults of repeated and map fields; a decoder replaces them with its own on the first element.
@@ -44794,8284 +44795,576 @@ export type MethodWireMap = {
   [M in KnownMethod]: WireTypes[(typeof methodTypes)[M]];
 };
 
-/** Validates `douyin.Common` up to `end` as decodeCommon would, building nothing. */
-function walkCommon(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 66: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkRoom(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PublicAreaCommon` up to `end` as decodePublicAreaCommon would, building nothing. */
-function walkPublicAreaCommon(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkSuffixText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkChatReplyRespInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkPersonalizedDisplayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkChatMentionInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkHoverInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 210: {
-        const e = r.delimitedEnd();
-        walkBottomPinInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SuffixText` up to `end` as decodeSuffixText would, building nothing. */
-function walkSuffixText(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ChatReplyRespInfo` up to `end` as decodeChatReplyRespInfo would, building nothing. */
-function walkChatReplyRespInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PersonalizedDisplayInfo` up to `end` as decodePersonalizedDisplayInfo would, building nothing. */
-function walkPersonalizedDisplayInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ChatMentionInfo` up to `end` as decodeChatMentionInfo would, building nothing. */
-function walkChatMentionInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.HoverInfo` up to `end` as decodeHoverInfo would, building nothing. */
-function walkHoverInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BottomPinInfo` up to `end` as decodeBottomPinInfo would, building nothing. */
-function walkBottomPinInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LandscapeAreaCommon` up to `end` as decodeLandscapeAreaCommon would, building nothing. */
-function walkLandscapeAreaCommon(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Image` up to `end` as decodeImage would, building nothing. */
-function walkImage(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImageContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkNinePatchSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkNinePatchSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ImageContent` up to `end` as decodeImageContent would, building nothing. */
-function walkImageContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NinePatchSetting` up to `end` as decodeNinePatchSetting would, building nothing. */
-function walkNinePatchSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FlexImageStruct` up to `end` as decodeFlexImageStruct would, building nothing. */
-function walkFlexImageStruct(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Text` up to `end` as decodeText would, building nothing. */
-function walkText(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkTextFormat(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkTextPiece(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkSchemaInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TextFormat` up to `end` as decodeTextFormat would, building nothing. */
-function walkTextFormat(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TextPiece` up to `end` as decodeTextPiece would, building nothing. */
-function walkTextPiece(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkTextFormat(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkTextPieceUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkTextPieceGift(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkTextPieceHeart(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkPatternRef(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkTextPieceImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TextPieceUser` up to `end` as decodeTextPieceUser would, building nothing. */
-function walkTextPieceUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TextPieceGift` up to `end` as decodeTextPieceGift would, building nothing. */
-function walkTextPieceGift(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkPatternRef(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PatternRef` up to `end` as decodePatternRef would, building nothing. */
-function walkPatternRef(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TextPieceHeart` up to `end` as decodeTextPieceHeart would, building nothing. */
-function walkTextPieceHeart(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TextPieceImage` up to `end` as decodeTextPieceImage would, building nothing. */
-function walkTextPieceImage(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SchemaInfo` up to `end` as decodeSchemaInfo would, building nothing. */
-function walkSchemaInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.CombinedText` up to `end` as decodeCombinedText would, building nothing. */
-function walkCombinedText(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkDisplayItem(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkSchemaInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkComboInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DisplayItem` up to `end` as decodeDisplayItem would, building nothing. */
-function walkDisplayItem(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 170: {
-        const e = r.delimitedEnd();
-        walkSchemaInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkAggregateInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 402: {
-        const e = r.delimitedEnd();
-        walkImagesItem(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 410: {
-        const e = r.delimitedEnd();
-        walkTextItem(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 802: {
-        const e = r.delimitedEnd();
-        walkDisplayItemFormat(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DisplayItemFormat` up to `end` as decodeDisplayItemFormat would, building nothing. */
-function walkDisplayItemFormat(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ImagesItem` up to `end` as decodeImagesItem would, building nothing. */
-function walkImagesItem(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkImagesTag(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ImagesTag` up to `end` as decodeImagesTag would, building nothing. */
-function walkImagesTag(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TextItem` up to `end` as decodeTextItem would, building nothing. */
-function walkTextItem(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ComboInfo` up to `end` as decodeComboInfo would, building nothing. */
-function walkComboInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AggregateInfo` up to `end` as decodeAggregateInfo would, building nothing. */
-function walkAggregateInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.User` up to `end` as decodeUser would, building nothing. */
-function walkUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkFollowInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkPayGrade(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkFansClub(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkBorder(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 218: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 234: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 258: {
-        const e = r.delimitedEnd();
-        walkUserAttr(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 266: {
-        const e = r.delimitedEnd();
-        walkOwnRoom(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 290: {
-        const e = r.delimitedEnd();
-        walkUserAnchorInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 338: {
-        const e = r.delimitedEnd();
-        walkAnchorLevel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 354: {
-        const e = r.delimitedEnd();
-        walkAuthorStats(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 362: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 386: {
-        const e = r.delimitedEnd();
-        walkXiguaParams(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 394: {
-        const e = r.delimitedEnd();
-        walkUserActivityInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 402: {
-        const e = r.delimitedEnd();
-        walkNobleLevelInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 410: {
-        const e = r.delimitedEnd();
-        walkBrotherhoodInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 418: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 426: {
-        const e = r.delimitedEnd();
-        walkAuthenticationInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 450: {
-        const e = r.delimitedEnd();
-        walkPoiInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 458: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 474: {
-        const e = r.delimitedEnd();
-        walkUserVIPInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 482: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 490: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 498: {
-        const e = r.delimitedEnd();
-        walkIndustryCertification(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 514: {
-        const e = r.delimitedEnd();
-        walkFansGroupInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 554: {
-        const e = r.delimitedEnd();
-        walkJAccreditInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 562: {
-        const e = r.delimitedEnd();
-        walkUserSubscribe(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 594: {
-        const e = r.delimitedEnd();
-        walkProfileStyleParams(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 602: {
-        const e = r.delimitedEnd();
-        walkUserDressInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 610: {
-        const e = r.delimitedEnd();
-        walkBizRelation(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 618: {
-        const e = r.delimitedEnd();
-        walkMemberEntranceInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 626: {
-        const e = r.delimitedEnd();
-        walkPublicAreaBadgeInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 634: {
-        const e = r.delimitedEnd();
-        walkUserExtraInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 642: {
-        const e = r.delimitedEnd();
-        walkUserSettingInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 658: {
-        const e = r.delimitedEnd();
-        walkUserPermissionGrant(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8090: {
-        const e = r.delimitedEnd();
-        walkAnchorLevel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8098: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8330: {
-        const e = r.delimitedEnd();
-        walkUserStats(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8386: {
-        const e = r.delimitedEnd();
-        walkBottomEntry(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 40010: {
-        const e = r.delimitedEnd();
-        walkOpenHostInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FollowInfo` up to `end` as decodeFollowInfo would, building nothing. */
-function walkFollowInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.PayGrade` up to `end` as decodePayGrade would, building nothing. */
-function walkPayGrade(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkGradeIcon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 210: {
-        const e = r.delimitedEnd();
-        walkGradeBuffInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 234: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8018: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8026: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GradeIcon` up to `end` as decodeGradeIcon would, building nothing. */
-function walkGradeIcon(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GradeBuffInfo` up to `end` as decodeGradeBuffInfo would, building nothing. */
-function walkGradeBuffInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FansClub` up to `end` as decodeFansClub would, building nothing. */
-function walkFansClub(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkFansClubData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkFansClubData(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FansClubData` up to `end` as decodeFansClubData would, building nothing. */
-function walkFansClubData(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkUserBadge(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserBadge` up to `end` as decodeUserBadge would, building nothing. */
-function walkUserBadge(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Border` up to `end` as decodeBorder would, building nothing. */
-function walkBorder(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserAttr` up to `end` as decodeUserAttr would, building nothing. */
-function walkUserAttr(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.OwnRoom` up to `end` as decodeOwnRoom would, building nothing. */
-function walkOwnRoom(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserAnchorInfo` up to `end` as decodeUserAnchorInfo would, building nothing. */
-function walkUserAnchorInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AnchorLevel` up to `end` as decodeAnchorLevel would, building nothing. */
-function walkAnchorLevel(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AuthorStats` up to `end` as decodeAuthorStats would, building nothing. */
-function walkAuthorStats(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.XiguaParams` up to `end` as decodeXiguaParams would, building nothing. */
-function walkXiguaParams(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 58: {
-        const e = r.delimitedEnd();
-        walkXiguaUserExtendInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.XiguaUserExtendInfo` up to `end` as decodeXiguaUserExtendInfo would, building nothing. */
-function walkXiguaUserExtendInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkXiguaRocketSchema(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.XiguaRocketSchema` up to `end` as decodeXiguaRocketSchema would, building nothing. */
-function walkXiguaRocketSchema(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserActivityInfo` up to `end` as decodeUserActivityInfo would, building nothing. */
-function walkUserActivityInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.NobleLevelInfo` up to `end` as decodeNobleLevelInfo would, building nothing. */
-function walkNobleLevelInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BrotherhoodInfo` up to `end` as decodeBrotherhoodInfo would, building nothing. */
-function walkBrotherhoodInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AuthenticationInfo` up to `end` as decodeAuthenticationInfo would, building nothing. */
-function walkAuthenticationInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkAccountTypeInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AccountTypeInfo` up to `end` as decodeAccountTypeInfo would, building nothing. */
-function walkAccountTypeInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PoiInfo` up to `end` as decodePoiInfo would, building nothing. */
-function walkPoiInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserVIPInfo` up to `end` as decodeUserVIPInfo would, building nothing. */
-function walkUserVIPInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 74: {
-        const e = r.delimitedEnd();
-        walkVIPBadge(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.VIPBadge` up to `end` as decodeVIPBadge would, building nothing. */
-function walkVIPBadge(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.IndustryCertification` up to `end` as decodeIndustryCertification would, building nothing. */
-function walkIndustryCertification(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkIndustryCertificationProfile(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkIndustryCertificationRoom(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.IndustryCertificationProfile` up to `end` as decodeIndustryCertificationProfile would, building nothing. */
-function walkIndustryCertificationProfile(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.IndustryCertificationRoom` up to `end` as decodeIndustryCertificationRoom would, building nothing. */
-function walkIndustryCertificationRoom(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkIndustryCertificationRoomOwner(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.IndustryCertificationRoomOwner` up to `end` as decodeIndustryCertificationRoomOwner would, building nothing. */
-function walkIndustryCertificationRoomOwner(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FansGroupInfo` up to `end` as decodeFansGroupInfo would, building nothing. */
-function walkFansGroupInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.JAccreditInfo` up to `end` as decodeJAccreditInfo would, building nothing. */
-function walkJAccreditInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserSubscribe` up to `end` as decodeUserSubscribe would, building nothing. */
-function walkUserSubscribe(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ProfileStyleParams` up to `end` as decodeProfileStyleParams would, building nothing. */
-function walkProfileStyleParams(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserDressInfo` up to `end` as decodeUserDressInfo would, building nothing. */
-function walkUserDressInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BizRelation` up to `end` as decodeBizRelation would, building nothing. */
-function walkBizRelation(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.MemberEntranceInfo` up to `end` as decodeMemberEntranceInfo would, building nothing. */
-function walkMemberEntranceInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 402: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PublicAreaBadgeInfo` up to `end` as decodePublicAreaBadgeInfo would, building nothing. */
-function walkPublicAreaBadgeInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkDslBadgeList(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DslBadgeList` up to `end` as decodeDslBadgeList would, building nothing. */
-function walkDslBadgeList(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkDslRule(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkDslRule(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DslRule` up to `end` as decodeDslRule would, building nothing. */
-function walkDslRule(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserExtraInfo` up to `end` as decodeUserExtraInfo would, building nothing. */
-function walkUserExtraInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserSettingInfo` up to `end` as decodeUserSettingInfo would, building nothing. */
-function walkUserSettingInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserPermissionGrant` up to `end` as decodeUserPermissionGrant would, building nothing. */
-function walkUserPermissionGrant(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserStats` up to `end` as decodeUserStats would, building nothing. */
-function walkUserStats(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BottomEntry` up to `end` as decodeBottomEntry would, building nothing. */
-function walkBottomEntry(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.OpenHostInfo` up to `end` as decodeOpenHostInfo would, building nothing. */
-function walkOpenHostInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkFollowInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 802: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Room` up to `end` as decodeRoom would, building nothing. */
-function walkRoom(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 162: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 290: {
-        const e = r.delimitedEnd();
-        walkRoomStats(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 362: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 370: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 498: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RoomStats` up to `end` as decodeRoomStats would, building nothing. */
-function walkRoomStats(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 66: {
-        const e = r.delimitedEnd();
-        walkRoomUserCountComposition(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RoomUserCountComposition` up to `end` as decodeRoomUserCountComposition would, building nothing. */
-function walkRoomUserCountComposition(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftMessage` up to `end` as decodeGiftMessage would, building nothing. */
-function walkGiftMessage(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkTextEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkGiftIMPriority(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkGiftStruct(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkGiftTrayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkAssetEffectMixInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 250: {
-        const e = r.delimitedEnd();
-        walkAnchorGiftData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 258: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 298: {
-        const e = r.delimitedEnd();
-        walkSendTogether(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 306: {
-        const e = r.delimitedEnd();
-        walkExtraEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 314: {
-        const e = r.delimitedEnd();
-        walkRoomHotInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 338: {
-        const e = r.delimitedEnd();
-        walkSeriesPlayGift(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TextEffect` up to `end` as decodeTextEffect would, building nothing. */
-function walkTextEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkTextEffectDetail(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkTextEffectDetail(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TextEffectDetail` up to `end` as decodeTextEffectDetail would, building nothing. */
-function walkTextEffectDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftIMPriority` up to `end` as decodeGiftIMPriority would, building nothing. */
-function walkGiftIMPriority(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RoomHotInfo` up to `end` as decodeRoomHotInfo would, building nothing. */
-function walkRoomHotInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftStruct` up to `end` as decodeGiftStruct would, building nothing. */
-function walkGiftStruct(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkGiftStructFansClubInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkLuckyMoneyGiftMeta(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        walkGiftPanelOperation(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 346: {
-        const e = r.delimitedEnd();
-        walkGiftBanner(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 362: {
-        const e = r.delimitedEnd();
-        walkGiftBuffInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 378: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 410: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 442: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 450: {
-        const e = r.delimitedEnd();
-        walkGiftPreviewInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 458: {
-        const e = r.delimitedEnd();
-        walkGiftTip(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 474: {
-        const e = r.delimitedEnd();
-        walkGiftGroupInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 482: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 498: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 514: {
-        const e = r.delimitedEnd();
-        walkGiftMsgBoard(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 522: {
-        const e = r.delimitedEnd();
-        walkEmojiInteractResource(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 554: {
-        const e = r.delimitedEnd();
-        walkGiftTouchLabel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 562: {
-        const e = r.delimitedEnd();
-        walkGiftUnselectedBottomInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 570: {
-        const e = r.delimitedEnd();
-        walkGiftConfirmInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 586: {
-        const e = r.delimitedEnd();
-        walkGoodsBizItem(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 594: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 610: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 618: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftStructFansClubInfo` up to `end` as decodeGiftStructFansClubInfo would, building nothing. */
-function walkGiftStructFansClubInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftMsgBoard` up to `end` as decodeGiftMsgBoard would, building nothing. */
-function walkGiftMsgBoard(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LuckyMoneyGiftMeta` up to `end` as decodeLuckyMoneyGiftMeta would, building nothing. */
-function walkLuckyMoneyGiftMeta(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftPanelOperation` up to `end` as decodeGiftPanelOperation would, building nothing. */
-function walkGiftPanelOperation(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftBanner` up to `end` as decodeGiftBanner would, building nothing. */
-function walkGiftBanner(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftBuffInfo` up to `end` as decodeGiftBuffInfo would, building nothing. */
-function walkGiftBuffInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkBuffLockInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkDiyGiftCardButton(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkGiftTextInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BuffLockInfo` up to `end` as decodeBuffLockInfo would, building nothing. */
-function walkBuffLockInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.DiyGiftCardButton` up to `end` as decodeDiyGiftCardButton would, building nothing. */
-function walkDiyGiftCardButton(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftTextInfo` up to `end` as decodeGiftTextInfo would, building nothing. */
-function walkGiftTextInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftPreviewInfo` up to `end` as decodeGiftPreviewInfo would, building nothing. */
-function walkGiftPreviewInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftTip` up to `end` as decodeGiftTip would, building nothing. */
-function walkGiftTip(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftGroupInfo` up to `end` as decodeGiftGroupInfo would, building nothing. */
-function walkGiftGroupInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.EmojiInteractResource` up to `end` as decodeEmojiInteractResource would, building nothing. */
-function walkEmojiInteractResource(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkSendInteractEmojiConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkSendInteractEmojiConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkSendInteractEmojiConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SendInteractEmojiConfig` up to `end` as decodeSendInteractEmojiConfig would, building nothing. */
-function walkSendInteractEmojiConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftTouchLabel` up to `end` as decodeGiftTouchLabel would, building nothing. */
-function walkGiftTouchLabel(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftUnselectedBottomInfo` up to `end` as decodeGiftUnselectedBottomInfo would, building nothing. */
-function walkGiftUnselectedBottomInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftConfirmInfo` up to `end` as decodeGiftConfirmInfo would, building nothing. */
-function walkGiftConfirmInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GoodsBizItem` up to `end` as decodeGoodsBizItem would, building nothing. */
-function walkGoodsBizItem(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkBizGoods(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBizEntrance(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BizGoods` up to `end` as decodeBizGoods would, building nothing. */
-function walkBizGoods(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkGoodsStruct(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GoodsStruct` up to `end` as decodeGoodsStruct would, building nothing. */
-function walkGoodsStruct(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 402: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BizEntrance` up to `end` as decodeBizEntrance would, building nothing. */
-function walkBizEntrance(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftTrayInfo` up to `end` as decodeGiftTrayInfo would, building nothing. */
-function walkGiftTrayInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkTrayPreEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkTrayPostEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TrayPreEffect` up to `end` as decodeTrayPreEffect would, building nothing. */
-function walkTrayPreEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TrayPostEffect` up to `end` as decodeTrayPostEffect would, building nothing. */
-function walkTrayPostEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AssetEffectMixInfo` up to `end` as decodeAssetEffectMixInfo would, building nothing. */
-function walkAssetEffectMixInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkEffectMixImageInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkEffectMixTextInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.EffectMixImageInfo` up to `end` as decodeEffectMixImageInfo would, building nothing. */
-function walkEffectMixImageInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.EffectMixTextInfo` up to `end` as decodeEffectMixTextInfo would, building nothing. */
-function walkEffectMixTextInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AnchorGiftData` up to `end` as decodeAnchorGiftData would, building nothing. */
-function walkAnchorGiftData(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SendTogether` up to `end` as decodeSendTogether would, building nothing. */
-function walkSendTogether(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ExtraEffect` up to `end` as decodeExtraEffect would, building nothing. */
-function walkExtraEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.SeriesPlayGift` up to `end` as decodeSeriesPlayGift would, building nothing. */
-function walkSeriesPlayGift(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkGiftStruct(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkSeriesTrayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkSendTogether(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkAnchorGiftData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkAssetEffectMixInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SeriesTrayInfo` up to `end` as decodeSeriesTrayInfo would, building nothing. */
-function walkSeriesTrayInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DoubleLikeDetail` up to `end` as decodeDoubleLikeDetail would, building nothing. */
-function walkDoubleLikeDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.DisplayControlInfo` up to `end` as decodeDisplayControlInfo would, building nothing. */
-function walkDisplayControlInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.PicoDisplayInfo` up to `end` as decodePicoDisplayInfo would, building nothing. */
-function walkPicoDisplayInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.EffectConfig` up to `end` as decodeEffectConfig would, building nothing. */
-function walkEffectConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkTextPiece(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PicoEffectConfig` up to `end` as decodePicoEffectConfig would, building nothing. */
-function walkPicoEffectConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ControlMessageExtra` up to `end` as decodeControlMessageExtra would, building nothing. */
-function walkControlMessageExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Contributor` up to `end` as decodeContributor would, building nothing. */
-function walkContributor(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UpgradePrivilege` up to `end` as decodeUpgradePrivilege would, building nothing. */
-function walkUpgradePrivilege(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RoomMsgExtra` up to `end` as decodeRoomMsgExtra would, building nothing. */
-function walkRoomMsgExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRoomMsgGiftExtra(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RoomMsgGiftExtra` up to `end` as decodeRoomMsgGiftExtra would, building nothing. */
-function walkRoomMsgGiftExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Rank` up to `end` as decodeRank would, building nothing. */
-function walkRank(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ScreenChatEffect` up to `end` as decodeScreenChatEffect would, building nothing. */
-function walkScreenChatEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkFlexImageStruct(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ScreenChatOfficialCommentConfig` up to `end` as decodeScreenChatOfficialCommentConfig would, building nothing. */
-function walkScreenChatOfficialCommentConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ChatIdentity` up to `end` as decodeChatIdentity would, building nothing. */
-function walkChatIdentity(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ScreenChatMessageContentExt` up to `end` as decodeScreenChatMessageContentExt would, building nothing. */
-function walkScreenChatMessageContentExt(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LightGiftInfo` up to `end` as decodeLightGiftInfo would, building nothing. */
-function walkLightGiftInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftLiteTrayInfo` up to `end` as decodeGiftLiteTrayInfo would, building nothing. */
-function walkGiftLiteTrayInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.HighlightAreaPriorityConfig` up to `end` as decodeHighlightAreaPriorityConfig would, building nothing. */
-function walkHighlightAreaPriorityConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RoomIntroLabel` up to `end` as decodeRoomIntroLabel would, building nothing. */
-function walkRoomIntroLabel(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RoomIntroAppointmentInfo` up to `end` as decodeRoomIntroAppointmentInfo would, building nothing. */
-function walkRoomIntroAppointmentInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 58: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AnchorLocationPoiInfo` up to `end` as decodeAnchorLocationPoiInfo would, building nothing. */
-function walkAnchorLocationPoiInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedProductInfo` up to `end` as decodeUpdatedProductInfo would, building nothing. */
-function walkUpdatedProductInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedCouponInfo` up to `end` as decodeUpdatedCouponInfo would, building nothing. */
-function walkUpdatedCouponInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedCampaignInfo` up to `end` as decodeUpdatedCampaignInfo would, building nothing. */
-function walkUpdatedCampaignInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedSkuInfo` up to `end` as decodeUpdatedSkuInfo would, building nothing. */
-function walkUpdatedSkuInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedCommentaryVideoInfo` up to `end` as decodeUpdatedCommentaryVideoInfo would, building nothing. */
-function walkUpdatedCommentaryVideoInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedGroupInfo` up to `end` as decodeUpdatedGroupInfo would, building nothing. */
-function walkUpdatedGroupInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TraceTimeMetric` up to `end` as decodeTraceTimeMetric would, building nothing. */
-function walkTraceTimeMetric(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AuctionSuccess` up to `end` as decodeAuctionSuccess would, building nothing. */
-function walkAuctionSuccess(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AuctionInfo` up to `end` as decodeAuctionInfo would, building nothing. */
-function walkAuctionInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkAuctionCurrentUserInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkIncrPriceList(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AuctionCurrentUserInfo` up to `end` as decodeAuctionCurrentUserInfo would, building nothing. */
-function walkAuctionCurrentUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkAuctionImg(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AuctionImg` up to `end` as decodeAuctionImg would, building nothing. */
-function walkAuctionImg(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.IncrPriceList` up to `end` as decodeIncrPriceList would, building nothing. */
-function walkIncrPriceList(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RedpackActivityInfo` up to `end` as decodeRedpackActivityInfo would, building nothing. */
-function walkRedpackActivityInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UpdatedCartInfo` up to `end` as decodeUpdatedCartInfo would, building nothing. */
-function walkUpdatedCartInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkCartVertical(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkCartHorizontal(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkGlobalCustomIcons(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.CartVertical` up to `end` as decodeCartVertical would, building nothing. */
-function walkCartVertical(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.CartHorizontal` up to `end` as decodeCartHorizontal would, building nothing. */
-function walkCartHorizontal(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GlobalCustomIcons` up to `end` as decodeGlobalCustomIcons would, building nothing. */
-function walkGlobalCustomIcons(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ShoppingLotteryInfo` up to `end` as decodeShoppingLotteryInfo would, building nothing. */
-function walkShoppingLotteryInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 50: {
-        const e = r.delimitedEnd();
-        walkLotteryProductShortInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LotteryProductShortInfo` up to `end` as decodeLotteryProductShortInfo would, building nothing. */
-function walkLotteryProductShortInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.WinLotteryInfo` up to `end` as decodeWinLotteryInfo would, building nothing. */
-function walkWinLotteryInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 66: {
-        const e = r.delimitedEnd();
-        walkWinLotteryAlert(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.WinLotteryAlert` up to `end` as decodeWinLotteryAlert would, building nothing. */
-function walkWinLotteryAlert(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LotteryInfoList` up to `end` as decodeLotteryInfoList would, building nothing. */
-function walkLotteryInfoList(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 98: {
-        const e = r.delimitedEnd();
-        walkBenefitLabel(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BenefitLabel` up to `end` as decodeBenefitLabel would, building nothing. */
-function walkBenefitLabel(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.HotAtmosphere` up to `end` as decodeHotAtmosphere would, building nothing. */
-function walkHotAtmosphere(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RoomTagOfflineInfo` up to `end` as decodeRoomTagOfflineInfo would, building nothing. */
-function walkRoomTagOfflineInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.FilterSwitchChangeData` up to `end` as decodeFilterSwitchChangeData would, building nothing. */
-function walkFilterSwitchChangeData(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkUpIcon(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UpIcon` up to `end` as decodeUpIcon would, building nothing. */
-function walkUpIcon(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.InteractionData` up to `end` as decodeInteractionData would, building nothing. */
-function walkInteractionData(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkInteractionContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractionContent` up to `end` as decodeInteractionContent would, building nothing. */
-function walkInteractionContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkInteractionContentCheck(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkInteractionElement(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractionContentCheck` up to `end` as decodeInteractionContentCheck would, building nothing. */
-function walkInteractionContentCheck(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.InteractionElement` up to `end` as decodeInteractionElement would, building nothing. */
-function walkInteractionElement(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkInteractionAvatar(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractionAvatar` up to `end` as decodeInteractionAvatar would, building nothing. */
-function walkInteractionAvatar(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ProductChangeInfo` up to `end` as decodeProductChangeInfo would, building nothing. */
-function walkProductChangeInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ProductCategoryInfo` up to `end` as decodeProductCategoryInfo would, building nothing. */
-function walkProductCategoryInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.EcomFansClubUserInfo` up to `end` as decodeEcomFansClubUserInfo would, building nothing. */
-function walkEcomFansClubUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AwemeShopExplainExtra` up to `end` as decodeAwemeShopExplainExtra would, building nothing. */
-function walkAwemeShopExplainExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NotifyMessageExtra` up to `end` as decodeNotifyMessageExtra would, building nothing. */
-function walkNotifyMessageExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkNotifyMessageBackground(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkNotifyMessageContentList(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.NotifyMessageBackground` up to `end` as decodeNotifyMessageBackground would, building nothing. */
-function walkNotifyMessageBackground(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NotifyMessageContentList` up to `end` as decodeNotifyMessageContentList would, building nothing. */
-function walkNotifyMessageContentList(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkNotifyMessageContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.NotifyMessageContent` up to `end` as decodeNotifyMessageContent would, building nothing. */
-function walkNotifyMessageContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NotifyEffectBackground` up to `end` as decodeNotifyEffectBackground would, building nothing. */
-function walkNotifyEffectBackground(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.NotifyEffectDynamicConfig` up to `end` as decodeNotifyEffectDynamicConfig would, building nothing. */
-function walkNotifyEffectDynamicConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NotifyEffectSceneConfig` up to `end` as decodeNotifyEffectSceneConfig would, building nothing. */
-function walkNotifyEffectSceneConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AudioBGData` up to `end` as decodeAudioBGData would, building nothing. */
-function walkAudioBGData(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkAudioSpeakingImageList(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 218: {
-        const e = r.delimitedEnd();
-        walkAnimatedBgInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 274: {
-        const e = r.delimitedEnd();
-        walkAudioSpeakingImageList(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AudioSpeakingImageList` up to `end` as decodeAudioSpeakingImageList would, building nothing. */
-function walkAudioSpeakingImageList(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkSpeakingImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkSpeakingImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkSpeakingImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkSpeakingImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SpeakingImage` up to `end` as decodeSpeakingImage would, building nothing. */
-function walkSpeakingImage(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AnimatedBgInfo` up to `end` as decodeAnimatedBgInfo would, building nothing. */
-function walkAnimatedBgInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkShowArea(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ShowArea` up to `end` as decodeShowArea would, building nothing. */
-function walkShowArea(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ChatLikeCount` up to `end` as decodeChatLikeCount would, building nothing. */
-function walkChatLikeCount(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.PanelDotInfo` up to `end` as decodePanelDotInfo would, building nothing. */
-function walkPanelDotInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkItemDotInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ItemDotInfo` up to `end` as decodeItemDotInfo would, building nothing. */
-function walkItemDotInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkCommonDot(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.CommonDot` up to `end` as decodeCommonDot would, building nothing. */
-function walkCommonDot(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 794: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DecorationDetail` up to `end` as decodeDecorationDetail would, building nothing. */
-function walkDecorationDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkDecoration(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkDecoration(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Decoration` up to `end` as decodeDecoration would, building nothing. */
-function walkDecoration(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkDecorationReservation(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkDecorationFontConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DecorationReservation` up to `end` as decodeDecorationReservation would, building nothing. */
-function walkDecorationReservation(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 50: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DecorationFontConfig` up to `end` as decodeDecorationFontConfig would, building nothing. */
-function walkDecorationFontConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftEffectGameStruct` up to `end` as decodeGiftEffectGameStruct would, building nothing. */
-function walkGiftEffectGameStruct(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftEffectGameScore` up to `end` as decodeGiftEffectGameScore would, building nothing. */
-function walkGiftEffectGameScore(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleScore(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftEffectGameBattleScore` up to `end` as decodeGiftEffectGameBattleScore would, building nothing. */
-function walkGiftEffectGameBattleScore(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleGate(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleTreasure(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftEffectGameBattleGate` up to `end` as decodeGiftEffectGameBattleGate would, building nothing. */
-function walkGiftEffectGameBattleGate(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleGuard(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftEffectGameBattleTreasure` up to `end` as decodeGiftEffectGameBattleTreasure would, building nothing. */
-function walkGiftEffectGameBattleTreasure(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftEffectGameBattleGuard` up to `end` as decodeGiftEffectGameBattleGuard would, building nothing. */
-function walkGiftEffectGameBattleGuard(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftEffectGameInviters` up to `end` as decodeGiftEffectGameInviters would, building nothing. */
-function walkGiftEffectGameInviters(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftEffectGameGift` up to `end` as decodeGiftEffectGameGift would, building nothing. */
-function walkGiftEffectGameGift(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftEffectGameBattleDefense` up to `end` as decodeGiftEffectGameBattleDefense would, building nothing. */
-function walkGiftEffectGameBattleDefense(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleDefenseGate(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftEffectGameBattleDefenseGate` up to `end` as decodeGiftEffectGameBattleDefenseGate would, building nothing. */
-function walkGiftEffectGameBattleDefenseGate(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleGuard(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PetEffectInfo` up to `end` as decodePetEffectInfo would, building nothing. */
-function walkPetEffectInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftSortStrategy` up to `end` as decodeGiftSortStrategy would, building nothing. */
-function walkGiftSortStrategy(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ShareItemStyle` up to `end` as decodeShareItemStyle would, building nothing. */
-function walkShareItemStyle(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LowPcuGuideData` up to `end` as decodeLowPcuGuideData would, building nothing. */
-function walkLowPcuGuideData(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.CjRp` up to `end` as decodeCjRp would, building nothing. */
-function walkCjRp(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.PrizeImageInfo` up to `end` as decodePrizeImageInfo would, building nothing. */
-function walkPrizeImageInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RanklistHourEntrance` up to `end` as decodeRanklistHourEntrance would, building nothing. */
-function walkRanklistHourEntrance(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntranceInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntranceInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntranceInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntranceInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RanklistHourEntranceInfo` up to `end` as decodeRanklistHourEntranceInfo would, building nothing. */
-function walkRanklistHourEntranceInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntranceDetail(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RanklistHourEntranceDetail` up to `end` as decodeRanklistHourEntranceDetail would, building nothing. */
-function walkRanklistHourEntranceDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntrancePage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RanklistHourEntrancePage` up to `end` as decodeRanklistHourEntrancePage would, building nothing. */
-function walkRanklistHourEntrancePage(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ResidentGuestAllowContent` up to `end` as decodeResidentGuestAllowContent would, building nothing. */
-function walkResidentGuestAllowContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.CommonBizInfo` up to `end` as decodeCommonBizInfo would, building nothing. */
-function walkCommonBizInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBizContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BizContent` up to `end` as decodeBizContent would, building nothing. */
-function walkBizContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkHotText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.HotText` up to `end` as decodeHotText would, building nothing. */
-function walkHotText(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TouchPositionMeta` up to `end` as decodeTouchPositionMeta would, building nothing. */
-function walkTouchPositionMeta(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkFreqCtrlParams(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkRefreshParams(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FreqCtrlParams` up to `end` as decodeFreqCtrlParams would, building nothing. */
-function walkFreqCtrlParams(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RefreshParams` up to `end` as decodeRefreshParams would, building nothing. */
-function walkRefreshParams(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TreasureDetail` up to `end` as decodeTreasureDetail would, building nothing. */
-function walkTreasureDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ProfitInteractionScoreAnchorInfo` up to `end` as decodeProfitInteractionScoreAnchorInfo would, building nothing. */
-function walkProfitInteractionScoreAnchorInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkProfitInteractionSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ProfitInteractionSetting` up to `end` as decodeProfitInteractionSetting would, building nothing. */
-function walkProfitInteractionSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.StreamUrl` up to `end` as decodeStreamUrl would, building nothing. */
-function walkStreamUrl(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleSettings` up to `end` as decodeBattleSettings would, building nothing. */
-function walkBattleSettings(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 114: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkBattleTitleConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkBattleTitleConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 250: {
-        const e = r.delimitedEnd();
-        walkBattleConfigSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 258: {
-        const e = r.delimitedEnd();
-        walkBattleBarConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 266: {
-        const e = r.delimitedEnd();
-        walkBattleBarConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 298: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.DataBattleSettings` up to `end` as decodeDataBattleSettings would, building nothing. */
-function walkDataBattleSettings(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 106: {
-        const e = r.delimitedEnd();
-        walkBattleTitleConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkBattleTitleConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 218: {
-        const e = r.delimitedEnd();
-        walkBattleConfigSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        walkBattleBarConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 266: {
-        const e = r.delimitedEnd();
-        walkBattleBarConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 290: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleTitleConfig` up to `end` as decodeBattleTitleConfig would, building nothing. */
-function walkBattleTitleConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleBarConfig` up to `end` as decodeBattleBarConfig would, building nothing. */
-function walkBattleBarConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBattleAnimeInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleAnimeInfo` up to `end` as decodeBattleAnimeInfo would, building nothing. */
-function walkBattleAnimeInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleConfigSetting` up to `end` as decodeBattleConfigSetting would, building nothing. */
-function walkBattleConfigSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleSelfData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkVoteSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkBattleSelfSettingRate(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkBattleShellConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkBreakthroughConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkSpecifyGiftConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkSurvivalConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkSeasonConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkBattleCustomConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkBattleAuxiliaryConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkBattleCloudCollaborateConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkInteractConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleSelfData` up to `end` as decodeBattleSelfData would, building nothing. */
-function walkBattleSelfData(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.VoteSetting` up to `end` as decodeVoteSetting would, building nothing. */
-function walkVoteSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleSelfSettingRate` up to `end` as decodeBattleSelfSettingRate would, building nothing. */
-function walkBattleSelfSettingRate(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleShellConfig` up to `end` as decodeBattleShellConfig would, building nothing. */
-function walkBattleShellConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BreakthroughConfig` up to `end` as decodeBreakthroughConfig would, building nothing. */
-function walkBreakthroughConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkBreakthroughStage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BreakthroughStage` up to `end` as decodeBreakthroughStage would, building nothing. */
-function walkBreakthroughStage(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBattleTitleConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SpecifyGiftConfig` up to `end` as decodeSpecifyGiftConfig would, building nothing. */
-function walkSpecifyGiftConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBattleGiftDetail(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleGiftDetail` up to `end` as decodeBattleGiftDetail would, building nothing. */
-function walkBattleGiftDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SurvivalConfig` up to `end` as decodeSurvivalConfig would, building nothing. */
-function walkSurvivalConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkSurvivalStage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SurvivalStage` up to `end` as decodeSurvivalStage would, building nothing. */
-function walkSurvivalStage(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleTitleConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SeasonConfig` up to `end` as decodeSeasonConfig would, building nothing. */
-function walkSeasonConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleCustomConfig` up to `end` as decodeBattleCustomConfig would, building nothing. */
-function walkBattleCustomConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkBattleScoreElement(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleScoreElement` up to `end` as decodeBattleScoreElement would, building nothing. */
-function walkBattleScoreElement(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleAuxiliaryConfig` up to `end` as decodeBattleAuxiliaryConfig would, building nothing. */
-function walkBattleAuxiliaryConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleCloudCollaborateConfig` up to `end` as decodeBattleCloudCollaborateConfig would, building nothing. */
-function walkBattleCloudCollaborateConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.InteractConfig` up to `end` as decodeInteractConfig would, building nothing. */
-function walkInteractConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkInteractEffectInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkInteractRewardPunishConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkInteractCompeteEvalConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractEffectInfo` up to `end` as decodeInteractEffectInfo would, building nothing. */
-function walkInteractEffectInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractRewardPunishConfig` up to `end` as decodeInteractRewardPunishConfig would, building nothing. */
-function walkInteractRewardPunishConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkInteractEffectInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkInteractEffectInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractCompeteEvalConfig` up to `end` as decodeInteractCompeteEvalConfig would, building nothing. */
-function walkInteractCompeteEvalConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkInteractGiftEvalConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractGiftEvalConfig` up to `end` as decodeInteractGiftEvalConfig would, building nothing. */
-function walkInteractGiftEvalConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RankSeasonResult` up to `end` as decodeRankSeasonResult would, building nothing. */
-function walkRankSeasonResult(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRankSeasonDeltaScoreInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRankSeasonRankChangeInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RankSeasonDeltaScoreInfo` up to `end` as decodeRankSeasonDeltaScoreInfo would, building nothing. */
-function walkRankSeasonDeltaScoreInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRankSeasonDeltaScoreDetail(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RankSeasonDeltaScoreDetail` up to `end` as decodeRankSeasonDeltaScoreDetail would, building nothing. */
-function walkRankSeasonDeltaScoreDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RankSeasonRankChangeInfo` up to `end` as decodeRankSeasonRankChangeInfo would, building nothing. */
-function walkRankSeasonRankChangeInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRankSeasonRankInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRankSeasonRankInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RankSeasonRankInfo` up to `end` as decodeRankSeasonRankInfo would, building nothing. */
-function walkRankSeasonRankInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRankSeasonRankChangeImgInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRankSeasonStarChangeImgInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RankSeasonRankChangeImgInfo` up to `end` as decodeRankSeasonRankChangeImgInfo would, building nothing. */
-function walkRankSeasonRankChangeImgInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RankSeasonStarChangeImgInfo` up to `end` as decodeRankSeasonStarChangeImgInfo would, building nothing. */
-function walkRankSeasonStarChangeImgInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.StealDragonInfo` up to `end` as decodeStealDragonInfo would, building nothing. */
-function walkStealDragonInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkStealDragonPeriodConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkStealDragonStealInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkStealDragonSettleInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.StealDragonPeriodConfig` up to `end` as decodeStealDragonPeriodConfig would, building nothing. */
-function walkStealDragonPeriodConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.StealDragonStealInfo` up to `end` as decodeStealDragonStealInfo would, building nothing. */
-function walkStealDragonStealInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.StealDragonSettleInfo` up to `end` as decodeStealDragonSettleInfo would, building nothing. */
-function walkStealDragonSettleInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TeamTask` up to `end` as decodeTeamTask would, building nothing. */
-function walkTeamTask(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkTeamTaskConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkTeamTaskInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkTeamTaskInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TeamTaskConfig` up to `end` as decodeTeamTaskConfig would, building nothing. */
-function walkTeamTaskConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkTeamTaskPeriodConfig(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkTeamTaskExtraConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkTeamTaskGiftPanelConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TeamTaskPeriodConfig` up to `end` as decodeTeamTaskPeriodConfig would, building nothing. */
-function walkTeamTaskPeriodConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TeamTaskExtraConfig` up to `end` as decodeTeamTaskExtraConfig would, building nothing. */
-function walkTeamTaskExtraConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkTeamTaskSpecialGiftCountConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TeamTaskSpecialGiftCountConfig` up to `end` as decodeTeamTaskSpecialGiftCountConfig would, building nothing. */
-function walkTeamTaskSpecialGiftCountConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TeamTaskGiftPanelConfig` up to `end` as decodeTeamTaskGiftPanelConfig would, building nothing. */
-function walkTeamTaskGiftPanelConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TeamTaskInfo` up to `end` as decodeTeamTaskInfo would, building nothing. */
-function walkTeamTaskInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkTeamTaskReward(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkItemCardInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.TeamTaskReward` up to `end` as decodeTeamTaskReward would, building nothing. */
-function walkTeamTaskReward(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ItemCardInfo` up to `end` as decodeItemCardInfo would, building nothing. */
-function walkItemCardInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleArmy` up to `end` as decodeBattleArmy would, building nothing. */
-function walkBattleArmy(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleArmyRankUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleArmyRankUser` up to `end` as decodeBattleArmyRankUser would, building nothing. */
-function walkBattleArmyRankUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleScore` up to `end` as decodeBattleScore would, building nothing. */
-function walkBattleScore(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 82: {
-        const e = r.delimitedEnd();
-        walkBattleStarActivityGrade(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleStarActivityGrade` up to `end` as decodeBattleStarActivityGrade would, building nothing. */
-function walkBattleStarActivityGrade(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBattleStarActivityGradeMedal(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleStarActivityGradeMedal` up to `end` as decodeBattleStarActivityGradeMedal would, building nothing. */
-function walkBattleStarActivityGradeMedal(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleStarActivityGradeChange` up to `end` as decodeBattleStarActivityGradeChange would, building nothing. */
-function walkBattleStarActivityGradeChange(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.OperationalPlay` up to `end` as decodeOperationalPlay would, building nothing. */
-function walkOperationalPlay(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkMultipleMatches3(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MultipleMatches3` up to `end` as decodeMultipleMatches3 would, building nothing. */
-function walkMultipleMatches3(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkMultipleMatchesUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkMultipleMatchesUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MultipleMatchesUserInfo` up to `end` as decodeMultipleMatchesUserInfo would, building nothing. */
-function walkMultipleMatchesUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleUserInfo` up to `end` as decodeBattleUserInfo would, building nothing. */
-function walkBattleUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkBattleBaseUserInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleRivalTag(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkBattleConsecutiveRecordInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkBattleStarActivityGrade(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBattleStarActivityGradeChange(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkBattleActivityUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkUserImgFlipInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleBaseUserInfo` up to `end` as decodeBattleBaseUserInfo would, building nothing. */
-function walkBattleBaseUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserImgFlipInfo` up to `end` as decodeUserImgFlipInfo would, building nothing. */
-function walkUserImgFlipInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleRivalTag` up to `end` as decodeBattleRivalTag would, building nothing. */
-function walkBattleRivalTag(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleConsecutiveRecordInfo` up to `end` as decodeBattleConsecutiveRecordInfo would, building nothing. */
-function walkBattleConsecutiveRecordInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleActivityUser` up to `end` as decodeBattleActivityUser would, building nothing. */
-function walkBattleActivityUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBattleRivalTag(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BreakthroughInfo` up to `end` as decodeBreakthroughInfo would, building nothing. */
-function walkBreakthroughInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBreakthroughStageInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BreakthroughStageInfo` up to `end` as decodeBreakthroughStageInfo would, building nothing. */
-function walkBreakthroughStageInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleSkinConfig` up to `end` as decodeBattleSkinConfig would, building nothing. */
-function walkBattleSkinConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SurvivalInfo` up to `end` as decodeSurvivalInfo would, building nothing. */
-function walkSurvivalInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkSurvivalAnchorInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkSurvivalAnchorInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SurvivalAnchorInfo` up to `end` as decodeSurvivalAnchorInfo would, building nothing. */
-function walkSurvivalAnchorInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AuxiliaryScoreInfo` up to `end` as decodeAuxiliaryScoreInfo would, building nothing. */
-function walkAuxiliaryScoreInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicBattleFinishExtra` up to `end` as decodeLinkmicBattleFinishExtra would, building nothing. */
-function walkLinkmicBattleFinishExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserArmies` up to `end` as decodeUserArmies would, building nothing. */
-function walkUserArmies(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUserArmy(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserArmy` up to `end` as decodeUserArmy would, building nothing. */
-function walkUserArmy(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleContributorsRankListV2` up to `end` as decodeBattleContributorsRankListV2 would, building nothing. */
-function walkBattleContributorsRankListV2(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBattleAnchorContributors(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkTeamTask(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkDataBattleSettings(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleAnchorContributors` up to `end` as decodeBattleAnchorContributors would, building nothing. */
-function walkBattleAnchorContributors(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkBattleRankUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkBattleBuffCardInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleRankUser` up to `end` as decodeBattleRankUser would, building nothing. */
-function walkBattleRankUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleBuffCardInfo` up to `end` as decodeBattleBuffCardInfo would, building nothing. */
-function walkBattleBuffCardInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleBuffCardMeta(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BattleBuffCardMeta` up to `end` as decodeBattleBuffCardMeta would, building nothing. */
-function walkBattleBuffCardMeta(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ListUser` up to `end` as decodeListUser would, building nothing. */
-function walkListUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkListUserContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkLinkHostInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkMicPosTagInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ListUserContent` up to `end` as decodeListUserContent would, building nothing. */
-function walkListUserContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkListUserPKContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkListUserLinkmicContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkListUserLinkmicAudienceContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ListUserPKContent` up to `end` as decodeListUserPKContent would, building nothing. */
-function walkListUserPKContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ListUserLinkmicContent` up to `end` as decodeListUserLinkmicContent would, building nothing. */
-function walkListUserLinkmicContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 58: {
-        const e = r.delimitedEnd();
-        walkAnchorLinkmicIDInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AnchorLinkmicIDInfo` up to `end` as decodeAnchorLinkmicIDInfo would, building nothing. */
-function walkAnchorLinkmicIDInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ListUserLinkmicAudienceContent` up to `end` as decodeListUserLinkmicAudienceContent would, building nothing. */
-function walkListUserLinkmicAudienceContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 114: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkMicDress(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 210: {
-        const e = r.delimitedEnd();
-        walkLinkmic2DAvatar(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MicDress` up to `end` as decodeMicDress would, building nothing. */
-function walkMicDress(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkMicVoiceWave(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkMicVoiceWave(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkLinkmicBadge(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkLinkmicCustomizedRandomEmoji(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MicVoiceWave` up to `end` as decodeMicVoiceWave would, building nothing. */
-function walkMicVoiceWave(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicBadge` up to `end` as decodeLinkmicBadge would, building nothing. */
-function walkLinkmicBadge(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkmicCustomizedRandomEmoji` up to `end` as decodeLinkmicCustomizedRandomEmoji would, building nothing. */
-function walkLinkmicCustomizedRandomEmoji(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.Linkmic2DAvatar` up to `end` as decodeLinkmic2DAvatar would, building nothing. */
-function walkLinkmic2DAvatar(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkHostInfo` up to `end` as decodeLinkHostInfo would, building nothing. */
-function walkLinkHostInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.MicPosTagInfo` up to `end` as decodeMicPosTagInfo would, building nothing. */
-function walkMicPosTagInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RoomLinkerContent` up to `end` as decodeRoomLinkerContent would, building nothing. */
-function walkRoomLinkerContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerBaseInfo` up to `end` as decodeLinkerBaseInfo would, building nothing. */
-function walkLinkerBaseInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BanUser` up to `end` as decodeBanUser would, building nothing. */
-function walkBanUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkmicPositionItem` up to `end` as decodeLinkmicPositionItem would, building nothing. */
-function walkLinkmicPositionItem(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.MultiChannelInfo` up to `end` as decodeMultiChannelInfo would, building nothing. */
-function walkMultiChannelInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PreRTCInfo` up to `end` as decodePreRTCInfo would, building nothing. */
-function walkPreRTCInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkPreRTCLinkUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PreRTCLinkUserInfo` up to `end` as decodePreRTCLinkUserInfo would, building nothing. */
-function walkPreRTCLinkUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.MultiRtcInfo` up to `end` as decodeMultiRtcInfo would, building nothing. */
-function walkMultiRtcInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkMultiAnchorLinkmicRtcInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkGameBarrageRtcInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkUILayoutPositionInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MultiLiveCoreInfo` up to `end` as decodeMultiLiveCoreInfo would, building nothing. */
-function walkMultiLiveCoreInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkMultiAnchorLinkmicRtcInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkLinkmicIdStringMap(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkUILayoutPositionInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicIdStringMap` up to `end` as decodeLinkmicIdStringMap would, building nothing. */
-function walkLinkmicIdStringMap(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MultiAnchorLinkmicRtcInfo` up to `end` as decodeMultiAnchorLinkmicRtcInfo would, building nothing. */
-function walkMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UILayoutPositionInfo` up to `end` as decodeUILayoutPositionInfo would, building nothing. */
-function walkUILayoutPositionInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkLinkmicIdStringMap(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GameBarrageRtcInfo` up to `end` as decodeGameBarrageRtcInfo would, building nothing. */
-function walkGameBarrageRtcInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkmicMediaInfo` up to `end` as decodeLinkmicMediaInfo would, building nothing. */
-function walkLinkmicMediaInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkMultiRtcInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkMultiLiveCoreInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AnchorLinkmicInfo` up to `end` as decodeAnchorLinkmicInfo would, building nothing. */
-function walkAnchorLinkmicInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.MsgBoardItemInfo` up to `end` as decodeMsgBoardItemInfo would, building nothing. */
-function walkMsgBoardItemInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkIconConfig` up to `end` as decodeLinkIconConfig would, building nothing. */
-function walkLinkIconConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkmicUIConfig` up to `end` as decodeLinkmicUIConfig would, building nothing. */
-function walkLinkmicUIConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.MatchEffect` up to `end` as decodeMatchEffect would, building nothing. */
-function walkMatchEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.CityEffect` up to `end` as decodeCityEffect would, building nothing. */
-function walkCityEffect(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ClientUIInfo` up to `end` as decodeClientUIInfo would, building nothing. */
-function walkClientUIInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUITranslation(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkAudioChatCycleUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkRealTimeChorusUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkVideoChatDynamic1V7Info(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkCrossRoomLinkmicUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UITranslation` up to `end` as decodeUITranslation would, building nothing. */
-function walkUITranslation(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AudioChatCycleUIInfo` up to `end` as decodeAudioChatCycleUIInfo would, building nothing. */
-function walkAudioChatCycleUIInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkAudioChatCycleInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.AudioChatCycleInfo` up to `end` as decodeAudioChatCycleInfo would, building nothing. */
-function walkAudioChatCycleInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RealTimeChorusUIInfo` up to `end` as decodeRealTimeChorusUIInfo would, building nothing. */
-function walkRealTimeChorusUIInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkUserChorusInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkUserChorusInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.UserChorusInfo` up to `end` as decodeUserChorusInfo would, building nothing. */
-function walkUserChorusInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.VideoChatDynamic1V7Info` up to `end` as decodeVideoChatDynamic1V7Info would, building nothing. */
-function walkVideoChatDynamic1V7Info(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.CrossRoomLinkmicUIInfo` up to `end` as decodeCrossRoomLinkmicUIInfo would, building nothing. */
-function walkCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkCrossRoomLinkmicUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkCrossRoomLinkmicUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.CrossRoomLinkmicUserInfo` up to `end` as decodeCrossRoomLinkmicUserInfo would, building nothing. */
-function walkCrossRoomLinkmicUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkmicQuickInteract` up to `end` as decodeLinkmicQuickInteract would, building nothing. */
-function walkLinkmicQuickInteract(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.FundCheckExtraInfo` up to `end` as decodeFundCheckExtraInfo would, building nothing. */
-function walkFundCheckExtraInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkerCreateContent` up to `end` as decodeLinkerCreateContent would, building nothing. */
-function walkLinkerCreateContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkerCloseContent` up to `end` as decodeLinkerCloseContent would, building nothing. */
-function walkLinkerCloseContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBanUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerEnterContent` up to `end` as decodeLinkerEnterContent would, building nothing. */
-function walkLinkerEnterContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkMatchEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkCityEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkMsgBoardItemInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkLinkIconConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkLinkmicUIConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkClientUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerLeaveContent` up to `end` as decodeLinkerLeaveContent would, building nothing. */
-function walkLinkerLeaveContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkPreRTCInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkMultiChannelInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkClientUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerCancelContent` up to `end` as decodeLinkerCancelContent would, building nothing. */
-function walkLinkerCancelContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkerKickOutContent` up to `end` as decodeLinkerKickOutContent would, building nothing. */
-function walkLinkerKickOutContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkerLinkedListChangeContent` up to `end` as decodeLinkerLinkedListChangeContent would, building nothing. */
-function walkLinkerLinkedListChangeContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkClientUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerUpdateUserContent` up to `end` as decodeLinkerUpdateUserContent would, building nothing. */
-function walkLinkerUpdateUserContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkClientUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerWaitingListChangeContent` up to `end` as decodeLinkerWaitingListChangeContent would, building nothing. */
-function walkLinkerWaitingListChangeContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkPreRTCInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkMultiChannelInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkerSysKickOutContent` up to `end` as decodeLinkerSysKickOutContent would, building nothing. */
-function walkLinkerSysKickOutContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkMicUserScores` up to `end` as decodeLinkMicUserScores would, building nothing. */
-function walkLinkMicUserScores(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkMicContributor` up to `end` as decodeLinkMicContributor would, building nothing. */
-function walkLinkMicContributor(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkMicContributorList` up to `end` as decodeLinkMicContributorList would, building nothing. */
-function walkLinkMicContributorList(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkLinkMicContributor(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkMicInvitorInfo` up to `end` as decodeLinkMicInvitorInfo would, building nothing. */
-function walkLinkMicInvitorInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RivalExtraInfo` up to `end` as decodeRivalExtraInfo would, building nothing. */
-function walkRivalExtraInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkRivalLinkerInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkAnchorLinkmicUserSettings(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkBattleUserSettings(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkRivalGameInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RivalLinkerInfo` up to `end` as decodeRivalLinkerInfo would, building nothing. */
-function walkRivalLinkerInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkRivalLinkedUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RivalLinkedUser` up to `end` as decodeRivalLinkedUser would, building nothing. */
-function walkRivalLinkedUser(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RivalGameInfo` up to `end` as decodeRivalGameInfo would, building nothing. */
-function walkRivalGameInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AnchorLinkmicUserSettings` up to `end` as decodeAnchorLinkmicUserSettings would, building nothing. */
-function walkAnchorLinkmicUserSettings(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BattleUserSettings` up to `end` as decodeBattleUserSettings would, building nothing. */
-function walkBattleUserSettings(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.JoinTeamfightInfo` up to `end` as decodeJoinTeamfightInfo would, building nothing. */
-function walkJoinTeamfightInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GameInviteInfo` up to `end` as decodeGameInviteInfo would, building nothing. */
-function walkGameInviteInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.MCUContent` up to `end` as decodeMCUContent would, building nothing. */
-function walkMCUContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AudienceActionSource` up to `end` as decodeAudienceActionSource would, building nothing. */
-function walkAudienceActionSource(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkGameInfo` up to `end` as decodeLinkGameInfo would, building nothing. */
-function walkLinkGameInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 50: {
-        const e = r.delimitedEnd();
-        walkLinkMicBizExtra(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkMicBizExtra` up to `end` as decodeLinkMicBizExtra would, building nothing. */
-function walkLinkMicBizExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkOpenGameConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.OpenGameConfig` up to `end` as decodeOpenGameConfig would, building nothing. */
-function walkOpenGameConfig(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicJoinChannelData` up to `end` as decodeLinkmicJoinChannelData would, building nothing. */
-function walkLinkmicJoinChannelData(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLinkmicDelegateSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkMatchEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkCityEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkMsgBoardItemInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkLinkGameInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkClientUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicDelegateSetting` up to `end` as decodeLinkmicDelegateSetting would, building nothing. */
-function walkLinkmicDelegateSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ChorusCDNInfo` up to `end` as decodeChorusCDNInfo would, building nothing. */
-function walkChorusCDNInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkChorusCDNPlayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkChorusCDNPushInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ChorusCDNPlayInfo` up to `end` as decodeChorusCDNPlayInfo would, building nothing. */
-function walkChorusCDNPlayInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ChorusCDNPushInfo` up to `end` as decodeChorusCDNPushInfo would, building nothing. */
-function walkChorusCDNPushInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ThroneFightInfo` up to `end` as decodeThroneFightInfo would, building nothing. */
-function walkThroneFightInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkThroneFightStage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkThroneFightEvenStageInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkThroneFightOddStageInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkStreamXInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ThroneFightStage` up to `end` as decodeThroneFightStage would, building nothing. */
-function walkThroneFightStage(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ThroneFightEvenStageInfo` up to `end` as decodeThroneFightEvenStageInfo would, building nothing. */
-function walkThroneFightEvenStageInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkThroneFightUserInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ThroneFightUserInfo` up to `end` as decodeThroneFightUserInfo would, building nothing. */
-function walkThroneFightUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ThroneFightOddStageInfo` up to `end` as decodeThroneFightOddStageInfo would, building nothing. */
-function walkThroneFightOddStageInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkThroneFightSettleUserInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ThroneFightSettleUserInfo` up to `end` as decodeThroneFightSettleUserInfo would, building nothing. */
-function walkThroneFightSettleUserInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.StreamXInfo` up to `end` as decodeStreamXInfo would, building nothing. */
-function walkStreamXInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkStreamXRTCSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.StreamXRTCSetting` up to `end` as decodeStreamXRTCSetting would, building nothing. */
-function walkStreamXRTCSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.UserContribute` up to `end` as decodeUserContribute would, building nothing. */
-function walkUserContribute(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicSetting` up to `end` as decodeLinkmicSetting would, building nothing. */
-function walkLinkmicSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkLinkmicSettingContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicSettingContent` up to `end` as decodeLinkmicSettingContent would, building nothing. */
-function walkLinkmicSettingContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkApplicationReasonContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBidPaidLinkmicContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicSettingContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicDescContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBidPaidLinkmicSettingContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkKTVChallengeContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkRoomBattleSettingContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicAddPriceContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkGuestBattleConfigContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkTeamFightConfigContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkSelfDisciplineInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkDuoBattleConfigContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkKTVComponentContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkAudioSubtitleContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkLinkmicInitInfoContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkGuestLinkContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkChestGameContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkGiftCommentContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkInteractActingContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkSpecifiedGuestsPKContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkAudioHonorRankContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkGuestBattleV2ConfigContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkVideoLinkmicDoNotDisturbContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkGiftSingContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ApplicationReasonContent` up to `end` as decodeApplicationReasonContent would, building nothing. */
-function walkApplicationReasonContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.BidPaidLinkmicContent` up to `end` as decodeBidPaidLinkmicContent would, building nothing. */
-function walkBidPaidLinkmicContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkBidPaidLinkmicOptionalStep(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BidPaidLinkmicOptionalStep` up to `end` as decodeBidPaidLinkmicOptionalStep would, building nothing. */
-function walkBidPaidLinkmicOptionalStep(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NormalPaidLinkmicSettingContent` up to `end` as decodeNormalPaidLinkmicSettingContent would, building nothing. */
-function walkNormalPaidLinkmicSettingContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NormalPaidLinkmicDescContent` up to `end` as decodeNormalPaidLinkmicDescContent would, building nothing. */
-function walkNormalPaidLinkmicDescContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkPaidLinkmicTag(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.PaidLinkmicTag` up to `end` as decodePaidLinkmicTag would, building nothing. */
-function walkPaidLinkmicTag(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.BidPaidLinkmicSettingContent` up to `end` as decodeBidPaidLinkmicSettingContent would, building nothing. */
-function walkBidPaidLinkmicSettingContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.KTVChallengeContent` up to `end` as decodeKTVChallengeContent would, building nothing. */
-function walkKTVChallengeContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.RoomBattleSettingContent` up to `end` as decodeRoomBattleSettingContent would, building nothing. */
-function walkRoomBattleSettingContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 42: {
-        const e = r.delimitedEnd();
-        walkRoomBattleThemeParam(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.RoomBattleThemeParam` up to `end` as decodeRoomBattleThemeParam would, building nothing. */
-function walkRoomBattleThemeParam(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NormalPaidLinkmicAddPriceContent` up to `end` as decodeNormalPaidLinkmicAddPriceContent would, building nothing. */
-function walkNormalPaidLinkmicAddPriceContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GuestBattleConfigContent` up to `end` as decodeGuestBattleConfigContent would, building nothing. */
-function walkGuestBattleConfigContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TeamFightConfigContent` up to `end` as decodeTeamFightConfigContent would, building nothing. */
-function walkTeamFightConfigContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.SelfDisciplineInfo` up to `end` as decodeSelfDisciplineInfo would, building nothing. */
-function walkSelfDisciplineInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.DuoBattleConfigContent` up to `end` as decodeDuoBattleConfigContent would, building nothing. */
-function walkDuoBattleConfigContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.KTVComponentContent` up to `end` as decodeKTVComponentContent would, building nothing. */
-function walkKTVComponentContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AudioSubtitleContent` up to `end` as decodeAudioSubtitleContent would, building nothing. */
-function walkAudioSubtitleContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLinkmicSubtitleStatus(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LinkmicSubtitleStatus` up to `end` as decodeLinkmicSubtitleStatus would, building nothing. */
-function walkLinkmicSubtitleStatus(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LinkmicInitInfoContent` up to `end` as decodeLinkmicInitInfoContent would, building nothing. */
-function walkLinkmicInitInfoContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkInitInfoSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkInitInfoSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkInitInfoSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InitInfoSetting` up to `end` as decodeInitInfoSetting would, building nothing. */
-function walkInitInfoSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GuestLinkContent` up to `end` as decodeGuestLinkContent would, building nothing. */
-function walkGuestLinkContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.ChestGameContent` up to `end` as decodeChestGameContent would, building nothing. */
-function walkChestGameContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkChestGameSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.ChestGameSetting` up to `end` as decodeChestGameSetting would, building nothing. */
-function walkChestGameSetting(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftCommentContent` up to `end` as decodeGiftCommentContent would, building nothing. */
-function walkGiftCommentContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.InteractActingContent` up to `end` as decodeInteractActingContent would, building nothing. */
-function walkInteractActingContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkInteractActingBG(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkInteractActingGift(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkInteractActingRole(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.InteractActingBG` up to `end` as decodeInteractActingBG would, building nothing. */
-function walkInteractActingBG(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.InteractActingGift` up to `end` as decodeInteractActingGift would, building nothing. */
-function walkInteractActingGift(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.InteractActingRole` up to `end` as decodeInteractActingRole would, building nothing. */
-function walkInteractActingRole(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.SpecifiedGuestsPKContent` up to `end` as decodeSpecifiedGuestsPKContent would, building nothing. */
-function walkSpecifiedGuestsPKContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.AudioHonorRankContent` up to `end` as decodeAudioHonorRankContent would, building nothing. */
-function walkAudioHonorRankContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GuestBattleV2ConfigContent` up to `end` as decodeGuestBattleV2ConfigContent would, building nothing. */
-function walkGuestBattleV2ConfigContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.VideoLinkmicDoNotDisturbContent` up to `end` as decodeVideoLinkmicDoNotDisturbContent would, building nothing. */
-function walkVideoLinkmicDoNotDisturbContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftSingContent` up to `end` as decodeGiftSingContent would, building nothing. */
-function walkGiftSingContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkGiftSingCollectModeContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkGiftSingVoteModeContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftSingCollectModeContent` up to `end` as decodeGiftSingCollectModeContent would, building nothing. */
-function walkGiftSingCollectModeContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.GiftSingVoteModeContent` up to `end` as decodeGiftSingVoteModeContent would, building nothing. */
-function walkGiftSingVoteModeContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkGiftSingVoteModeGuideTextInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftSingVoteModeGuideTextInfo` up to `end` as decodeGiftSingVoteModeGuideTextInfo would, building nothing. */
-function walkGiftSingVoteModeGuideTextInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.PaiedOrTimeLimitChangeContent` up to `end` as decodePaiedOrTimeLimitChangeContent would, building nothing. */
-function walkPaiedOrTimeLimitChangeContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.PlayModeGiftContent` up to `end` as decodePlayModeGiftContent would, building nothing. */
-function walkPlayModeGiftContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NormalPaidLinkmicInfo` up to `end` as decodeNormalPaidLinkmicInfo would, building nothing. */
-function walkNormalPaidLinkmicInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NormalPaidLinkmicOpenContent` up to `end` as decodeNormalPaidLinkmicOpenContent would, building nothing. */
-function walkNormalPaidLinkmicOpenContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.NormalPaidLinkmicCloseContent` up to `end` as decodeNormalPaidLinkmicCloseContent would, building nothing. */
-function walkNormalPaidLinkmicCloseContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.NormalPaidLinkmicConfigUpdateContent` up to `end` as decodeNormalPaidLinkmicConfigUpdateContent would, building nothing. */
-function walkNormalPaidLinkmicConfigUpdateContent(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.NormalPaidLinkmicAddPriceNotice` up to `end` as decodeNormalPaidLinkmicAddPriceNotice would, building nothing. */
-function walkNormalPaidLinkmicAddPriceNotice(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LuckyBoxImgText` up to `end` as decodeLuckyBoxImgText would, building nothing. */
-function walkLuckyBoxImgText(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LuckyBoxMeta` up to `end` as decodeLuckyBoxMeta would, building nothing. */
-function walkLuckyBoxMeta(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LuckyBoxExtra` up to `end` as decodeLuckyBoxExtra would, building nothing. */
-function walkLuckyBoxExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkImage(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LuckyBoxBottomCommentMsg` up to `end` as decodeLuckyBoxBottomCommentMsg would, building nothing. */
-function walkLuckyBoxBottomCommentMsg(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LuckyBoxDress` up to `end` as decodeLuckyBoxDress would, building nothing. */
-function walkLuckyBoxDress(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.LotteryEventCondition` up to `end` as decodeLotteryEventCondition would, building nothing. */
-function walkLotteryEventCondition(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.LikeUserDetail` up to `end` as decodeLikeUserDetail would, building nothing. */
-function walkLikeUserDetail(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.SandwichBorder` up to `end` as decodeSandwichBorder would, building nothing. */
-function walkSandwichBorder(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TempStateResource` up to `end` as decodeTempStateResource would, building nothing. */
-function walkTempStateResource(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.HotRoomInfo` up to `end` as decodeHotRoomInfo would, building nothing. */
-function walkHotRoomInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.EffectImageInfo` up to `end` as decodeEffectImageInfo would, building nothing. */
-function walkEffectImageInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.EffectTextInfo` up to `end` as decodeEffectTextInfo would, building nothing. */
-function walkEffectTextInfo(r: ProtoReader, end: number): void {
-  while (r.pos < end) r.skipTag(r.uint32());
-}
-
-/** Validates `douyin.TopEffectExtra` up to `end` as decodeTopEffectExtra would, building nothing. */
-function walkTopEffectExtra(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
-
-/** Validates `douyin.GiftVoteResult` up to `end` as decodeGiftVoteResult would, building nothing. */
-function walkGiftVoteResult(r: ProtoReader, end: number): void {
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      default:
-        r.skipTag(t);
-    }
-  }
-}
+/**
+ * The validation walk of every field a pick<T> decoder does not decode: per type (by index), the fields that nest
+ * a message (its index here) or a packed list, as `[field number, code, ...]`; see wire/walk.ts.
+ */
+const WALKER = new WireWalker([
+  /* 0 Common */ [8, 13, 15, 30, 16, 75],
+  /* 1 PublicAreaCommon */ [1, 9, 5, 533, 7, 2, 10, 3, 11, 533, 14, 4, 16, 5, 17, 6, 23, 533, 26, 7],
+  /* 2 SuffixText */ [2, 13],
+  /* 3 ChatReplyRespInfo */ [3, 13],
+  /* 4 PersonalizedDisplayInfo */ [],
+  /* 5 ChatMentionInfo */ [],
+  /* 6 HoverInfo */ [],
+  /* 7 BottomPinInfo */ [],
+  /* 8 LandscapeAreaCommon */ [5, PACKED_VARINT],
+  /* 9 Image */ [8, 10, 10, 11, 11, 11],
+  /* 10 ImageContent */ [],
+  /* 11 NinePatchSetting */ [1, PACKED_VARINT],
+  /* 12 FlexImageStruct */ [3, PACKED_VARINT, 4, PACKED_VARINT],
+  /* 13 Text */ [3, 14, 4, 15, 20, 534],
+  /* 14 TextFormat */ [],
+  /* 15 TextPiece */ [2, 14, 21, 16, 22, 17, 23, 19, 24, 18, 25, 20],
+  /* 16 TextPieceUser */ [1, 30],
+  /* 17 TextPieceGift */ [2, 18],
+  /* 18 PatternRef */ [],
+  /* 19 TextPieceHeart */ [],
+  /* 20 TextPieceImage */ [1, 9],
+  /* 21 SchemaInfo */ [],
+  /* 22 CombinedText */ [1, 23, 10, 21, 11, 28],
+  /* 23 DisplayItem */ [21, 21, 22, 29, 50, 25, 51, 27, 100, 24],
+  /* 24 DisplayItemFormat */ [],
+  /* 25 ImagesItem */ [1, 9, 19, 26],
+  /* 26 ImagesTag */ [],
+  /* 27 TextItem */ [1, 13],
+  /* 28 ComboInfo */ [],
+  /* 29 AggregateInfo */ [],
+  /* 30 User */ [9, 9, 10, 9, 11, 9, 21, 9, 22, 31, 23, 32, 24, 35, 25, 38, 27, 9, 28, 9, 29, 9, 30, 9, 32, 39, 33, 40, 36, 41, 42, 42, 44, 43, 45, 30, 48, 44, 49, 47, 50, 48, 51, 49, 52, 9, 53, 50, 56, 52, 57, 9, 59, 53, 60, PACKED_VARINT, 61, 9, 62, 55, 64, 59, 69, 60, 70, 61, 74, 62, 75, 63, 76, 64, 77, 65, 78, 66, 79, 69, 80, 70, 82, 71, 1011, 42, 1012, 9, 1041, 72, 1048, 73, 5001, 74],
+  /* 31 FollowInfo */ [],
+  /* 32 PayGrade */ [2, 9, 4, 9, 7, 9, 14, 33, 16, 9, 17, 9, 18, 9, 19, 9, 20, 9, 23, 9, 24, 9, 26, 34, 29, 9, 1002, 9, 1003, 9],
+  /* 33 GradeIcon */ [1, 9],
+  /* 34 GradeBuffInfo */ [4, 533, 5, 9],
+  /* 35 FansClub */ [1, 36, 2, 535],
+  /* 36 FansClubData */ [4, 37, 5, PACKED_VARINT],
+  /* 37 UserBadge */ [1, 536],
+  /* 38 Border */ [1, 9, 3, 9],
+  /* 39 UserAttr */ [4, PACKED_VARINT],
+  /* 40 OwnRoom */ [1, PACKED_VARINT, 3, PACKED_VARINT],
+  /* 41 UserAnchorInfo */ [],
+  /* 42 AnchorLevel */ [10, 9, 11, 9, 12, 9, 13, 9],
+  /* 43 AuthorStats */ [],
+  /* 44 XiguaParams */ [7, 45, 10, 9, 11, 9, 12, 9],
+  /* 45 XiguaUserExtendInfo */ [3, 46],
+  /* 46 XiguaRocketSchema */ [],
+  /* 47 UserActivityInfo */ [1, 9, 2, 9],
+  /* 48 NobleLevelInfo */ [1, 9, 3, 9, 6, 9, 7, 9, 8, 9],
+  /* 49 BrotherhoodInfo */ [3, 9],
+  /* 50 AuthenticationInfo */ [3, 9, 10, 51, 11, 9],
+  /* 51 AccountTypeInfo */ [1, 533],
+  /* 52 PoiInfo */ [],
+  /* 53 UserVIPInfo */ [9, 54, 10, 533],
+  /* 54 VIPBadge */ [1, 536],
+  /* 55 IndustryCertification */ [1, 56, 2, 57],
+  /* 56 IndustryCertificationProfile */ [1, 9],
+  /* 57 IndustryCertificationRoom */ [1, 58],
+  /* 58 IndustryCertificationRoomOwner */ [1, 9, 6, 9, 7, 9, 8, 9, 9, 9],
+  /* 59 FansGroupInfo */ [],
+  /* 60 JAccreditInfo */ [],
+  /* 61 UserSubscribe */ [],
+  /* 62 ProfileStyleParams */ [],
+  /* 63 UserDressInfo */ [],
+  /* 64 BizRelation */ [],
+  /* 65 MemberEntranceInfo */ [4, 9, 5, 9, 50, 533],
+  /* 66 PublicAreaBadgeInfo */ [1, 536, 2, PACKED_VARINT, 3, 67],
+  /* 67 DslBadgeList */ [1, PACKED_VARINT, 2, 68, 3, 68],
+  /* 68 DslRule */ [1, PACKED_VARINT, 2, PACKED_VARINT, 3, 533],
+  /* 69 UserExtraInfo */ [],
+  /* 70 UserSettingInfo */ [],
+  /* 71 UserPermissionGrant */ [],
+  /* 72 UserStats */ [],
+  /* 73 BottomEntry */ [],
+  /* 74 OpenHostInfo */ [4, 9, 5, 9, 6, 9, 7, 31, 8, 533, 100, 533],
+  /* 75 Room */ [20, 9, 21, 9, 22, 9, 36, 76, 45, PACKED_VARINT, 46, 30, 62, PACKED_VARINT],
+  /* 76 RoomStats */ [8, 77],
+  /* 77 RoomUserCountComposition */ [],
+  /* 78 ChatMessage */ [1, 0, 2, 30, 5, 9, 7, 9, 9, 1, 10, 9, 13, 8, 19, PACKED_VARINT, 40, 13, 41, 13, 200, 533],
+  /* 79 GiftMessage */ [1, 0, 7, 30, 8, 30, 10, 80, 14, 82, 15, 84, 18, 1, 19, 13, 21, 106, 24, 109, 28, PACKED_VARINT, 31, 112, 32, PACKED_VARINT, 37, 113, 38, 114, 39, 83, 42, 115],
+  /* 80 TextEffect */ [1, 81, 2, 81],
+  /* 81 TextEffectDetail */ [1, 13, 3, 9],
+  /* 82 GiftIMPriority */ [1, PACKED_VARINT],
+  /* 83 RoomHotInfo */ [],
+  /* 84 GiftStruct */ [1, 9, 6, 85, 15, 9, 20, 533, 21, 9, 25, 87, 30, 88, 43, 89, 45, 90, 47, 9, 51, 9, 55, PACKED_VARINT, 56, 94, 57, 95, 59, 96, 60, 13, 62, PACKED_VARINT, 64, 86, 65, 97, 69, 99, 70, 100, 71, 101, 73, 102, 74, 9, 76, PACKED_VARINT, 77, 9],
+  /* 85 GiftStructFansClubInfo */ [],
+  /* 86 GiftMsgBoard */ [],
+  /* 87 LuckyMoneyGiftMeta */ [1, 9, 5, 9],
+  /* 88 GiftPanelOperation */ [1, 9, 2, 9],
+  /* 89 GiftBanner */ [1, 13, 3, 9, 4, 9],
+  /* 90 GiftBuffInfo */ [3, 9, 4, 9, 5, 9, 13, 91, 14, 9, 15, 533, 16, 9, 17, 92, 19, 9, 20, 537],
+  /* 91 BuffLockInfo */ [],
+  /* 92 DiyGiftCardButton */ [],
+  /* 93 GiftTextInfo */ [],
+  /* 94 GiftPreviewInfo */ [],
+  /* 95 GiftTip */ [1, 13, 3, 9, 5, 13],
+  /* 96 GiftGroupInfo */ [],
+  /* 97 EmojiInteractResource */ [1, 98, 2, 98, 3, 98],
+  /* 98 SendInteractEmojiConfig */ [1, 9, 4, 9],
+  /* 99 GiftTouchLabel */ [1, 9],
+  /* 100 GiftUnselectedBottomInfo */ [],
+  /* 101 GiftConfirmInfo */ [],
+  /* 102 GoodsBizItem */ [1, 103, 2, 105],
+  /* 103 BizGoods */ [1, 104],
+  /* 104 GoodsStruct */ [5, 9, 50, PACKED_VARINT],
+  /* 105 BizEntrance */ [],
+  /* 106 GiftTrayInfo */ [1, 13, 2, 9, 3, 9, 4, 9, 6, 9, 9, 9, 10, 9, 15, 107, 16, 108, 20, 9],
+  /* 107 TrayPreEffect */ [1, 9, 3, 9],
+  /* 108 TrayPostEffect */ [1, 9, 5, 13, 10, 533],
+  /* 109 AssetEffectMixInfo */ [1, 110, 2, 111],
+  /* 110 EffectMixImageInfo */ [2, 9],
+  /* 111 EffectMixTextInfo */ [],
+  /* 112 AnchorGiftData */ [1, 9],
+  /* 113 SendTogether */ [],
+  /* 114 ExtraEffect */ [],
+  /* 115 SeriesPlayGift */ [1, 84, 2, 116, 3, 113, 5, 112, 6, 109],
+  /* 116 SeriesTrayInfo */ [2, 9, 3, 9],
+  /* 117 LikeMessage */ [1, 0, 5, 30, 7, 118, 8, 119, 11, 120, 12, 1],
+  /* 118 DoubleLikeDetail */ [],
+  /* 119 DisplayControlInfo */ [],
+  /* 120 PicoDisplayInfo */ [3, 9],
+  /* 121 MemberMessage */ [1, 0, 2, 30, 4, 30, 13, 122, 15, 122, 16, 9, 17, 9, 18, 13, 19, 1, 22, 533, 23, 538, 24, 123],
+  /* 122 EffectConfig */ [2, 9, 4, 13, 5, 9, 8, 9, 9, PACKED_VARINT, 10, 9, 11, 9, 13, PACKED_VARINT, 15, 9, 16, 533, 24, 539, 25, 9],
+  /* 123 PicoEffectConfig */ [2, 9, 3, 13, 4, 9, 6, 9, 8, 533],
+  /* 124 SocialMessage */ [1, 0, 2, 30, 7, 1],
+  /* 125 ControlMessage */ [1, 0, 4, 126, 5, 1],
+  /* 126 ControlMessageExtra */ [3, 13, 4, 13, 5, 13, 6, 13, 7, 13],
+  /* 127 RoomUserSeqMessage */ [1, 0, 2, 128, 5, 128],
+  /* 128 Contributor */ [2, 30],
+  /* 129 FansclubMessage */ [1, 0, 4, 30, 5, 130, 6, 1],
+  /* 130 UpgradePrivilege */ [],
+  /* 131 EmojiChatMessage */ [1, 0, 2, 30, 4, 13, 6, 9, 9, 1],
+  /* 132 RoomStatsMessage */ [1, 0],
+  /* 133 RoomMessage */ [1, 0, 7, 1, 30, 533, 40, 134],
+  /* 134 RoomMsgExtra */ [1, 135],
+  /* 135 RoomMsgGiftExtra */ [4, 9, 5, 9],
+  /* 136 RoomRankMessage */ [1, 0, 2, 137, 3, 138],
+  /* 137 RoomRank */ [1, 30],
+  /* 138 Rank */ [1, 30, 12, 9],
+  /* 139 RoomStreamAdaptationMessage */ [1, 0],
+  /* 140 InRoomBannerMessage */ [1, 0],
+  /* 141 RoomDataSyncMessage */ [1, 0],
+  /* 142 UpdateFanTicketMessage */ [1, 0],
+  /* 143 CommonTextMessage */ [1, 0, 2, 30, 4, 1],
+  /* 144 ScreenChatMessage */ [1, 0, 2, 30, 6, 145, 7, 9, 8, 145, 9, 9, 10, 1, 11, 146, 14, 147, 30, 13, 32, 13, 33, 148],
+  /* 145 ScreenChatEffect */ [1, 12, 2, 9],
+  /* 146 ScreenChatOfficialCommentConfig */ [],
+  /* 147 ChatIdentity */ [2, 9],
+  /* 148 ScreenChatMessageContentExt */ [2, 9],
+  /* 149 PrivilegeScreenChatMessage */ [1, 0, 2, 30, 4, 1, 7, 13, 8, 13],
+  /* 150 LightGiftMessage */ [1, 0, 6, 82, 7, 151, 8, 152, 13, 84],
+  /* 151 LightGiftInfo */ [2, 9],
+  /* 152 GiftLiteTrayInfo */ [],
+  /* 153 HotChatMessage */ [1, 0, 4, PACKED_VARINT, 6, PACKED_VARINT, 9, 13, 11, 154, 200, 533],
+  /* 154 HighlightAreaPriorityConfig */ [],
+  /* 155 RoomIntroMessage */ [1, 0, 2, 30, 8, 156, 9, 156, 10, 1, 22, 157, 23, 158],
+  /* 156 RoomIntroLabel */ [],
+  /* 157 RoomIntroAppointmentInfo */ [7, PACKED_VARINT],
+  /* 158 AnchorLocationPoiInfo */ [],
+  /* 159 LiveShoppingMessage */ [1, 0, 4, PACKED_VARINT, 9, PACKED_VARINT, 11, 160, 13, 161, 14, 162, 18, 163, 19, 164, 20, 165, 22, 166, 23, 167, 24, 168, 25, 172, 26, 173, 27, 177, 28, 179, 29, 181, 30, 183, 34, 184, 35, 185, 36, 187],
+  /* 160 UpdatedProductInfo */ [],
+  /* 161 UpdatedCouponInfo */ [],
+  /* 162 UpdatedCampaignInfo */ [],
+  /* 163 UpdatedSkuInfo */ [],
+  /* 164 UpdatedCommentaryVideoInfo */ [],
+  /* 165 UpdatedGroupInfo */ [],
+  /* 166 TraceTimeMetric */ [],
+  /* 167 AuctionSuccess */ [],
+  /* 168 AuctionInfo */ [5, 169, 6, 171],
+  /* 169 AuctionCurrentUserInfo */ [1, 170],
+  /* 170 AuctionImg */ [],
+  /* 171 IncrPriceList */ [],
+  /* 172 RedpackActivityInfo */ [],
+  /* 173 UpdatedCartInfo */ [1, 174, 2, 175, 3, 176],
+  /* 174 CartVertical */ [],
+  /* 175 CartHorizontal */ [],
+  /* 176 GlobalCustomIcons */ [],
+  /* 177 ShoppingLotteryInfo */ [6, 178],
+  /* 178 LotteryProductShortInfo */ [],
+  /* 179 WinLotteryInfo */ [8, 180, 12, PACKED_VARINT],
+  /* 180 WinLotteryAlert */ [],
+  /* 181 LotteryInfoList */ [12, 182],
+  /* 182 BenefitLabel */ [],
+  /* 183 HotAtmosphere */ [],
+  /* 184 RoomTagOfflineInfo */ [],
+  /* 185 FilterSwitchChangeData */ [2, 186],
+  /* 186 UpIcon */ [],
+  /* 187 InteractionData */ [2, 188],
+  /* 188 InteractionContent */ [1, 189, 4, 190, 5, 533],
+  /* 189 InteractionContentCheck */ [],
+  /* 190 InteractionElement */ [4, 191],
+  /* 191 InteractionAvatar */ [],
+  /* 192 ProductChangeMessage */ [1, 0, 4, 193, 6, PACKED_VARINT, 8, 194],
+  /* 193 ProductChangeInfo */ [3, PACKED_VARINT],
+  /* 194 ProductCategoryInfo */ [],
+  /* 195 LiveEcomGeneralMessage */ [1, 0, 5, 166],
+  /* 196 EcomFansClubMessage */ [1, 0, 3, 197],
+  /* 197 EcomFansClubUserInfo */ [],
+  /* 198 AwemeShopExplainMessage */ [1, 0, 2, 199],
+  /* 199 AwemeShopExplainExtra */ [],
+  /* 200 NotifyMessage */ [1, 0, 5, 30, 6, 201, 8, PACKED_VARINT],
+  /* 201 NotifyMessageExtra */ [2, 202, 3, 203, 5, 533],
+  /* 202 NotifyMessageBackground */ [],
+  /* 203 NotifyMessageContentList */ [1, 204],
+  /* 204 NotifyMessageContent */ [],
+  /* 205 NotifyEffectMessage */ [1, 0, 2, 9, 3, 13, 4, 206, 5, 207, 6, 22, 10, 208, 20, 533],
+  /* 206 NotifyEffectBackground */ [1, 9, 11, 9],
+  /* 207 NotifyEffectDynamicConfig */ [],
+  /* 208 NotifyEffectSceneConfig */ [5, 13],
+  /* 209 AudioChatMessage */ [1, 0, 2, 30, 6, 1, 7, 13],
+  /* 210 AudioBgImgMessage */ [1, 0, 2, 211],
+  /* 211 AudioBGData */ [4, 9, 5, 9, 6, 9, 7, 9, 8, 9, 9, 9, 10, 9, 11, 212, 18, 9, 20, 9, 21, 9, 27, 214, 34, 212],
+  /* 212 AudioSpeakingImageList */ [1, 213, 2, 213, 3, 213, 4, 213],
+  /* 213 SpeakingImage */ [1, 9, 2, 9, 3, 9],
+  /* 214 AnimatedBgInfo */ [1, 215, 3, 9],
+  /* 215 ShowArea */ [],
+  /* 216 ChatLikeMessage */ [1, 0, 2, 540],
+  /* 217 ChatLikeCount */ [],
+  /* 218 CommonDotMessage */ [1, 0, 2, 541],
+  /* 219 PanelDotInfo */ [2, 542],
+  /* 220 ItemDotInfo */ [3, 221],
+  /* 221 CommonDot */ [99, 533],
+  /* 222 CommonToastMessage */ [1, 0, 9, 9],
+  /* 223 DecorationModifyMessage */ [1, 0],
+  /* 224 DecorationUpdateMessage */ [1, 0, 2, 225],
+  /* 225 DecorationDetail */ [1, 226, 2, 226],
+  /* 226 Decoration */ [2, 9, 4, PACKED_VARINT, 16, 227, 17, 9, 18, PACKED_VARINT, 21, 228],
+  /* 227 DecorationReservation */ [6, PACKED_VARINT],
+  /* 228 DecorationFontConfig */ [],
+  /* 229 ExhibitionChatMessage */ [1, 0, 2, 13, 7, 1],
+  /* 230 GiftEffectGameMessage */ [1, 0, 3, 231, 4, 543, 5, 237, 6, 238, 8, 239],
+  /* 231 GiftEffectGameStruct */ [],
+  /* 232 GiftEffectGameScore */ [1, 533, 2, 533, 3, 233],
+  /* 233 GiftEffectGameBattleScore */ [2, 234, 3, 235],
+  /* 234 GiftEffectGameBattleGate */ [1, 236],
+  /* 235 GiftEffectGameBattleTreasure */ [],
+  /* 236 GiftEffectGameBattleGuard */ [],
+  /* 237 GiftEffectGameInviters */ [2, 9],
+  /* 238 GiftEffectGameGift */ [9, 9],
+  /* 239 GiftEffectGameBattleDefense */ [2, 9, 3, 240],
+  /* 240 GiftEffectGameBattleDefenseGate */ [1, 9, 4, 236],
+  /* 241 GiftPlayEventMessage */ [1, 0, 3, 242],
+  /* 242 PetEffectInfo */ [],
+  /* 243 GiftSortMessage */ [1, 0, 4, 244, 5, 544],
+  /* 244 GiftSortStrategy */ [2, PACKED_VARINT, 3, PACKED_VARINT, 9, PACKED_VARINT, 10, 533],
+  /* 245 ItemShareMessage */ [1, 0, 2, 246, 3, 13, 4, 1, 30, 533],
+  /* 246 ShareItemStyle */ [3, 9],
+  /* 247 LowPcuGuideMessage */ [1, 0, 2, 248],
+  /* 248 LowPcuGuideData */ [],
+  /* 249 PreviewCjRpMessage */ [1, 250, 2, 0],
+  /* 250 CjRp */ [],
+  /* 251 PrizeNoticeMessage */ [1, 0, 3, 252, 4, 9, 9, 533],
+  /* 252 PrizeImageInfo */ [1, 9],
+  /* 253 RankListAwardMessage */ [1, 0, 6, 335, 8, 9, 10, 13],
+  /* 254 RanklistHourEntranceMessage */ [1, 0, 2, 255],
+  /* 255 RanklistHourEntrance */ [1, 256, 2, 256, 3, 256, 4, 256],
+  /* 256 RanklistHourEntranceInfo */ [1, 257],
+  /* 257 RanklistHourEntranceDetail */ [1, 258],
+  /* 258 RanklistHourEntrancePage */ [],
+  /* 259 ResidentGuestMessage */ [1, 0, 100, 260, 101, 260],
+  /* 260 ResidentGuestAllowContent */ [],
+  /* 261 RoomIndicatorMessage */ [1, 0, 4, 262],
+  /* 262 CommonBizInfo */ [2, 263],
+  /* 263 BizContent */ [4, 9, 5, 264],
+  /* 264 HotText */ [],
+  /* 265 TaskCenterEntranceMessage */ [1, 0, 2, 266, 3, 269],
+  /* 266 TouchPositionMeta */ [5, 267, 7, 268],
+  /* 267 FreqCtrlParams */ [],
+  /* 268 RefreshParams */ [],
+  /* 269 TreasureDetail */ [],
+  /* 270 UserPrivilegeChangeMessage */ [1, 0, 4, 9, 5, 9],
+  /* 271 ProfitInteractionScoreMessage */ [1, 0, 2, 545, 5000, 545],
+  /* 272 ProfitInteractionScoreAnchorInfo */ [2, 273],
+  /* 273 ProfitInteractionSetting */ [],
+  /* 274 ProfitGameStatusMessage */ [1, 0, 4, 275, 8, 275, 9, 275, 18, 533],
+  /* 275 StreamUrl */ [4, 533, 9, 533, 14, 533, 18, 533],
+  /* 276 BattleSettings */ [14, 9, 17, 278, 18, 278, 31, 281, 32, 279, 33, 279, 37, PACKED_VARINT],
+  /* 277 DataBattleSettings */ [13, 278, 14, 278, 27, 281, 28, 279, 33, 279, 36, PACKED_VARINT],
+  /* 278 BattleTitleConfig */ [1, 9, 7, 9, 8, 9, 9, 9, 10, 9, 13, 9],
+  /* 279 BattleBarConfig */ [5, 280],
+  /* 280 BattleAnimeInfo */ [],
+  /* 281 BattleConfigSetting */ [2, 282, 3, 283, 4, 284, 6, 285, 7, 286, 8, 288, 12, 290, 13, 292, 14, 293, 17, 295, 18, 296, 20, 297],
+  /* 282 BattleSelfData */ [],
+  /* 283 VoteSetting */ [],
+  /* 284 BattleSelfSettingRate */ [],
+  /* 285 BattleShellConfig */ [],
+  /* 286 BreakthroughConfig */ [1, 287, 2, 9],
+  /* 287 BreakthroughStage */ [5, 278, 6, 9, 7, 9, 8, 9],
+  /* 288 SpecifyGiftConfig */ [1, PACKED_VARINT, 2, 546],
+  /* 289 BattleGiftDetail */ [3, 9],
+  /* 290 SurvivalConfig */ [1, 291],
+  /* 291 SurvivalStage */ [2, 278],
+  /* 292 SeasonConfig */ [],
+  /* 293 BattleCustomConfig */ [1, 294],
+  /* 294 BattleScoreElement */ [],
+  /* 295 BattleAuxiliaryConfig */ [],
+  /* 296 BattleCloudCollaborateConfig */ [],
+  /* 297 InteractConfig */ [5, 298, 6, 299, 8, 300, 9, 9],
+  /* 298 InteractEffectInfo */ [2, 9],
+  /* 299 InteractRewardPunishConfig */ [1, 298, 2, 298],
+  /* 300 InteractCompeteEvalConfig */ [1, 533, 2, 301, 3, 533],
+  /* 301 InteractGiftEvalConfig */ [2, 9],
+  /* 302 BattleEndPunishMessage */ [1, 0, 2, 276],
+  /* 303 BattleEffectContainerMessage */ [1, 0],
+  /* 304 BattlePowerContainerMessage */ [1, 0],
+  /* 305 BattleUpdatePropCardTaskMessage */ [1, 0],
+  /* 306 BattleStatusMessage */ [1, 0],
+  /* 307 BattleRankSeasonMessage */ [1, 0, 2, 308],
+  /* 308 RankSeasonResult */ [1, 309, 2, 311],
+  /* 309 RankSeasonDeltaScoreInfo */ [2, 310],
+  /* 310 RankSeasonDeltaScoreDetail */ [],
+  /* 311 RankSeasonRankChangeInfo */ [1, 312, 2, 312, 3, 9],
+  /* 312 RankSeasonRankInfo */ [1, 313, 2, 314, 4, 9],
+  /* 313 RankSeasonRankChangeImgInfo */ [1, 9, 2, 9, 3, 9],
+  /* 314 RankSeasonStarChangeImgInfo */ [1, 9, 2, 9, 3, 9],
+  /* 315 BattleStealDragonMessage */ [1, 0, 2, 316],
+  /* 316 StealDragonInfo */ [3, 317, 4, 318, 5, 319],
+  /* 317 StealDragonPeriodConfig */ [],
+  /* 318 StealDragonStealInfo */ [],
+  /* 319 StealDragonSettleInfo */ [],
+  /* 320 BattleTeamTaskMessage */ [1, 0, 2, 321],
+  /* 321 TeamTask */ [1, 322, 2, 547, 5000, 547],
+  /* 322 TeamTaskConfig */ [1, 548, 4, 324, 8, PACKED_VARINT, 9, 326, 10, 533],
+  /* 323 TeamTaskPeriodConfig */ [],
+  /* 324 TeamTaskExtraConfig */ [5, 325],
+  /* 325 TeamTaskSpecialGiftCountConfig */ [3, 9],
+  /* 326 TeamTaskGiftPanelConfig */ [],
+  /* 327 TeamTaskInfo */ [4, 328, 7, 329],
+  /* 328 TeamTaskReward */ [],
+  /* 329 ItemCardInfo */ [],
+  /* 330 LinkMicBattleFinish */ [1, 0, 2, 276, 3, 331, 4, 333, 5, 30, 6, 549, 7, 337, 12, 550, 14, 346, 15, 348, 17, 349, 19, 551, 20, 352, 5000, 550, 5001, 549],
+  /* 331 BattleArmy */ [2, 332],
+  /* 332 BattleArmyRankUser */ [3, 9],
+  /* 333 BattleScore */ [10, 334],
+  /* 334 BattleStarActivityGrade */ [5, 335],
+  /* 335 BattleStarActivityGradeMedal */ [1, 9, 2, 9, 3, 9],
+  /* 336 BattleStarActivityGradeChange */ [],
+  /* 337 OperationalPlay */ [2, 338],
+  /* 338 MultipleMatches3 */ [1, 552, 5000, 552],
+  /* 339 MultipleMatchesUserInfo */ [],
+  /* 340 BattleUserInfo */ [1, 341, 2, 343, 3, 344, 4, 334, 5, 336, 9, 345, 12, 342],
+  /* 341 BattleBaseUserInfo */ [3, 9],
+  /* 342 UserImgFlipInfo */ [1, 9, 2, 9, 5, 9],
+  /* 343 BattleRivalTag */ [1, 9, 2, 9],
+  /* 344 BattleConsecutiveRecordInfo */ [],
+  /* 345 BattleActivityUser */ [2, 13, 5, 343, 9, 9, 10, 9],
+  /* 346 BreakthroughInfo */ [5, 553],
+  /* 347 BreakthroughStageInfo */ [],
+  /* 348 BattleSkinConfig */ [6, 9, 7, 9, 8, 9],
+  /* 349 SurvivalInfo */ [2, 554, 5000, 554],
+  /* 350 SurvivalAnchorInfo */ [],
+  /* 351 AuxiliaryScoreInfo */ [2, 9],
+  /* 352 LinkmicBattleFinishExtra */ [1, 533, 2, 533],
+  /* 353 LinkMicArmies */ [1, 0, 2, 555, 3, 354, 4, 356],
+  /* 354 UserArmies */ [1, 355],
+  /* 355 UserArmy */ [4, 9],
+  /* 356 BattleContributorsRankListV2 */ [1, 556, 2, 321, 3, 277],
+  /* 357 BattleAnchorContributors */ [1, 358, 3, 359],
+  /* 358 BattleRankUser */ [1, 30],
+  /* 359 BattleBuffCardInfo */ [2, 360],
+  /* 360 BattleBuffCardMeta */ [],
+  /* 361 ListUser */ [1, 30, 11, 362, 14, 372, 15, 373],
+  /* 362 ListUserContent */ [1, 363, 2, 364, 3, 366],
+  /* 363 ListUserPKContent */ [],
+  /* 364 ListUserLinkmicContent */ [7, 365],
+  /* 365 AnchorLinkmicIDInfo */ [],
+  /* 366 ListUserLinkmicAudienceContent */ [14, PACKED_VARINT, 15, 367, 26, 371],
+  /* 367 MicDress */ [1, 368, 2, 368, 3, 369, 4, 370],
+  /* 368 MicVoiceWave */ [2, 9, 3, 9, 4, 9],
+  /* 369 LinkmicBadge */ [],
+  /* 370 LinkmicCustomizedRandomEmoji */ [3, 9, 4, 9],
+  /* 371 Linkmic2DAvatar */ [1, 9],
+  /* 372 LinkHostInfo */ [],
+  /* 373 MicPosTagInfo */ [6, 9],
+  /* 374 RoomLinkerContent */ [1, 361],
+  /* 375 LinkerBaseInfo */ [2, PACKED_VARINT],
+  /* 376 BanUser */ [],
+  /* 377 LinkmicPositionItem */ [],
+  /* 378 MultiChannelInfo */ [2, 533],
+  /* 379 PreRTCInfo */ [1, 557],
+  /* 380 PreRTCLinkUserInfo */ [],
+  /* 381 MultiRtcInfo */ [2, 383, 3, 384, 4, 383, 5, 383, 6, 383, 7, 383, 8, 386, 9, 385],
+  /* 382 MultiLiveCoreInfo */ [2, 383, 3, 383, 4, 384, 5, 383, 6, 383, 7, 383, 8, 385],
+  /* 383 LinkmicIdStringMap */ [1, 533],
+  /* 384 MultiAnchorLinkmicRtcInfo */ [1, 533, 2, 533],
+  /* 385 UILayoutPositionInfo */ [1, 558],
+  /* 386 GameBarrageRtcInfo */ [],
+  /* 387 LinkmicMediaInfo */ [4, 381, 5, 382],
+  /* 388 AnchorLinkmicInfo */ [],
+  /* 389 MsgBoardItemInfo */ [3, 30],
+  /* 390 LinkIconConfig */ [],
+  /* 391 LinkmicUIConfig */ [1, 9, 2, 9, 3, 9],
+  /* 392 MatchEffect */ [2, 9],
+  /* 393 CityEffect */ [1, 9, 3, PACKED_VARINT],
+  /* 394 ClientUIInfo */ [1, 395, 2, PACKED_VARINT, 10, 396, 11, 398, 12, 400, 13, 401],
+  /* 395 UITranslation */ [],
+  /* 396 AudioChatCycleUIInfo */ [3, 559],
+  /* 397 AudioChatCycleInfo */ [],
+  /* 398 RealTimeChorusUIInfo */ [3, 560, 6, PACKED_VARINT, 5000, 560],
+  /* 399 UserChorusInfo */ [],
+  /* 400 VideoChatDynamic1V7Info */ [],
+  /* 401 CrossRoomLinkmicUIInfo */ [2, 561, 5000, 561],
+  /* 402 CrossRoomLinkmicUserInfo */ [],
+  /* 403 LinkmicQuickInteract */ [1, 30, 6, 13],
+  /* 404 FundCheckExtraInfo */ [],
+  /* 405 LinkMessage */ [1, 0, 7, 406, 8, 407, 9, 408, 10, 409, 11, 410, 12, 411, 13, 412, 14, 413, 15, 414, 101, 415, 201, 375, 202, 1],
+  /* 406 LinkerCreateContent */ [],
+  /* 407 LinkerCloseContent */ [2, 376],
+  /* 408 LinkerEnterContent */ [1, 361, 4, 361, 5, 392, 6, 393, 8, 562, 9, 389, 10, 390, 12, 391, 15, 394],
+  /* 409 LinkerLeaveContent */ [2, 361, 3, 361, 4, 361, 6, 562, 8, 379, 9, 378, 10, 361, 12, 394],
+  /* 410 LinkerCancelContent */ [],
+  /* 411 LinkerKickOutContent */ [],
+  /* 412 LinkerLinkedListChangeContent */ [1, 361, 2, 361, 5, 562, 7, 394],
+  /* 413 LinkerUpdateUserContent */ [3, 533, 4, 361, 7, 562, 9, 394],
+  /* 414 LinkerWaitingListChangeContent */ [1, 379, 2, 378, 3, 361],
+  /* 415 LinkerSysKickOutContent */ [],
+  /* 416 LinkMicMethod */ [1, 0, 17, 417, 22, 563, 31, 421, 45, 30, 50, 420, 56, 388, 57, PACKED_VARINT, 58, 361, 59, 377, 61, 381, 62, 382, 65, 376, 67, 427, 71, 428, 73, 13, 74, 378, 76, 562, 78, 389, 85, 387, 86, 429, 87, 346, 88, 375, 89, 430, 90, 279, 91, 30, 92, 551, 95, 431, 96, 9, 98, 434, 103, 436, 108, 394, 110, 439],
+  /* 417 LinkMicUserScores */ [],
+  /* 418 LinkMicContributor */ [4, 30],
+  /* 419 LinkMicContributorList */ [1, 418],
+  /* 420 LinkMicInvitorInfo */ [2, 9],
+  /* 421 RivalExtraInfo */ [5, 422, 6, 425, 7, 426, 9, 424],
+  /* 422 RivalLinkerInfo */ [1, 423],
+  /* 423 RivalLinkedUser */ [3, 9],
+  /* 424 RivalGameInfo */ [],
+  /* 425 AnchorLinkmicUserSettings */ [],
+  /* 426 BattleUserSettings */ [],
+  /* 427 JoinTeamfightInfo */ [],
+  /* 428 GameInviteInfo */ [],
+  /* 429 MCUContent */ [],
+  /* 430 AudienceActionSource */ [],
+  /* 431 LinkGameInfo */ [6, 432],
+  /* 432 LinkMicBizExtra */ [1, 433],
+  /* 433 OpenGameConfig */ [3, 9],
+  /* 434 LinkmicJoinChannelData */ [2, 435, 6, 361, 9, 392, 10, 393, 11, 389, 15, 431, 16, 562, 17, 394],
+  /* 435 LinkmicDelegateSetting */ [3, 9],
+  /* 436 ChorusCDNInfo */ [2, 437, 3, 438],
+  /* 437 ChorusCDNPlayInfo */ [],
+  /* 438 ChorusCDNPushInfo */ [],
+  /* 439 ThroneFightInfo */ [1, 440, 3, 441, 4, 443, 5, 445],
+  /* 440 ThroneFightStage */ [],
+  /* 441 ThroneFightEvenStageInfo */ [2, 442],
+  /* 442 ThroneFightUserInfo */ [3, 9, 6, 9],
+  /* 443 ThroneFightOddStageInfo */ [1, 444],
+  /* 444 ThroneFightSettleUserInfo */ [1, 9, 2, 9],
+  /* 445 StreamXInfo */ [1, 446],
+  /* 446 StreamXRTCSetting */ [],
+  /* 447 LinkerContributeMessage */ [1, 0, 4, 448, 9, 403, 11, 404],
+  /* 448 UserContribute */ [5, 9],
+  /* 449 LinkSettingNotifyMessage */ [1, 0, 2, 450, 10, 488],
+  /* 450 LinkmicSetting */ [3, 451],
+  /* 451 LinkmicSettingContent */ [1, 452, 2, 453, 3, 455, 4, 456, 5, 458, 6, 459, 7, 460, 8, 462, 9, 463, 10, 464, 11, 465, 12, 466, 13, 467, 14, 468, 15, 470, 16, 472, 17, 473, 18, 475, 19, 476, 20, 480, 21, 481, 22, 482, 23, 483, 24, 484],
+  /* 452 ApplicationReasonContent */ [],
+  /* 453 BidPaidLinkmicContent */ [5, 454],
+  /* 454 BidPaidLinkmicOptionalStep */ [],
+  /* 455 NormalPaidLinkmicSettingContent */ [],
+  /* 456 NormalPaidLinkmicDescContent */ [1, PACKED_VARINT, 2, 457],
+  /* 457 PaidLinkmicTag */ [3, 9],
+  /* 458 BidPaidLinkmicSettingContent */ [],
+  /* 459 KTVChallengeContent */ [],
+  /* 460 RoomBattleSettingContent */ [5, 461],
+  /* 461 RoomBattleThemeParam */ [],
+  /* 462 NormalPaidLinkmicAddPriceContent */ [],
+  /* 463 GuestBattleConfigContent */ [],
+  /* 464 TeamFightConfigContent */ [],
+  /* 465 SelfDisciplineInfo */ [],
+  /* 466 DuoBattleConfigContent */ [],
+  /* 467 KTVComponentContent */ [],
+  /* 468 AudioSubtitleContent */ [2, 469],
+  /* 469 LinkmicSubtitleStatus */ [],
+  /* 470 LinkmicInitInfoContent */ [1, 471, 2, 471, 3, 471],
+  /* 471 InitInfoSetting */ [],
+  /* 472 GuestLinkContent */ [],
+  /* 473 ChestGameContent */ [1, 474],
+  /* 474 ChestGameSetting */ [2, PACKED_VARINT],
+  /* 475 GiftCommentContent */ [],
+  /* 476 InteractActingContent */ [1, 477, 2, 478, 3, 479],
+  /* 477 InteractActingBG */ [],
+  /* 478 InteractActingGift */ [],
+  /* 479 InteractActingRole */ [],
+  /* 480 SpecifiedGuestsPKContent */ [],
+  /* 481 AudioHonorRankContent */ [],
+  /* 482 GuestBattleV2ConfigContent */ [],
+  /* 483 VideoLinkmicDoNotDisturbContent */ [],
+  /* 484 GiftSingContent */ [2, 485, 3, 486],
+  /* 485 GiftSingCollectModeContent */ [],
+  /* 486 GiftSingVoteModeContent */ [2, 487],
+  /* 487 GiftSingVoteModeGuideTextInfo */ [],
+  /* 488 PaiedOrTimeLimitChangeContent */ [],
+  /* 489 LinkmicPlayModeUpdateScoreMessage */ [1, 0, 13, 490, 15, 30, 16, 30],
+  /* 490 PlayModeGiftContent */ [],
+  /* 491 LinkmicPlaymodeMessage */ [1, 0, 2, 469],
+  /* 492 LinkmicProfitMessage */ [1, 0, 26, 494, 27, 495, 28, 496, 33, 497],
+  /* 493 NormalPaidLinkmicInfo */ [],
+  /* 494 NormalPaidLinkmicOpenContent */ [1, 493],
+  /* 495 NormalPaidLinkmicCloseContent */ [],
+  /* 496 NormalPaidLinkmicConfigUpdateContent */ [3, 493],
+  /* 497 NormalPaidLinkmicAddPriceNotice */ [3, 13],
+  /* 498 AnchorLinkmicSilenceMessage */ [1, 0],
+  /* 499 LuckyBoxMessage */ [1, 0, 9, 9, 12, 30, 13, 500, 14, 9, 19, 501, 20, 502, 22, 9, 23, 9, 25, 503, 28, 504, 29, 1],
+  /* 500 LuckyBoxImgText */ [1, 9],
+  /* 501 LuckyBoxMeta */ [8, 9],
+  /* 502 LuckyBoxExtra */ [1, 533, 2, 536, 5, PACKED_VARINT],
+  /* 503 LuckyBoxBottomCommentMsg */ [1, 13, 2, 9, 3, 9, 4, 9],
+  /* 504 LuckyBoxDress */ [4, 533, 5, 533],
+  /* 505 LuckyBoxTempStatusMessage */ [1, 0],
+  /* 506 LuckyBoxEndMessage */ [1, 0],
+  /* 507 LuckyBoxRewardMessage */ [1, 0],
+  /* 508 LotteryEventNewMessage */ [1, 0, 10, PACKED_VARINT, 11, 533, 21, 509],
+  /* 509 LotteryEventCondition */ [],
+  /* 510 LotteryDrawResultEventMessage */ [1, 0, 3, PACKED_VARINT],
+  /* 511 ImDeleteMessage */ [1, 0],
+  /* 512 RoomVerifyMessage */ [1, 0],
+  /* 513 PullStreamUpdateMessage */ [1, 0],
+  /* 514 NoticeMessage */ [1, 0, 5, 13, 6, 13, 7, 13, 8, 13, 10, 13, 11, 13, 14, 13, 15, 13],
+  /* 515 BackupSEIMessage */ [1, 0],
+  /* 516 BindingGiftMessage */ [1, 79, 2, 0],
+  /* 517 DoubleLikeTopUserMessage */ [1, 0, 2, 518],
+  /* 518 LikeUserDetail */ [1, 30],
+  /* 519 SandwichBorderMessage */ [1, 0, 2, 520],
+  /* 520 SandwichBorder */ [],
+  /* 521 TempStateAreaReachMessage */ [1, 0, 6, 522],
+  /* 522 TempStateResource */ [],
+  /* 523 HotRoomMessage */ [1, 0, 2, 524],
+  /* 524 HotRoomInfo */ [],
+  /* 525 InteractEffectMessage */ [1, 0],
+  /* 526 TopEffectMessage */ [1, 0, 10, 527, 20, 528, 21, 529],
+  /* 527 EffectImageInfo */ [2, 9],
+  /* 528 EffectTextInfo */ [],
+  /* 529 TopEffectExtra */ [1, 533],
+  /* 530 GiftVoteMessage */ [1, 0, 4, 531],
+  /* 531 GiftVoteResult */ [3, 9],
+  /* 532 GiftUpdateMessage */ [1, 0, 3, PACKED_VARINT, 4, PACKED_VARINT, 5, 244],
+  /* 533 map entry of scalars */ [],
+  /* 534 map entry of SchemaInfo */ [2, 21],
+  /* 535 map entry of FansClubData */ [2, 36],
+  /* 536 map entry of Image */ [2, 9],
+  /* 537 map entry of GiftTextInfo */ [2, 93],
+  /* 538 map entry of EffectConfig */ [2, 122],
+  /* 539 map entry of TextPiece */ [2, 15],
+  /* 540 map entry of ChatLikeCount */ [2, 217],
+  /* 541 map entry of PanelDotInfo */ [2, 219],
+  /* 542 map entry of ItemDotInfo */ [2, 220],
+  /* 543 map entry of GiftEffectGameScore */ [2, 232],
+  /* 544 map entry of GiftStruct */ [2, 84],
+  /* 545 map entry of ProfitInteractionScoreAnchorInfo */ [2, 272],
+  /* 546 map entry of BattleGiftDetail */ [2, 289],
+  /* 547 map entry of TeamTaskInfo */ [2, 327],
+  /* 548 map entry of TeamTaskPeriodConfig */ [2, 323],
+  /* 549 map entry of BattleStarActivityGradeChange */ [2, 336],
+  /* 550 map entry of BattleUserInfo */ [2, 340],
+  /* 551 map entry of AuxiliaryScoreInfo */ [2, 351],
+  /* 552 map entry of MultipleMatchesUserInfo */ [2, 339],
+  /* 553 map entry of BreakthroughStageInfo */ [2, 347],
+  /* 554 map entry of SurvivalAnchorInfo */ [2, 350],
+  /* 555 map entry of UserArmies */ [2, 354],
+  /* 556 map entry of BattleAnchorContributors */ [2, 357],
+  /* 557 map entry of PreRTCLinkUserInfo */ [2, 380],
+  /* 558 map entry of LinkmicIdStringMap */ [2, 383],
+  /* 559 map entry of AudioChatCycleInfo */ [2, 397],
+  /* 560 map entry of UserChorusInfo */ [2, 399],
+  /* 561 map entry of CrossRoomLinkmicUserInfo */ [2, 402],
+  /* 562 map entry of RoomLinkerContent */ [2, 374],
+  /* 563 map entry of LinkMicContributorList */ [2, 419],
+]);
 
 /** Decodes only msgId, roomId, createTime of `douyin.Common` (the rest validated, not built), for the friendly mapping. */
 function pickCommon(r: ProtoReader, end: number): Common {
@@ -53088,26 +45381,8 @@ function pickCommon(r: ProtoReader, end: number): Common {
       case 32:
         m.createTime = r.uint64();
         break;
-      case 66: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkRoom(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 0);
     }
   }
   SHAPES[537] = m;
@@ -53124,26 +45399,8 @@ function pickImage(r: ProtoReader, end: number): Image {
         if (m.urlList === EMPTY_LIST) m.urlList = [r.string()];
         else r.skipTag(t);
         break;
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImageContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkNinePatchSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkNinePatchSetting(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 9);
     }
   }
   SHAPES[538] = m;
@@ -53156,30 +45413,14 @@ function pickText(r: ProtoReader, end: number): Text {
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
-      case 26: {
-        const e = r.delimitedEnd();
-        walkTextFormat(r, e);
-        r.endAt(e);
-        break;
-      }
       case 34: {
         const e = r.delimitedEnd();
         (m.pieces === EMPTY_LIST ? (m.pieces = []) : m.pieces).push(pickTextPiece(r, e));
         r.endAt(e);
         break;
       }
-      case 162: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkSchemaInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 13);
     }
   }
   SHAPES[539] = m;
@@ -53192,36 +45433,6 @@ function pickTextPiece(r: ProtoReader, end: number): TextPiece {
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkTextFormat(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkTextPieceUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkTextPieceGift(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkTextPieceHeart(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkPatternRef(r, e);
-        r.endAt(e);
-        break;
-      }
       case 202: {
         const e = r.delimitedEnd();
         m.imageValue = pickTextPieceImage(r, e);
@@ -53229,7 +45440,7 @@ function pickTextPiece(r: ProtoReader, end: number): TextPiece {
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 15);
     }
   }
   SHAPES[540] = m;
@@ -53249,7 +45460,7 @@ function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 20);
     }
   }
   SHAPES[541] = m;
@@ -53277,30 +45488,6 @@ function pickUser(r: ProtoReader, end: number): User {
         r.endAt(e);
         break;
       }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkFollowInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       case 186: {
         const e = r.delimitedEnd();
         m.payGrade = pickPayGrade(r, e);
@@ -53313,254 +45500,26 @@ function pickUser(r: ProtoReader, end: number): User {
         r.endAt(e);
         break;
       }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkBorder(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 218: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 234: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       case 258: {
         const e = r.delimitedEnd();
         m.userAttr = pickUserAttr(r, e);
         r.endAt(e);
         break;
       }
-      case 266: {
-        const e = r.delimitedEnd();
-        walkOwnRoom(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 290: {
-        const e = r.delimitedEnd();
-        walkUserAnchorInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       case 306:
         m.displayId = r.string();
         break;
-      case 338: {
-        const e = r.delimitedEnd();
-        walkAnchorLevel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 354: {
-        const e = r.delimitedEnd();
-        walkAuthorStats(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 362: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
       case 370:
         m.secUid = r.string();
         break;
-      case 386: {
-        const e = r.delimitedEnd();
-        walkXiguaParams(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 394: {
-        const e = r.delimitedEnd();
-        walkUserActivityInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 402: {
-        const e = r.delimitedEnd();
-        walkNobleLevelInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 410: {
-        const e = r.delimitedEnd();
-        walkBrotherhoodInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 418: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 426: {
-        const e = r.delimitedEnd();
-        walkAuthenticationInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 450: {
-        const e = r.delimitedEnd();
-        walkPoiInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 458: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 474: {
-        const e = r.delimitedEnd();
-        walkUserVIPInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 482: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 490: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 498: {
-        const e = r.delimitedEnd();
-        walkIndustryCertification(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 514: {
-        const e = r.delimitedEnd();
-        walkFansGroupInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 554: {
-        const e = r.delimitedEnd();
-        walkJAccreditInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 562: {
-        const e = r.delimitedEnd();
-        walkUserSubscribe(r, e);
-        r.endAt(e);
-        break;
-      }
       case 568:
         m.isAnonymous = r.bool();
         break;
-      case 594: {
-        const e = r.delimitedEnd();
-        walkProfileStyleParams(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 602: {
-        const e = r.delimitedEnd();
-        walkUserDressInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 610: {
-        const e = r.delimitedEnd();
-        walkBizRelation(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 618: {
-        const e = r.delimitedEnd();
-        walkMemberEntranceInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 626: {
-        const e = r.delimitedEnd();
-        walkPublicAreaBadgeInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 634: {
-        const e = r.delimitedEnd();
-        walkUserExtraInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 642: {
-        const e = r.delimitedEnd();
-        walkUserSettingInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 658: {
-        const e = r.delimitedEnd();
-        walkUserPermissionGrant(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8090: {
-        const e = r.delimitedEnd();
-        walkAnchorLevel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8098: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       case 8226:
         m.idStr = r.string();
         break;
-      case 8330: {
-        const e = r.delimitedEnd();
-        walkUserStats(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8386: {
-        const e = r.delimitedEnd();
-        walkBottomEntry(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 40010: {
-        const e = r.delimitedEnd();
-        walkOpenHostInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 30);
     }
   }
   SHAPES[542] = m;
@@ -53573,101 +45532,11 @@ function pickPayGrade(r: ProtoReader, end: number): PayGrade {
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       case 48:
         m.level = r.uint64();
         break;
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkGradeIcon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 210: {
-        const e = r.delimitedEnd();
-        walkGradeBuffInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 234: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8018: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 8026: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 32);
     }
   }
   SHAPES[543] = m;
@@ -53686,18 +45555,8 @@ function pickFansClub(r: ProtoReader, end: number): FansClub {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkFansClubData(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 35);
     }
   }
   SHAPES[544] = m;
@@ -53716,20 +45575,8 @@ function pickFansClubData(r: ProtoReader, end: number): FansClubData {
       case 16:
         m.level = r.int32();
         break;
-      case 34: {
-        const e = r.delimitedEnd();
-        walkUserBadge(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 36);
     }
   }
   SHAPES[545] = m;
@@ -53745,14 +45592,8 @@ function pickUserAttr(r: ProtoReader, end: number): UserAttr {
       case 16:
         m.isAdmin = r.bool();
         break;
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 39);
     }
   }
   SHAPES[546] = m;
@@ -53780,65 +45621,11 @@ function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
       case 26:
         m.content = r.string();
         break;
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkLandscapeAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       case 120:
         m.eventTime = r.uint64();
         break;
-      case 154: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      case 322: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 330: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 1602: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 78);
     }
   }
   SHAPES[547] = m;
@@ -53884,101 +45671,23 @@ function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
       case 72:
         m.repeatEnd = r.int32();
         break;
-      case 82: {
-        const e = r.delimitedEnd();
-        walkTextEffect(r, e);
-        r.endAt(e);
-        break;
-      }
       case 88:
         m.groupId = r.uint64();
         break;
-      case 114: {
-        const e = r.delimitedEnd();
-        walkGiftIMPriority(r, e);
-        r.endAt(e);
-        break;
-      }
       case 122: {
         const e = r.delimitedEnd();
         m.gift = pickGiftStruct(r, e);
         r.endAt(e);
         break;
       }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkGiftTrayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkAssetEffectMixInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
       case 232:
         m.totalCount = r.uint64();
         break;
-      case 250: {
-        const e = r.delimitedEnd();
-        walkAnchorGiftData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 258: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
       case 282:
         m.traceId = r.string();
         break;
-      case 298: {
-        const e = r.delimitedEnd();
-        walkSendTogether(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 306: {
-        const e = r.delimitedEnd();
-        walkExtraEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 314: {
-        const e = r.delimitedEnd();
-        walkRoomHotInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 338: {
-        const e = r.delimitedEnd();
-        walkSeriesPlayGift(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 79);
     }
   }
   SHAPES[548] = m;
@@ -54000,12 +45709,6 @@ function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
       case 40:
         m.id = r.uint64();
         break;
-      case 50: {
-        const e = r.delimitedEnd();
-        walkGiftStructFansClubInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       case 80:
         m.combo = r.bool();
         break;
@@ -54015,155 +45718,11 @@ function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
       case 96:
         m.diamondCount = r.int32();
         break;
-      case 122: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       case 130:
         m.name = r.string();
         break;
-      case 162: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkLuckyMoneyGiftMeta(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        walkGiftPanelOperation(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 346: {
-        const e = r.delimitedEnd();
-        walkGiftBanner(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 362: {
-        const e = r.delimitedEnd();
-        walkGiftBuffInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 378: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 410: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 442: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 450: {
-        const e = r.delimitedEnd();
-        walkGiftPreviewInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 458: {
-        const e = r.delimitedEnd();
-        walkGiftTip(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 474: {
-        const e = r.delimitedEnd();
-        walkGiftGroupInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 482: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 498: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 514: {
-        const e = r.delimitedEnd();
-        walkGiftMsgBoard(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 522: {
-        const e = r.delimitedEnd();
-        walkEmojiInteractResource(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 554: {
-        const e = r.delimitedEnd();
-        walkGiftTouchLabel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 562: {
-        const e = r.delimitedEnd();
-        walkGiftUnselectedBottomInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 570: {
-        const e = r.delimitedEnd();
-        walkGiftConfirmInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 586: {
-        const e = r.delimitedEnd();
-        walkGoodsBizItem(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 594: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 610: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 618: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 84);
     }
   }
   SHAPES[549] = m;
@@ -54194,32 +45753,8 @@ function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
         r.endAt(e);
         break;
       }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkDoubleLikeDetail(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkDisplayControlInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkPicoDisplayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 117);
     }
   }
   SHAPES[550] = m;
@@ -54247,78 +45782,14 @@ function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
       case 24:
         m.memberCount = r.uint64();
         break;
-      case 34: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
       case 72:
         m.enterType = r.uint64();
         break;
       case 80:
         m.action = r.uint64();
         break;
-      case 106: {
-        const e = r.delimitedEnd();
-        walkEffectConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkEffectConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkEffectConfig(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkPicoEffectConfig(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 121);
     }
   }
   SHAPES[551] = m;
@@ -54355,14 +45826,8 @@ function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
       case 48:
         m.followCount = r.uint64();
         break;
-      case 58: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 124);
     }
   }
   SHAPES[552] = m;
@@ -54387,20 +45852,8 @@ function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
       case 26:
         m.tips = r.string();
         break;
-      case 34: {
-        const e = r.delimitedEnd();
-        walkControlMessageExtra(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 125);
     }
   }
   SHAPES[553] = m;
@@ -54428,12 +45881,6 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
       case 24:
         m.total = r.uint64();
         break;
-      case 42: {
-        const e = r.delimitedEnd();
-        walkContributor(r, e);
-        r.endAt(e);
-        break;
-      }
       case 56:
         m.totalUser = r.uint64();
         break;
@@ -54444,7 +45891,7 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
         m.totalPvForAnchor = r.string();
         break;
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 127);
     }
   }
   SHAPES[554] = m;
@@ -54470,7 +45917,7 @@ function pickContributor(r: ProtoReader, end: number): Contributor {
         m.rank = r.uint64();
         break;
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 128);
     }
   }
   SHAPES[555] = m;
@@ -54501,20 +45948,8 @@ function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
         r.endAt(e);
         break;
       }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkUpgradePrivilege(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 129);
     }
   }
   SHAPES[556] = m;
@@ -54551,20 +45986,8 @@ function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
       case 42:
         m.defaultContent = r.string();
         break;
-      case 50: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 131);
     }
   }
   SHAPES[557] = m;
@@ -54599,7 +46022,7 @@ function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
         m.total = r.uint64();
         break;
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 132);
     }
   }
   SHAPES[558] = m;
@@ -54624,26 +46047,8 @@ function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
       case 32:
         m.roomMessageType = r.int32();
         break;
-      case 58: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 322: {
-        const e = r.delimitedEnd();
-        walkRoomMsgExtra(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 133);
     }
   }
   SHAPES[559] = m;
@@ -54668,14 +46073,8 @@ function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkRank(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 136);
     }
   }
   SHAPES[560] = m;
@@ -54698,7 +46097,7 @@ function pickRoomRank(r: ProtoReader, end: number): RoomRank {
         m.scoreStr = r.string();
         break;
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 137);
     }
   }
   SHAPES[561] = m;
@@ -54718,7 +46117,7 @@ function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStrea
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 139);
     }
   }
   SHAPES[562] = m;
@@ -54738,7 +46137,7 @@ function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessa
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 140);
     }
   }
   SHAPES[563] = m;
@@ -54758,7 +46157,7 @@ function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessa
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 141);
     }
   }
   SHAPES[564] = m;
@@ -54784,7 +46183,7 @@ function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicke
         m.roomFanTicketCount = r.uint64();
         break;
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 142);
     }
   }
   SHAPES[565] = m;
@@ -54803,20 +46202,8 @@ function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 143);
     }
   }
   SHAPES[566] = m;
@@ -54844,68 +46231,8 @@ function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
       case 34:
         m.content = r.string();
         break;
-      case 50: {
-        const e = r.delimitedEnd();
-        walkScreenChatEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkScreenChatEffect(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkScreenChatOfficialCommentConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkChatIdentity(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 258: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 266: {
-        const e = r.delimitedEnd();
-        walkScreenChatMessageContentExt(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 144);
     }
   }
   SHAPES[567] = m;
@@ -54924,32 +46251,8 @@ function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeS
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 149);
     }
   }
   SHAPES[568] = m;
@@ -54968,32 +46271,8 @@ function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
         r.endAt(e);
         break;
       }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkGiftIMPriority(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkLightGiftInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkGiftLiteTrayInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkGiftStruct(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 150);
     }
   }
   SHAPES[569] = m;
@@ -55012,38 +46291,8 @@ function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkHighlightAreaPriorityConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 1602: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 153);
     }
   }
   SHAPES[570] = m;
@@ -55062,44 +46311,8 @@ function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkRoomIntroLabel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkRoomIntroLabel(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkRoomIntroAppointmentInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkAnchorLocationPoiInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 155);
     }
   }
   SHAPES[571] = m;
@@ -55118,128 +46331,8 @@ function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessa
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkUpdatedProductInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkUpdatedCouponInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkUpdatedCampaignInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        walkUpdatedSkuInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkUpdatedCommentaryVideoInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkUpdatedGroupInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkTraceTimeMetric(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkAuctionSuccess(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 194: {
-        const e = r.delimitedEnd();
-        walkAuctionInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkRedpackActivityInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 210: {
-        const e = r.delimitedEnd();
-        walkUpdatedCartInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 218: {
-        const e = r.delimitedEnd();
-        walkShoppingLotteryInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        walkWinLotteryInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 234: {
-        const e = r.delimitedEnd();
-        walkLotteryInfoList(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        walkHotAtmosphere(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 274: {
-        const e = r.delimitedEnd();
-        walkRoomTagOfflineInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 282: {
-        const e = r.delimitedEnd();
-        walkFilterSwitchChangeData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 290: {
-        const e = r.delimitedEnd();
-        walkInteractionData(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 159);
     }
   }
   SHAPES[572] = m;
@@ -55258,26 +46351,8 @@ function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMes
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkProductChangeInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkProductCategoryInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 192);
     }
   }
   SHAPES[573] = m;
@@ -55296,14 +46371,8 @@ function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGenera
         r.endAt(e);
         break;
       }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkTraceTimeMetric(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 195);
     }
   }
   SHAPES[574] = m;
@@ -55322,14 +46391,8 @@ function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessa
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkEcomFansClubUserInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 196);
     }
   }
   SHAPES[575] = m;
@@ -55348,14 +46411,8 @@ function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExpl
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkAwemeShopExplainExtra(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 198);
     }
   }
   SHAPES[576] = m;
@@ -55374,26 +46431,8 @@ function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
         r.endAt(e);
         break;
       }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkNotifyMessageExtra(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 200);
     }
   }
   SHAPES[577] = m;
@@ -55412,50 +46451,8 @@ function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessa
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkNotifyEffectBackground(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkNotifyEffectDynamicConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkCombinedText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkNotifyEffectSceneConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 205);
     }
   }
   SHAPES[578] = m;
@@ -55474,26 +46471,8 @@ function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 209);
     }
   }
   SHAPES[579] = m;
@@ -55512,14 +46491,8 @@ function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkAudioBGData(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 210);
     }
   }
   SHAPES[580] = m;
@@ -55538,18 +46511,8 @@ function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkChatLikeCount(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 216);
     }
   }
   SHAPES[581] = m;
@@ -55568,18 +46531,8 @@ function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkPanelDotInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 218);
     }
   }
   SHAPES[582] = m;
@@ -55598,14 +46551,8 @@ function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage
         r.endAt(e);
         break;
       }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 222);
     }
   }
   SHAPES[583] = m;
@@ -55625,7 +46572,7 @@ function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationMod
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 223);
     }
   }
   SHAPES[584] = m;
@@ -55644,14 +46591,8 @@ function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpd
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkDecorationDetail(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 224);
     }
   }
   SHAPES[585] = m;
@@ -55670,20 +46611,8 @@ function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatM
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 229);
     }
   }
   SHAPES[586] = m;
@@ -55702,42 +46631,8 @@ function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameM
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameStruct(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkGiftEffectGameScore(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameInviters(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameGift(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkGiftEffectGameBattleDefense(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 230);
     }
   }
   SHAPES[587] = m;
@@ -55756,14 +46651,8 @@ function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMes
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkPetEffectInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 241);
     }
   }
   SHAPES[588] = m;
@@ -55782,24 +46671,8 @@ function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkGiftSortStrategy(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkGiftStruct(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 243);
     }
   }
   SHAPES[589] = m;
@@ -55818,32 +46691,8 @@ function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkShareItemStyle(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 242: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 245);
     }
   }
   SHAPES[590] = m;
@@ -55862,14 +46711,8 @@ function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLowPcuGuideData(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 247);
     }
   }
   SHAPES[591] = m;
@@ -55882,12 +46725,6 @@ function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkCjRp(r, e);
-        r.endAt(e);
-        break;
-      }
       case 18: {
         const e = r.delimitedEnd();
         m.common = pickCommon(r, e);
@@ -55895,7 +46732,7 @@ function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 249);
     }
   }
   SHAPES[592] = m;
@@ -55914,26 +46751,8 @@ function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkPrizeImageInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 251);
     }
   }
   SHAPES[593] = m;
@@ -55952,26 +46771,8 @@ function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMes
         r.endAt(e);
         break;
       }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkBattleStarActivityGradeMedal(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 253);
     }
   }
   SHAPES[594] = m;
@@ -55990,14 +46791,8 @@ function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistH
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRanklistHourEntrance(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 254);
     }
   }
   SHAPES[595] = m;
@@ -56016,20 +46811,8 @@ function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMes
         r.endAt(e);
         break;
       }
-      case 802: {
-        const e = r.delimitedEnd();
-        walkResidentGuestAllowContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 810: {
-        const e = r.delimitedEnd();
-        walkResidentGuestAllowContent(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 259);
     }
   }
   SHAPES[596] = m;
@@ -56048,14 +46831,8 @@ function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMes
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkCommonBizInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 261);
     }
   }
   SHAPES[597] = m;
@@ -56074,20 +46851,8 @@ function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterE
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkTouchPositionMeta(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkTreasureDetail(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 265);
     }
   }
   SHAPES[598] = m;
@@ -56106,20 +46871,8 @@ function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivil
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 270);
     }
   }
   SHAPES[599] = m;
@@ -56138,28 +46891,8 @@ function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitI
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkProfitInteractionScoreAnchorInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkProfitInteractionScoreAnchorInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 271);
     }
   }
   SHAPES[600] = m;
@@ -56178,32 +46911,8 @@ function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameSta
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkStreamUrl(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkStreamUrl(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkStreamUrl(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 146: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 274);
     }
   }
   SHAPES[601] = m;
@@ -56222,14 +46931,8 @@ function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunis
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleSettings(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 302);
     }
   }
   SHAPES[602] = m;
@@ -56249,7 +46952,7 @@ function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEf
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 303);
     }
   }
   SHAPES[603] = m;
@@ -56269,7 +46972,7 @@ function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePow
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 304);
     }
   }
   SHAPES[604] = m;
@@ -56289,7 +46992,7 @@ function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): Battl
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 305);
     }
   }
   SHAPES[605] = m;
@@ -56309,7 +47012,7 @@ function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessa
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 306);
     }
   }
   SHAPES[606] = m;
@@ -56328,14 +47031,8 @@ function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSea
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkRankSeasonResult(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 307);
     }
   }
   SHAPES[607] = m;
@@ -56354,14 +47051,8 @@ function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealD
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkStealDragonInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 315);
     }
   }
   SHAPES[608] = m;
@@ -56380,14 +47071,8 @@ function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskM
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkTeamTask(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 320);
     }
   }
   SHAPES[609] = m;
@@ -56406,112 +47091,8 @@ function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFini
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkBattleSettings(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkBattleArmy(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkBattleScore(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBattleStarActivityGradeChange(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkOperationalPlay(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBattleUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkBreakthroughInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkBattleSkinConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkSurvivalInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkAuxiliaryScoreInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkLinkmicBattleFinishExtra(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 40002: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBattleUserInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 40010: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkBattleStarActivityGradeChange(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 330);
     }
   }
   SHAPES[610] = m;
@@ -56530,30 +47111,8 @@ function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkUserArmies(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 26: {
-        const e = r.delimitedEnd();
-        walkUserArmies(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkBattleContributorsRankListV2(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 353);
     }
   }
   SHAPES[611] = m;
@@ -56572,80 +47131,8 @@ function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
         r.endAt(e);
         break;
       }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkLinkerCreateContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkLinkerCloseContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkLinkerEnterContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkLinkerLeaveContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkLinkerCancelContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkLinkerKickOutContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkLinkerLinkedListChangeContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkLinkerUpdateUserContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkLinkerWaitingListChangeContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 810: {
-        const e = r.delimitedEnd();
-        walkLinkerSysKickOutContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 1610: {
-        const e = r.delimitedEnd();
-        walkLinkerBaseInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 1618: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 405);
     }
   }
   SHAPES[612] = m;
@@ -56664,212 +47151,8 @@ function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
         r.endAt(e);
         break;
       }
-      case 138: {
-        const e = r.delimitedEnd();
-        walkLinkMicUserScores(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkLinkMicContributorList(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 250: {
-        const e = r.delimitedEnd();
-        walkRivalExtraInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 362: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 402: {
-        const e = r.delimitedEnd();
-        walkLinkMicInvitorInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 450: {
-        const e = r.delimitedEnd();
-        walkAnchorLinkmicInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 458: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      case 466: {
-        const e = r.delimitedEnd();
-        walkListUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 474: {
-        const e = r.delimitedEnd();
-        walkLinkmicPositionItem(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 490: {
-        const e = r.delimitedEnd();
-        walkMultiRtcInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 498: {
-        const e = r.delimitedEnd();
-        walkMultiLiveCoreInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 522: {
-        const e = r.delimitedEnd();
-        walkBanUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 538: {
-        const e = r.delimitedEnd();
-        walkJoinTeamfightInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 570: {
-        const e = r.delimitedEnd();
-        walkGameInviteInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 586: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 594: {
-        const e = r.delimitedEnd();
-        walkMultiChannelInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 610: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkRoomLinkerContent(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 626: {
-        const e = r.delimitedEnd();
-        walkMsgBoardItemInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 682: {
-        const e = r.delimitedEnd();
-        walkLinkmicMediaInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 690: {
-        const e = r.delimitedEnd();
-        walkMCUContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 698: {
-        const e = r.delimitedEnd();
-        walkBreakthroughInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 706: {
-        const e = r.delimitedEnd();
-        walkLinkerBaseInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 714: {
-        const e = r.delimitedEnd();
-        walkAudienceActionSource(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 722: {
-        const e = r.delimitedEnd();
-        walkBattleBarConfig(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 730: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 738: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) {
-          const et = r.uint32();
-          if (et === 18) { const ve = r.delimitedEnd(); walkAuxiliaryScoreInfo(r, ve); r.endAt(ve); }
-          else r.skipTag(et);
-        }
-        r.endAt(e);
-        break;
-      }
-      case 762: {
-        const e = r.delimitedEnd();
-        walkLinkGameInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 770: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 786: {
-        const e = r.delimitedEnd();
-        walkLinkmicJoinChannelData(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 826: {
-        const e = r.delimitedEnd();
-        walkChorusCDNInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 866: {
-        const e = r.delimitedEnd();
-        walkClientUIInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 882: {
-        const e = r.delimitedEnd();
-        walkThroneFightInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 416);
     }
   }
   SHAPES[613] = m;
@@ -56888,26 +47171,8 @@ function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContrib
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkUserContribute(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkLinkmicQuickInteract(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkFundCheckExtraInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 447);
     }
   }
   SHAPES[614] = m;
@@ -56926,20 +47191,8 @@ function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingN
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLinkmicSetting(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkPaiedOrTimeLimitChangeContent(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 449);
     }
   }
   SHAPES[615] = m;
@@ -56958,26 +47211,8 @@ function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): Lin
         r.endAt(e);
         break;
       }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkPlayModeGiftContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 130: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 489);
     }
   }
   SHAPES[616] = m;
@@ -56996,14 +47231,8 @@ function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymod
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLinkmicSubtitleStatus(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 491);
     }
   }
   SHAPES[617] = m;
@@ -57022,32 +47251,8 @@ function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMes
         r.endAt(e);
         break;
       }
-      case 210: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicOpenContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 218: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicCloseContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicConfigUpdateContent(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 266: {
-        const e = r.delimitedEnd();
-        walkNormalPaidLinkmicAddPriceNotice(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 492);
     }
   }
   SHAPES[618] = m;
@@ -57067,7 +47272,7 @@ function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLin
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 498);
     }
   }
   SHAPES[619] = m;
@@ -57086,74 +47291,8 @@ function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
         r.endAt(e);
         break;
       }
-      case 74: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 98: {
-        const e = r.delimitedEnd();
-        walkUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 106: {
-        const e = r.delimitedEnd();
-        walkLuckyBoxImgText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 154: {
-        const e = r.delimitedEnd();
-        walkLuckyBoxMeta(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkLuckyBoxExtra(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 178: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 186: {
-        const e = r.delimitedEnd();
-        walkImage(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 202: {
-        const e = r.delimitedEnd();
-        walkLuckyBoxBottomCommentMsg(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 226: {
-        const e = r.delimitedEnd();
-        walkLuckyBoxDress(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 234: {
-        const e = r.delimitedEnd();
-        walkPublicAreaCommon(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 499);
     }
   }
   SHAPES[620] = m;
@@ -57173,7 +47312,7 @@ function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTem
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 505);
     }
   }
   SHAPES[621] = m;
@@ -57193,7 +47332,7 @@ function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 506);
     }
   }
   SHAPES[622] = m;
@@ -57213,7 +47352,7 @@ function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardM
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 507);
     }
   }
   SHAPES[623] = m;
@@ -57232,26 +47371,8 @@ function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNe
         r.endAt(e);
         break;
       }
-      case 82: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.int32();
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.skipTag(r.uint32());
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkLotteryEventCondition(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 508);
     }
   }
   SHAPES[624] = m;
@@ -57270,14 +47391,8 @@ function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): Lottery
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 510);
     }
   }
   SHAPES[625] = m;
@@ -57297,7 +47412,7 @@ function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 511);
     }
   }
   SHAPES[626] = m;
@@ -57317,7 +47432,7 @@ function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 512);
     }
   }
   SHAPES[627] = m;
@@ -57337,7 +47452,7 @@ function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpd
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 513);
     }
   }
   SHAPES[628] = m;
@@ -57356,56 +47471,8 @@ function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
         r.endAt(e);
         break;
       }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 58: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 66: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 90: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 114: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 122: {
-        const e = r.delimitedEnd();
-        walkText(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 514);
     }
   }
   SHAPES[629] = m;
@@ -57425,7 +47492,7 @@ function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 515);
     }
   }
   SHAPES[630] = m;
@@ -57438,12 +47505,6 @@ function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        walkGiftMessage(r, e);
-        r.endAt(e);
-        break;
-      }
       case 18: {
         const e = r.delimitedEnd();
         m.common = pickCommon(r, e);
@@ -57451,7 +47512,7 @@ function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 516);
     }
   }
   SHAPES[631] = m;
@@ -57470,14 +47531,8 @@ function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTo
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkLikeUserDetail(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 517);
     }
   }
   SHAPES[632] = m;
@@ -57496,14 +47551,8 @@ function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderM
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkSandwichBorder(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 519);
     }
   }
   SHAPES[633] = m;
@@ -57522,14 +47571,8 @@ function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAr
         r.endAt(e);
         break;
       }
-      case 50: {
-        const e = r.delimitedEnd();
-        walkTempStateResource(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 521);
     }
   }
   SHAPES[634] = m;
@@ -57548,14 +47591,8 @@ function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        walkHotRoomInfo(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 523);
     }
   }
   SHAPES[635] = m;
@@ -57575,7 +47612,7 @@ function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectM
         break;
       }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 525);
     }
   }
   SHAPES[636] = m;
@@ -57594,26 +47631,8 @@ function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
         r.endAt(e);
         break;
       }
-      case 82: {
-        const e = r.delimitedEnd();
-        walkEffectImageInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 162: {
-        const e = r.delimitedEnd();
-        walkEffectTextInfo(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 170: {
-        const e = r.delimitedEnd();
-        walkTopEffectExtra(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 526);
     }
   }
   SHAPES[637] = m;
@@ -57632,14 +47651,8 @@ function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
         r.endAt(e);
         break;
       }
-      case 34: {
-        const e = r.delimitedEnd();
-        walkGiftVoteResult(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 530);
     }
   }
   SHAPES[638] = m;
@@ -57658,26 +47671,8 @@ function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
         r.endAt(e);
         break;
       }
-      case 26: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 34: {
-        const e = r.delimitedEnd();
-        while (r.pos < e) r.uint64();
-        r.endAt(e);
-        break;
-      }
-      case 42: {
-        const e = r.delimitedEnd();
-        walkGiftSortStrategy(r, e);
-        r.endAt(e);
-        break;
-      }
       default:
-        r.skipTag(t);
+        WALKER.skipField(r, t, 532);
     }
   }
   SHAPES[639] = m;

@@ -1,0 +1,198 @@
+/**
+ * The table-driven validation walk: checks that bytes are well-formed protobuf for a schema's nesting, building
+ * nothing. The generated field-selective decoders (`pick<T>` in gen/douyin.ts) hand it every field they do not
+ * decode.
+ *
+ * It makes exactly the checks the full generated decoder makes on the same bytes — field number 0, invalid wire
+ * types, groups, varints over 10 bytes or cut short, lengths past the end, nested messages and packed lists that
+ * overrun their length — and throws the same {@link WireFormatError} (message and offset): every error path
+ * hands the position back to {@link ProtoReader} and lets it throw. So a payload the walk accepts is one
+ * `decode<T>` accepts, and `raw` can be decoded later without throwing.
+ */
+import type { ProtoReader } from './reader.js';
+
+/** Table code of a packed list of varints (int32, uint64, bool, ...): every element is read. */
+export const PACKED_VARINT = -1;
+/** Table code of a packed list of 4-byte values (fixed32, sfixed32, float). */
+export const PACKED_FIXED32 = -2;
+/** Table code of a packed list of 8-byte values (fixed64, sfixed64, double). */
+export const PACKED_FIXED64 = -3;
+
+/**
+ * One type's table: `[field number, code, field number, code, ...]`, where a code is the index of the nested
+ * message type the field holds (map fields: their synthetic entry type) or a `PACKED_*` code. Fields not listed
+ * hold no nested structure (scalars, strings, bytes) and are skipped as their wire type says.
+ */
+export type WalkTable = readonly number[];
+
+// Field numbers below this are looked up in a dense per-type array; the rare higher ones (Douyin uses some in the
+// 1000s and 5000s) in a per-type map.
+const DENSE_FIELDS = 512;
+
+/** Validates protobuf wire format against per-type tables of which fields nest what (see {@link WalkTable}). */
+export class WireWalker {
+  // dense[start[t] + field] = code + 1 for nested types (so 0 means "nothing nested"), or a PACKED_* code.
+  private readonly dense: Int32Array;
+  private readonly start: Int32Array;
+  private readonly size: Int32Array;
+  private readonly far: (Map<number, number> | undefined)[];
+
+  /** Builds the lookup tables; `tables[i]` describes type `i`. */
+  constructor(tables: readonly WalkTable[]) {
+    this.start = new Int32Array(tables.length);
+    this.size = new Int32Array(tables.length);
+    this.far = new Array<Map<number, number> | undefined>(tables.length).fill(undefined);
+    let total = 0;
+    tables.forEach((table, t) => {
+      let max = -1;
+      for (let i = 0; i < table.length; i += 2) if (table[i]! < DENSE_FIELDS) max = Math.max(max, table[i]!);
+      this.start[t] = total;
+      this.size[t] = max + 1;
+      total += max + 1;
+    });
+    this.dense = new Int32Array(total);
+    tables.forEach((table, t) => {
+      for (let i = 0; i < table.length; i += 2) {
+        const field = table[i]!;
+        const code = table[i + 1]!;
+        if (!Number.isInteger(code) || code < PACKED_FIXED64 || code >= tables.length)
+          throw new RangeError(`walk table ${t}: field ${field} has invalid code ${code}`);
+        const entry = code >= 0 ? code + 1 : code;
+        if (field < DENSE_FIELDS) this.dense[this.start[t]! + field] = entry;
+        else (this.far[t] ??= new Map<number, number>()).set(field, entry);
+      }
+    });
+  }
+
+  /**
+   * Skips the field whose tag `r` has just read, in a message of type `type`, validating what it nests; throws
+   * what the full decoder would throw on the same bytes.
+   */
+  skipField(r: ProtoReader, tag: number, type: number): void {
+    const wireType = tag & 7;
+    if (wireType === 0 && tag >= 8) {
+      const pos = r.pos;
+      r.pos = r.buf[pos]! < 0x80 && pos < r.len ? pos + 1 : skipVarint(r, r.buf, r.len, pos);
+      return;
+    }
+    if (wireType !== 2 || tag < 8) {
+      r.skipTag(tag);
+      return;
+    }
+    const end = r.delimitedEnd();
+    const entry = this.entry(type, tag >>> 3);
+    if (entry === 0) r.pos = end;
+    else r.pos = this.nested(r, r.pos, end, entry);
+  }
+
+  /** Validates `r` from its position up to `end` as a message of type `type`, leaving `r.pos` at `end`. */
+  walk(r: ProtoReader, end: number, type: number): void {
+    r.pos = this.walkRange(r, r.pos, end, type);
+    r.endAt(end);
+  }
+
+  private entry(type: number, field: number): number {
+    if (field < this.size[type]!) return this.dense[this.start[type]! + field]!;
+    const far = this.far[type];
+    return far === undefined ? 0 : (far.get(field) ?? 0);
+  }
+
+  /** Validates the contents of a length-delimited field (`pos`..`end`) with table entry `entry`; returns `end`. */
+  private nested(r: ProtoReader, pos: number, end: number, entry: number): number {
+    if (entry > 0) pos = this.walkRange(r, pos, end, entry - 1);
+    else {
+      // Packed lists: the full decoder reads every element, bounded by the buffer (not by `end`).
+      const buf = r.buf;
+      const len = r.len;
+      if (entry === PACKED_VARINT) {
+        while (pos < end) {
+          if (buf[pos]! < 0x80) pos++;
+          else pos = skipVarint(r, buf, len, pos);
+        }
+      } else {
+        const width = entry === PACKED_FIXED32 ? 4 : 8;
+        while (pos < end) {
+          if (pos + width > len) {
+            r.pos = pos;
+            if (width === 4) r.fixed32();
+            else r.fixed64();
+          }
+          pos += width;
+        }
+      }
+    }
+    if (pos !== end) {
+      r.pos = pos;
+      r.endAt(end);
+    }
+    return end;
+  }
+
+  /** The walk loop: every field of `pos`..`end` as type `type`, reader state in locals; returns the end position. */
+  private walkRange(r: ProtoReader, pos: number, end: number, type: number): number {
+    const buf = r.buf;
+    const len = r.len;
+    const dense = this.dense;
+    const base = this.start[type]!;
+    const size = this.size[type]!;
+    while (pos < end) {
+      // The tag: one or two bytes inline (fields up to 2047), longer ones through the reader.
+      let tag = buf[pos]!;
+      if (tag < 0x80) pos++;
+      else if (pos + 1 < len && buf[pos + 1]! < 0x80) {
+        tag = (tag & 0x7f) | (buf[pos + 1]! << 7);
+        pos += 2;
+      } else {
+        r.pos = pos;
+        tag = r.uint32();
+        pos = r.pos;
+      }
+      const wireType = tag & 7;
+      if (wireType === 0 && tag >= 8) {
+        if (buf[pos]! < 0x80 && pos < len) pos++;
+        else pos = skipVarint(r, buf, len, pos);
+      } else if (wireType === 2 && tag >= 8) {
+        const at = pos;
+        let n = buf[pos]!;
+        if (n < 0x80 && pos < len) pos++;
+        else if (pos + 1 < len && buf[pos + 1]! < 0x80) {
+          n = (n & 0x7f) | (buf[pos + 1]! << 7);
+          pos += 2;
+        } else {
+          r.pos = pos;
+          n = r.uint32();
+          pos = r.pos;
+        }
+        const fieldEnd = pos + n;
+        if (fieldEnd > len) {
+          // Let the reader throw its 'length runs past the end' from the same offset.
+          r.pos = at;
+          r.delimitedEnd();
+        }
+        const field = tag >>> 3;
+        const entry = field < size ? dense[base + field]! : this.entry(type, field);
+        pos = entry === 0 ? fieldEnd : this.nested(r, pos, fieldEnd, entry);
+      } else if (wireType === 5 && pos + 4 <= len && tag >= 8) pos += 4;
+      else if (wireType === 1 && pos + 8 <= len && tag >= 8) pos += 8;
+      else {
+        // Groups, invalid wire types, field number 0, truncated fixed-width values: the reader's own code.
+        r.pos = pos;
+        r.skipTag(tag);
+        pos = r.pos;
+      }
+    }
+    return pos;
+  }
+}
+
+/** Skips a varint at `pos` (its first byte has the continuation bit, or is past the end); returns the next position. */
+function skipVarint(r: ProtoReader, buf: Uint8Array, len: number, pos: number): number {
+  const limit = len - pos > 10 ? pos + 10 : len;
+  let i = pos;
+  while (i < limit && buf[i]! >= 0x80) i++;
+  if (i < limit) return i + 1;
+  // Over 10 bytes or cut short: the reader throws 'varint longer than 10 bytes' / 'truncated varint' from `pos`.
+  r.pos = pos;
+  r.uint32();
+  return r.pos;
+}

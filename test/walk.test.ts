@@ -1,0 +1,175 @@
+// The table-driven validation walk (wire/walk.ts): byte-level cases on hand-made tables, and the generated tables
+// against the full generated decoders — the same error (message and offset) on every mutated real payload.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { decodeEnvelope, decodeFrame, decodeWire, encodeWire, envelopesOf, unpackResponse } from '@douyin-live/core';
+import { RecordingReader } from '@douyin-live/recorder';
+import { methodTypes, type KnownMethod } from '../packages/core/src/gen/douyin.js';
+import { ProtoReader, WireFormatError } from '../packages/core/src/wire/reader.js';
+import {
+  PACKED_FIXED32,
+  PACKED_FIXED64,
+  PACKED_VARINT,
+  WireWalker,
+  type WalkTable,
+} from '../packages/core/src/wire/walk.js';
+import type * as wire from '../packages/core/src/gen/douyin.js';
+
+const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
+
+// Type 0: field 1 a nested type 1, 2/3/4 packed varints / fixed32 / fixed64, 700 (past the dense range) a type 1.
+// Type 1: field 5 a nested type 1 (recursive); everything else scalar.
+const TABLES: WalkTable[] = [
+  [1, 1, 2, PACKED_VARINT, 3, PACKED_FIXED32, 4, PACKED_FIXED64, 700, 1],
+  [5, 1],
+];
+const walker = new WireWalker(TABLES);
+
+/** Walks all of `bytes` as type 0 and returns the reader's final position. */
+function walkAll(bytes: Uint8Array): number {
+  const r = new ProtoReader(bytes);
+  walker.walk(r, r.len, 0);
+  return r.pos;
+}
+
+describe('WireWalker', () => {
+  it('accepts every kind of field and stops exactly at the end', () => {
+    const bytes = hex(
+      [
+        '0a 04 3001 2a00', // field 1: { 6: 1, 5: {} }
+        '12 03 01 ac02', // field 2: packed varints 1, 300
+        '1a 08 01000000 02000000', // field 3: packed fixed32
+        '22 08 0100000000000000', // field 4: packed fixed64
+        'e22b 04 2a02 3001', // field 700: { 5: { 6: 1 } }
+        '3b 0801 3c', // field 7: a group with one varint
+        '49 0102030405060708', // field 9: fixed64
+        '55 01020304', // field 10: fixed32
+        '5a 03 616263', // field 11: bytes
+        '60 ffffffffffffffffff01', // field 12: a 10-byte varint
+      ].join(''),
+    );
+    expect(walkAll(bytes)).toBe(bytes.length);
+  });
+
+  it('skips one field of a type the way its table says (skipField)', () => {
+    // Tag of field 1 already read; the nested message is walked, the reader left after it.
+    const r = new ProtoReader(hex('04 2a02 3001 30 01'));
+    walker.skipField(r, 0x0a, 0);
+    expect(r.pos).toBe(5);
+    // A varint field, a length-delimited field of no nested type.
+    const v = new ProtoReader(hex('ac02 ff'));
+    walker.skipField(v, 0x30, 1);
+    expect(v.pos).toBe(2);
+    const s = new ProtoReader(hex('02 0000 ff'));
+    walker.skipField(s, 0x32, 1);
+    expect(s.pos).toBe(3);
+  });
+
+  it.each([
+    ['a nested message that overruns its length', '0a 02 30 ac02', 'nested message overran its length at byte 4'],
+    [
+      'a packed fixed32 list that is not a multiple of 4',
+      '1a 06 000000000000 3001 3001',
+      'nested message overran its length at byte 8',
+    ],
+    ['a packed fixed64 list cut by the end of the input', '22 04 00000000', 'truncated: need 8 bytes at byte 2'],
+    ['a packed varint running past its list', '12 01 ac 02', 'nested message overran its length at byte 3'],
+    ['field number 0 in a nested message', '0a 02 0000', 'field number 0 at byte 3'],
+    ['an invalid wire type past the dense range', 'e22b 02 0e00', 'invalid wire type 6 at byte 4'],
+    ['a length past the end, two levels down', '0a 04 2a02 2a05', 'length 5 runs past the end at byte 5'],
+    [
+      'a varint over 10 bytes in a nested message',
+      '0a 0c 30 ffffffffffffffffffff01',
+      'varint longer than 10 bytes at byte 3',
+    ],
+    ['a truncated varint', '0a 02 30 ff', 'truncated varint at byte 3'],
+    ['a mismatched end-group', '3b 0801 44', 'mismatched end-group at byte 4'],
+    ['an unterminated group', '3b 0801', 'unterminated group at byte 3'],
+    ['a truncated fixed32', '55 0102', 'truncated: need 4 bytes at byte 1'],
+    ['a length whose varint is cut', '0a', 'truncated varint at byte 1'],
+  ])('rejects %s with the reader’s error', (_name, input, message) => {
+    let error: unknown;
+    try {
+      walkAll(hex(input));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WireFormatError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('rejects tables that point nowhere', () => {
+    expect(() => new WireWalker([[1, 1]])).toThrow(RangeError);
+    expect(() => new WireWalker([[1, -4]])).toThrow(RangeError);
+  });
+});
+
+const FIXTURES = join(__dirname, '../fixtures');
+const REALDATA = join(__dirname, '../../shared/realdata');
+
+/** Known-method envelopes of the project's recordings and of the real captures when they are there. */
+async function samples(): Promise<wire.Message[]> {
+  const out: wire.Message[] = [];
+  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.dyrec'))) {
+    for await (const rec of new RecordingReader(join(FIXTURES, f))) {
+      if (rec.kind !== 'in') continue;
+      const frame = decodeFrame(rec.bytes);
+      if (frame.kind !== 'frame') continue;
+      const response = unpackResponse(frame);
+      if (response.kind === 'response') for (const e of envelopesOf(response)) out.push(e.raw);
+    }
+  }
+  if (existsSync(REALDATA)) {
+    for (const f of readdirSync(join(REALDATA, 'payloads'))) {
+      const payload = readFileSync(join(REALDATA, 'payloads', f));
+      out.push(decodeWire('Message', encodeWire('Message', { method: `Webcast${f.replace(/\.bin$/, '')}`, payload })));
+    }
+    for (const f of readdirSync(join(REALDATA, 'responses')))
+      out.push(...decodeWire('Response', readFileSync(join(REALDATA, 'responses', f))).messages);
+  }
+  return out.filter((m) => Object.hasOwn(methodTypes, m.method) && m.payload.length > 0);
+}
+
+describe('generated walk tables', () => {
+  let pool: wire.Message[] = [];
+  beforeAll(async () => {
+    pool = await samples();
+  });
+
+  it('fail with the full decoder’s error, at the same offset, on mutated payloads', () => {
+    expect(pool.length).toBeGreaterThan(100);
+    let failures = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(pool.length - 1),
+        // Mostly single bit flips and byte changes (the walk gets deep before failing), sometimes a cut.
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()), { minLength: 1, maxLength: 3 }),
+        fc.nat(),
+        (which, edits, cut) => {
+          const m = pool[which]!;
+          const bytes = Uint8Array.from(m.payload);
+          for (const [at, value, flip] of edits) {
+            const i = at % bytes.length;
+            bytes[i] = flip ? bytes[i]! ^ (1 << (value & 7)) : value;
+          }
+          const payload = cut % 8 === 0 ? bytes.subarray(0, cut % bytes.length) : bytes;
+          let expected: string | undefined;
+          try {
+            decodeWire(methodTypes[m.method as KnownMethod], payload);
+          } catch (error) {
+            expected = (error as Error).message;
+          }
+          const out = decodeEnvelope({ ...m, payload });
+          const actual = out.kind === 'decode-failure' ? (out.error.cause as Error).message : undefined;
+          expect(actual).toBe(expected);
+          if (expected !== undefined) failures++;
+        },
+      ),
+      { numRuns: 4000, seed: 7 },
+    );
+    // Both verdicts were exercised.
+    expect(failures).toBeGreaterThan(400);
+    expect(failures).toBeLessThan(3600);
+  });
+});
