@@ -288,12 +288,11 @@ const utf8Slice: (text: Buffer, start: number, end: number) => string =
     : (text, start, end) => text.toString('utf8', start, end);
 
 const BASE_1E7 = 10000000;
-const PAD_1E7 = '0000000';
 
 /**
  * Prints an unsigned 64-bit value given as two 32-bit halves, exactly. Values of 2^53 and more (every Douyin id)
- * are split into three 24-bit limbs recombined in base 10^7 with doubles, which is several times cheaper than a
- * BigInt and its toString.
+ * are split into three 24-bit limbs recombined in base 10^7 with doubles and written as digits into a scratch
+ * buffer that one native call turns into a flat string (no BigInt or rope allocated).
  */
 export function unsignedToString(lo: number, hi: number): string {
   if (hi === 0) return lo < 128 ? SMALL[lo]! : String(lo);
@@ -314,6 +313,7 @@ const idLo = new Uint32Array(ID_SLOTS);
 const idHi = new Uint32Array(ID_SLOTS);
 const idText: string[] = new Array<string>(ID_SLOTS).fill('');
 
+/** The text of a value of 2^53 or more (so `c` below is at least 900: a, b are both zero-padded to 7 digits). */
 function bigToString(lo: number, hi: number): string {
   const low = lo & 0xffffff;
   const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
@@ -330,11 +330,45 @@ function bigToString(lo: number, hi: number): string {
     c += Math.floor(b / BASE_1E7);
     b %= BASE_1E7;
   }
-  const as = String(a);
-  if (c === 0) return String(b) + PAD_1E7.slice(as.length) + as;
-  const bs = String(b);
-  return String(c) + PAD_1E7.slice(bs.length) + bs + PAD_1E7.slice(as.length) + as;
+  // The digits go right to left into a scratch buffer, two at a time, and come out as one flat string in a single
+  // native call: three String() calls and their concatenation made a rope that was flattened again when used.
+  const out = DIGITS;
+  let p = ID_DIGITS;
+  for (let i = 0; i < 3; i++) {
+    const q = (a / 100) | 0;
+    const d = (a - q * 100) << 1;
+    out[--p] = DIGIT_PAIRS[d + 1]!;
+    out[--p] = DIGIT_PAIRS[d]!;
+    a = q;
+  }
+  out[--p] = 48 + a;
+  for (let i = 0; i < 3; i++) {
+    const q = (b / 100) | 0;
+    const d = (b - q * 100) << 1;
+    out[--p] = DIGIT_PAIRS[d + 1]!;
+    out[--p] = DIGIT_PAIRS[d]!;
+    b = q;
+  }
+  out[--p] = 48 + b;
+  do {
+    const q = (c / 10) | 0;
+    out[--p] = 48 + c - q * 10;
+    c = q;
+  } while (c > 0);
+  return latin1Slice(out, p, ID_DIGITS);
 }
+
+// Room for the 20 digits of 2^64 - 1.
+const ID_DIGITS = 20;
+const DIGITS = Buffer.alloc(ID_DIGITS);
+// '00' .. '99' as character codes.
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor(i / 20)));
+const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string })
+  .latin1Slice;
+const latin1Slice: (text: Buffer, start: number, end: number) => string =
+  typeof nativeLatin1Slice === 'function'
+    ? (text, start, end) => nativeLatin1Slice.call(text, start, end)
+    : (text, start, end) => text.toString('latin1', start, end);
 
 // Short ASCII strings repeat a lot (method names, header keys, URL hosts, ids as text): a small table, indexed by
 // a hash of the bytes, hands back the string made last time for the same bytes, so no new string is built.
