@@ -26,40 +26,54 @@ export const PACKED_FIXED64 = -3;
 export type WalkTable = readonly number[];
 
 // Field numbers below this are looked up in a dense per-type array; the rare higher ones (Douyin uses some in the
-// 1000s and 5000s) in a per-type map.
+// 1000s and 5000s) in a map.
 const DENSE_FIELDS = 512;
+// Each type's slice of the table starts with two header slots: the dense size and whether it has far fields.
+const HEADER = 2;
+// Nesting levels the walk's own stack starts with (it grows when a payload nests deeper).
+const INITIAL_DEPTH = 32;
 
 /** Validates protobuf wire format against per-type tables of which fields nest what (see {@link WalkTable}). */
 export class WireWalker {
-  // dense[start[t] + field] = code + 1 for nested types (so 0 means "nothing nested"), or a PACKED_* code.
-  private readonly dense: Int32Array;
-  private readonly start: Int32Array;
-  private readonly size: Int32Array;
-  private readonly far: (Map<number, number> | undefined)[];
+  // One Int32Array for all types. A type is known by the offset of its slice: [dense size, has far fields, entries
+  // by field number...]. An entry is 0 (nothing nested), a PACKED_* code, or the offset of the nested type's slice
+  // (always > 0: the table starts with an unused slot).
+  private readonly table: Int32Array;
+  private readonly offsets: Int32Array;
+  // Entries of fields >= DENSE_FIELDS, keyed by offset * 2^29 + field number.
+  private readonly far = new Map<number, number>();
+  // The walk's stack of enclosing messages (their end and type), instead of one JS call per nested message.
+  private stackEnd = new Int32Array(INITIAL_DEPTH);
+  private stackType = new Int32Array(INITIAL_DEPTH);
 
   /** Builds the lookup tables; `tables[i]` describes type `i`. */
   constructor(tables: readonly WalkTable[]) {
-    this.start = new Int32Array(tables.length);
-    this.size = new Int32Array(tables.length);
-    this.far = new Array<Map<number, number> | undefined>(tables.length).fill(undefined);
-    let total = 0;
-    tables.forEach((table, t) => {
+    this.offsets = new Int32Array(tables.length);
+    const sizes = tables.map((table) => {
       let max = -1;
       for (let i = 0; i < table.length; i += 2) if (table[i]! < DENSE_FIELDS) max = Math.max(max, table[i]!);
-      this.start[t] = total;
-      this.size[t] = max + 1;
-      total += max + 1;
+      return max + 1;
     });
-    this.dense = new Int32Array(total);
+    let total = 1;
+    sizes.forEach((size, t) => {
+      this.offsets[t] = total;
+      total += HEADER + size;
+    });
+    this.table = new Int32Array(total);
     tables.forEach((table, t) => {
+      const at = this.offsets[t]!;
+      this.table[at] = sizes[t]!;
       for (let i = 0; i < table.length; i += 2) {
         const field = table[i]!;
         const code = table[i + 1]!;
         if (!Number.isInteger(code) || code < PACKED_FIXED64 || code >= tables.length)
           throw new RangeError(`walk table ${t}: field ${field} has invalid code ${code}`);
-        const entry = code >= 0 ? code + 1 : code;
-        if (field < DENSE_FIELDS) this.dense[this.start[t]! + field] = entry;
-        else (this.far[t] ??= new Map<number, number>()).set(field, entry);
+        const entry = code >= 0 ? this.offsets[code]! : code;
+        if (field < DENSE_FIELDS) this.table[at + HEADER + field] = entry;
+        else {
+          this.table[at + 1] = 1;
+          this.far.set(at * 2 ** 29 + field, entry);
+        }
       }
     });
   }
@@ -80,62 +94,46 @@ export class WireWalker {
       return;
     }
     const end = r.delimitedEnd();
-    const entry = this.entry(type, tag >>> 3);
+    const entry = this.entry(this.offsets[type]!, tag >>> 3);
     if (entry === 0) r.pos = end;
-    else r.pos = this.nested(r, r.pos, end, entry);
+    else r.pos = entry > 0 ? this.walkRange(r, r.pos, end, entry) : packedList(r, r.pos, end, entry);
   }
 
   /** Validates `r` from its position up to `end` as a message of type `type`, leaving `r.pos` at `end`. */
   walk(r: ProtoReader, end: number, type: number): void {
-    r.pos = this.walkRange(r, r.pos, end, type);
+    r.pos = this.walkRange(r, r.pos, end, this.offsets[type]!);
     r.endAt(end);
   }
 
-  private entry(type: number, field: number): number {
-    if (field < this.size[type]!) return this.dense[this.start[type]! + field]!;
-    const far = this.far[type];
-    return far === undefined ? 0 : (far.get(field) ?? 0);
+  private entry(at: number, field: number): number {
+    const table = this.table;
+    if (field < table[at]!) return table[at + HEADER + field]!;
+    return table[at + 1] === 0 ? 0 : (this.far.get(at * 2 ** 29 + field) ?? 0);
   }
 
-  /** Validates the contents of a length-delimited field (`pos`..`end`) with table entry `entry`; returns `end`. */
-  private nested(r: ProtoReader, pos: number, end: number, entry: number): number {
-    if (entry > 0) pos = this.walkRange(r, pos, end, entry - 1);
-    else {
-      // Packed lists: the full decoder reads every element, bounded by the buffer (not by `end`).
-      const buf = r.buf;
-      const len = r.len;
-      if (entry === PACKED_VARINT) {
-        while (pos < end) {
-          if (buf[pos]! < 0x80) pos++;
-          else pos = skipVarint(r, buf, len, pos);
-        }
-      } else {
-        const width = entry === PACKED_FIXED32 ? 4 : 8;
-        while (pos < end) {
-          if (pos + width > len) {
-            r.pos = pos;
-            if (width === 4) r.fixed32();
-            else r.fixed64();
-          }
-          pos += width;
-        }
-      }
-    }
-    if (pos !== end) {
-      r.pos = pos;
-      r.endAt(end);
-    }
-    return end;
-  }
-
-  /** The walk loop: every field of `pos`..`end` as type `type`, reader state in locals; returns the end position. */
-  private walkRange(r: ProtoReader, pos: number, end: number, type: number): number {
+  /**
+   * The walk loop over `pos`..`end` as the type at table offset `at`, nested messages included (on the walk's own
+   * stack), reader state in locals; returns `end` after checking every nested message ended where it said.
+   */
+  private walkRange(r: ProtoReader, pos: number, end: number, at: number): number {
     const buf = r.buf;
     const len = r.len;
-    const dense = this.dense;
-    const base = this.start[type]!;
-    const size = this.size[type]!;
-    while (pos < end) {
+    const table = this.table;
+    let size = table[at]!;
+    let depth = 0;
+    for (;;) {
+      if (pos >= end) {
+        if (pos !== end) {
+          r.pos = pos;
+          r.endAt(end);
+        }
+        if (depth === 0) return pos;
+        depth--;
+        end = this.stackEnd[depth]!;
+        at = this.stackType[depth]!;
+        size = table[at]!;
+        continue;
+      }
       // The tag: one or two bytes inline (fields up to 2047), longer ones through the reader.
       let tag = buf[pos]!;
       if (tag < 0x80) pos++;
@@ -152,7 +150,7 @@ export class WireWalker {
         if (buf[pos]! < 0x80 && pos < len) pos++;
         else pos = skipVarint(r, buf, len, pos);
       } else if (wireType === 2 && tag >= 8) {
-        const at = pos;
+        const lengthAt = pos;
         let n = buf[pos]!;
         if (n < 0x80 && pos < len) pos++;
         else if (pos + 1 < len && buf[pos + 1]! < 0x80) {
@@ -166,12 +164,22 @@ export class WireWalker {
         const fieldEnd = pos + n;
         if (fieldEnd > len) {
           // Let the reader throw its 'length runs past the end' from the same offset.
-          r.pos = at;
+          r.pos = lengthAt;
           r.delimitedEnd();
         }
         const field = tag >>> 3;
-        const entry = field < size ? dense[base + field]! : this.entry(type, field);
-        pos = entry === 0 ? fieldEnd : this.nested(r, pos, fieldEnd, entry);
+        const entry = field < size ? table[at + HEADER + field]! : this.entry(at, field);
+        if (entry === 0) pos = fieldEnd;
+        else if (entry > 0) {
+          // Into the nested message: push the enclosing one.
+          if (depth === this.stackEnd.length) this.grow();
+          this.stackEnd[depth] = end;
+          this.stackType[depth] = at;
+          depth++;
+          end = fieldEnd;
+          at = entry;
+          size = table[at]!;
+        } else pos = packedList(r, pos, fieldEnd, entry);
       } else if (wireType === 5 && pos + 4 <= len && tag >= 8) pos += 4;
       else if (wireType === 1 && pos + 8 <= len && tag >= 8) pos += 8;
       else {
@@ -181,8 +189,44 @@ export class WireWalker {
         pos = r.pos;
       }
     }
-    return pos;
   }
+
+  private grow(): void {
+    const end = new Int32Array(this.stackEnd.length * 2);
+    const type = new Int32Array(this.stackType.length * 2);
+    end.set(this.stackEnd);
+    type.set(this.stackType);
+    this.stackEnd = end;
+    this.stackType = type;
+  }
+}
+
+/** Validates a packed list (`pos`..`end`) of the kind `code` says; returns `end`. */
+function packedList(r: ProtoReader, pos: number, end: number, code: number): number {
+  // The full decoder reads every element, bounded by the buffer (not by `end`), then checks the list's end.
+  const buf = r.buf;
+  const len = r.len;
+  if (code === PACKED_VARINT) {
+    while (pos < end) {
+      if (buf[pos]! < 0x80) pos++;
+      else pos = skipVarint(r, buf, len, pos);
+    }
+  } else {
+    const width = code === PACKED_FIXED32 ? 4 : 8;
+    while (pos < end) {
+      if (pos + width > len) {
+        r.pos = pos;
+        if (width === 4) r.fixed32();
+        else r.fixed64();
+      }
+      pos += width;
+    }
+  }
+  if (pos !== end) {
+    r.pos = pos;
+    r.endAt(end);
+  }
+  return end;
 }
 
 /** Skips a varint at `pos` (its first byte has the continuation bit, or is past the end); returns the next position. */
