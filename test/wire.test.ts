@@ -129,4 +129,24 @@ describe('64-bit printing', () => {
       'ab\u0000c',
     ]);
   });
+
+  it('decodes short strings exactly while the intern table fills, collides and is overwritten', () => {
+    // Thousands of distinct short strings (more than the table's slots) mixed with repeats and non-ASCII ones.
+    const text = fc.oneof(
+      fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 33 }),
+      fc.constantFrom('WebcastChatMessage', 'compress_type', 'gzip', ''),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 3000 }), (strings) => {
+        const w = new ProtoWriter();
+        for (const s of strings) w.string(s);
+        const r = new ProtoReader(w.finish());
+        const out: string[] = [];
+        while (r.pos < r.len) out.push(r.string());
+        expect(out).toEqual(strings.map((s) => Buffer.from(s, 'utf8').toString('utf8')));
+      }),
+      { numRuns: 30, seed: 3 },
+    );
+  });
 });

@@ -224,6 +224,7 @@ export class ProtoReader {
     const end = this.delimitedEnd();
     const start = this.pos;
     this.pos = end;
+    if (end === start) return '';
     if (end - start <= SHORT_STRING) {
       const ascii = internAscii(this.buf, start, end);
       if (ascii !== undefined) return ascii;
@@ -371,33 +372,33 @@ const latin1Slice: (text: Buffer, start: number, end: number) => string =
     : (text, start, end) => text.toString('latin1', start, end);
 
 // Short ASCII strings repeat a lot (method names, header keys, URL hosts, ids as text): a small table, indexed by
-// a hash of the bytes, hands back the string made last time for the same bytes, so no new string is built.
+// a hash of the bytes, hands back the string made last time for the same bytes, so no new string is built. A miss
+// (most nicknames and display ids in a real room) copies the bytes into the slot's fixed place in one pool and makes
+// the string with one native call: no per-miss allocation besides the string itself.
 const INTERN_SLOTS = 1024;
-const internBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(INTERN_SLOTS).fill(undefined);
+const internPool = Buffer.alloc(INTERN_SLOTS * SHORT_STRING);
+const internLength = new Int8Array(INTERN_SLOTS).fill(-1);
 const internStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
 /** A short all-ASCII run as a string (interned); undefined when a byte is not ASCII (decoded natively then). */
 function internAscii(buf: Uint8Array, start: number, end: number): string | undefined {
-  let h = end - start;
+  const n = end - start;
+  let h = n;
   for (let i = start; i < end; i++) {
     const b = buf[i]!;
     if (b >= 0x80) return undefined;
     h = (Math.imul(h, 31) + b) | 0;
   }
   const slot = (h ^ (h >>> 10)) & (INTERN_SLOTS - 1);
-  const known = internBytes[slot];
-  if (known !== undefined && known.length === end - start) {
-    let same = true;
-    for (let i = 0, j = start; j < end; i++, j++) {
-      if (known[i] !== buf[j]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return internStrings[slot];
+  const at = slot * SHORT_STRING;
+  if (internLength[slot] === n) {
+    let i = 0;
+    while (i < n && internPool[at + i] === buf[start + i]) i++;
+    if (i === n) return internStrings[slot];
   }
-  const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
-  internBytes[slot] = buf.slice(start, end);
+  for (let i = 0; i < n; i++) internPool[at + i] = buf[start + i]!;
+  internLength[slot] = n;
+  const text = latin1Slice(internPool, at, at + n);
   internStrings[slot] = text;
   return text;
 }
