@@ -343,11 +343,18 @@ function emitPick(t, picked, tableIndex, out) {
     );
   }
   const list = [...picked].join(', ').replace(/\[0\]/g, ' (first element)') || 'nothing';
+  // The picked fields start as own properties set in one order by a constructor (the rest inherited from the
+  // defaults), so every pick<T> result has one hidden class with its fields in-object, whatever the wire order.
+  const own = fields.filter((f) => picked.has(f.name) || picked.has(`${f.name}[0]`));
+  out.push(`/** The object pick${t.name} fills: picked fields own (one shape), the others inherited defaults. */`);
+  out.push(`function ${t.name}$Picked(this: ${t.name}): void {`);
+  for (const f of own) out.push(`  this.${f.name} = ${defaultValue(f, t.name)};`);
+  out.push('}', `${t.name}$Picked.prototype = ${t.name}$defaults;`, '');
   out.push(
     `/** Decodes only ${list} of \`douyin.${t.name}\` (the rest validated, not built), for the friendly mapping. */`,
   );
   out.push(`function pick${t.name}(r: ProtoReader, end: number): ${t.name} {`);
-  out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
+  out.push(`  const m = new (${t.name}$Picked as unknown as new () => ${t.name})();`);
   out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
   out.push(...cases, '      default:', `        WALKER.skipField(r, t, ${tableIndex});`, '    }', '  }');
   out.push(`  SHAPES[${shapeSlot(`pick${t.name}`)}] = m;`, '  return m;', '}', '');

@@ -45366,9 +45366,17 @@ const WALKER = new WireWalker([
   /* 563 map entry of LinkMicContributorList */ [2, 419],
 ]);
 
+/** The object pickCommon fills: picked fields own (one shape), the others inherited defaults. */
+function Common$Picked(this: Common): void {
+  this.msgId = '0';
+  this.roomId = '0';
+  this.createTime = '0';
+}
+Common$Picked.prototype = Common$defaults;
+
 /** Decodes only msgId, roomId, createTime of `douyin.Common` (the rest validated, not built), for the friendly mapping. */
 function pickCommon(r: ProtoReader, end: number): Common {
-  const m: Common = Object.create(Common$defaults) as Common;
+  const m = new (Common$Picked as unknown as new () => Common)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45389,9 +45397,15 @@ function pickCommon(r: ProtoReader, end: number): Common {
   return m;
 }
 
+/** The object pickImage fills: picked fields own (one shape), the others inherited defaults. */
+function Image$Picked(this: Image): void {
+  this.urlList = EMPTY_LIST;
+}
+Image$Picked.prototype = Image$defaults;
+
 /** Decodes only urlList (first element) of `douyin.Image` (the rest validated, not built), for the friendly mapping. */
 function pickImage(r: ProtoReader, end: number): Image {
-  const m: Image = Object.create(Image$defaults) as Image;
+  const m = new (Image$Picked as unknown as new () => Image)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45407,9 +45421,15 @@ function pickImage(r: ProtoReader, end: number): Image {
   return m;
 }
 
+/** The object pickText fills: picked fields own (one shape), the others inherited defaults. */
+function Text$Picked(this: Text): void {
+  this.pieces = EMPTY_LIST;
+}
+Text$Picked.prototype = Text$defaults;
+
 /** Decodes only pieces of `douyin.Text` (the rest validated, not built), for the friendly mapping. */
 function pickText(r: ProtoReader, end: number): Text {
-  const m: Text = Object.create(Text$defaults) as Text;
+  const m = new (Text$Picked as unknown as new () => Text)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45427,9 +45447,15 @@ function pickText(r: ProtoReader, end: number): Text {
   return m;
 }
 
+/** The object pickTextPiece fills: picked fields own (one shape), the others inherited defaults. */
+function TextPiece$Picked(this: TextPiece): void {
+  this.imageValue = undefined;
+}
+TextPiece$Picked.prototype = TextPiece$defaults;
+
 /** Decodes only imageValue of `douyin.TextPiece` (the rest validated, not built), for the friendly mapping. */
 function pickTextPiece(r: ProtoReader, end: number): TextPiece {
-  const m: TextPiece = Object.create(TextPiece$defaults) as TextPiece;
+  const m = new (TextPiece$Picked as unknown as new () => TextPiece)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45447,9 +45473,15 @@ function pickTextPiece(r: ProtoReader, end: number): TextPiece {
   return m;
 }
 
+/** The object pickTextPieceImage fills: picked fields own (one shape), the others inherited defaults. */
+function TextPieceImage$Picked(this: TextPieceImage): void {
+  this.image = undefined;
+}
+TextPieceImage$Picked.prototype = TextPieceImage$defaults;
+
 /** Decodes only image of `douyin.TextPieceImage` (the rest validated, not built), for the friendly mapping. */
 function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
-  const m: TextPieceImage = Object.create(TextPieceImage$defaults) as TextPieceImage;
+  const m = new (TextPieceImage$Picked as unknown as new () => TextPieceImage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45467,9 +45499,25 @@ function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
   return m;
 }
 
+/** The object pickUser fills: picked fields own (one shape), the others inherited defaults. */
+function User$Picked(this: User): void {
+  this.id = '0';
+  this.nickname = '';
+  this.gender = 0;
+  this.avatarThumb = undefined;
+  this.payGrade = undefined;
+  this.fansClub = undefined;
+  this.userAttr = undefined;
+  this.displayId = '';
+  this.secUid = '';
+  this.isAnonymous = false;
+  this.idStr = '';
+}
+User$Picked.prototype = User$defaults;
+
 /** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, avatarThumb, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
 function pickUser(r: ProtoReader, end: number): User {
-  const m: User = Object.create(User$defaults) as User;
+  const m = new (User$Picked as unknown as new () => User)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45526,9 +45574,15 @@ function pickUser(r: ProtoReader, end: number): User {
   return m;
 }
 
+/** The object pickPayGrade fills: picked fields own (one shape), the others inherited defaults. */
+function PayGrade$Picked(this: PayGrade): void {
+  this.level = '0';
+}
+PayGrade$Picked.prototype = PayGrade$defaults;
+
 /** Decodes only level of `douyin.PayGrade` (the rest validated, not built), for the friendly mapping. */
 function pickPayGrade(r: ProtoReader, end: number): PayGrade {
-  const m: PayGrade = Object.create(PayGrade$defaults) as PayGrade;
+  const m = new (PayGrade$Picked as unknown as new () => PayGrade)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45543,9 +45597,15 @@ function pickPayGrade(r: ProtoReader, end: number): PayGrade {
   return m;
 }
 
+/** The object pickFansClub fills: picked fields own (one shape), the others inherited defaults. */
+function FansClub$Picked(this: FansClub): void {
+  this.data = undefined;
+}
+FansClub$Picked.prototype = FansClub$defaults;
+
 /** Decodes only data of `douyin.FansClub` (the rest validated, not built), for the friendly mapping. */
 function pickFansClub(r: ProtoReader, end: number): FansClub {
-  const m: FansClub = Object.create(FansClub$defaults) as FansClub;
+  const m = new (FansClub$Picked as unknown as new () => FansClub)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45563,9 +45623,16 @@ function pickFansClub(r: ProtoReader, end: number): FansClub {
   return m;
 }
 
+/** The object pickFansClubData fills: picked fields own (one shape), the others inherited defaults. */
+function FansClubData$Picked(this: FansClubData): void {
+  this.clubName = '';
+  this.level = 0;
+}
+FansClubData$Picked.prototype = FansClubData$defaults;
+
 /** Decodes only clubName, level of `douyin.FansClubData` (the rest validated, not built), for the friendly mapping. */
 function pickFansClubData(r: ProtoReader, end: number): FansClubData {
-  const m: FansClubData = Object.create(FansClubData$defaults) as FansClubData;
+  const m = new (FansClubData$Picked as unknown as new () => FansClubData)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45583,9 +45650,15 @@ function pickFansClubData(r: ProtoReader, end: number): FansClubData {
   return m;
 }
 
+/** The object pickUserAttr fills: picked fields own (one shape), the others inherited defaults. */
+function UserAttr$Picked(this: UserAttr): void {
+  this.isAdmin = false;
+}
+UserAttr$Picked.prototype = UserAttr$defaults;
+
 /** Decodes only isAdmin of `douyin.UserAttr` (the rest validated, not built), for the friendly mapping. */
 function pickUserAttr(r: ProtoReader, end: number): UserAttr {
-  const m: UserAttr = Object.create(UserAttr$defaults) as UserAttr;
+  const m = new (UserAttr$Picked as unknown as new () => UserAttr)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45600,9 +45673,18 @@ function pickUserAttr(r: ProtoReader, end: number): UserAttr {
   return m;
 }
 
+/** The object pickChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ChatMessage$Picked(this: ChatMessage): void {
+  this.common = undefined;
+  this.user = undefined;
+  this.content = '';
+  this.eventTime = '0';
+}
+ChatMessage$Picked.prototype = ChatMessage$defaults;
+
 /** Decodes only common, user, content, eventTime of `douyin.ChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
-  const m: ChatMessage = Object.create(ChatMessage$defaults) as ChatMessage;
+  const m = new (ChatMessage$Picked as unknown as new () => ChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45632,9 +45714,26 @@ function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
   return m;
 }
 
+/** The object pickGiftMessage fills: picked fields own (one shape), the others inherited defaults. */
+function GiftMessage$Picked(this: GiftMessage): void {
+  this.common = undefined;
+  this.giftId = '0';
+  this.groupCount = '0';
+  this.repeatCount = '0';
+  this.comboCount = '0';
+  this.user = undefined;
+  this.toUser = undefined;
+  this.repeatEnd = 0;
+  this.groupId = '0';
+  this.gift = undefined;
+  this.totalCount = '0';
+  this.traceId = '';
+}
+GiftMessage$Picked.prototype = GiftMessage$defaults;
+
 /** Decodes only common, user, toUser, giftId, gift, repeatCount, comboCount, groupCount, groupId, repeatEnd, totalCount, traceId of `douyin.GiftMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
-  const m: GiftMessage = Object.create(GiftMessage$defaults) as GiftMessage;
+  const m = new (GiftMessage$Picked as unknown as new () => GiftMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45694,9 +45793,20 @@ function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
   return m;
 }
 
+/** The object pickGiftStruct fills: picked fields own (one shape), the others inherited defaults. */
+function GiftStruct$Picked(this: GiftStruct): void {
+  this.image = undefined;
+  this.id = '0';
+  this.combo = false;
+  this.type = 0;
+  this.diamondCount = 0;
+  this.name = '';
+}
+GiftStruct$Picked.prototype = GiftStruct$defaults;
+
 /** Decodes only id, name, diamondCount, combo, type, image of `douyin.GiftStruct` (the rest validated, not built), for the friendly mapping. */
 function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
-  const m: GiftStruct = Object.create(GiftStruct$defaults) as GiftStruct;
+  const m = new (GiftStruct$Picked as unknown as new () => GiftStruct)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45729,9 +45839,18 @@ function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
   return m;
 }
 
+/** The object pickLikeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LikeMessage$Picked(this: LikeMessage): void {
+  this.common = undefined;
+  this.count = '0';
+  this.total = '0';
+  this.user = undefined;
+}
+LikeMessage$Picked.prototype = LikeMessage$defaults;
+
 /** Decodes only common, user, count, total of `douyin.LikeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
-  const m: LikeMessage = Object.create(LikeMessage$defaults) as LikeMessage;
+  const m = new (LikeMessage$Picked as unknown as new () => LikeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45761,9 +45880,19 @@ function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
   return m;
 }
 
+/** The object pickMemberMessage fills: picked fields own (one shape), the others inherited defaults. */
+function MemberMessage$Picked(this: MemberMessage): void {
+  this.common = undefined;
+  this.user = undefined;
+  this.memberCount = '0';
+  this.enterType = '0';
+  this.action = '0';
+}
+MemberMessage$Picked.prototype = MemberMessage$defaults;
+
 /** Decodes only common, user, memberCount, action, enterType of `douyin.MemberMessage` (the rest validated, not built), for the friendly mapping. */
 function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
-  const m: MemberMessage = Object.create(MemberMessage$defaults) as MemberMessage;
+  const m = new (MemberMessage$Picked as unknown as new () => MemberMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45796,9 +45925,20 @@ function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
   return m;
 }
 
+/** The object pickSocialMessage fills: picked fields own (one shape), the others inherited defaults. */
+function SocialMessage$Picked(this: SocialMessage): void {
+  this.common = undefined;
+  this.user = undefined;
+  this.shareType = '0';
+  this.action = '0';
+  this.shareTarget = '';
+  this.followCount = '0';
+}
+SocialMessage$Picked.prototype = SocialMessage$defaults;
+
 /** Decodes only common, user, action, followCount, shareType, shareTarget of `douyin.SocialMessage` (the rest validated, not built), for the friendly mapping. */
 function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
-  const m: SocialMessage = Object.create(SocialMessage$defaults) as SocialMessage;
+  const m = new (SocialMessage$Picked as unknown as new () => SocialMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45834,9 +45974,17 @@ function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
   return m;
 }
 
+/** The object pickControlMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ControlMessage$Picked(this: ControlMessage): void {
+  this.common = undefined;
+  this.action = '0';
+  this.tips = '';
+}
+ControlMessage$Picked.prototype = ControlMessage$defaults;
+
 /** Decodes only common, action, tips of `douyin.ControlMessage` (the rest validated, not built), for the friendly mapping. */
 function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
-  const m: ControlMessage = Object.create(ControlMessage$defaults) as ControlMessage;
+  const m = new (ControlMessage$Picked as unknown as new () => ControlMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45860,9 +46008,20 @@ function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
   return m;
 }
 
+/** The object pickRoomUserSeqMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomUserSeqMessage$Picked(this: RoomUserSeqMessage): void {
+  this.common = undefined;
+  this.ranks = EMPTY_LIST;
+  this.total = '0';
+  this.totalUser = '0';
+  this.totalUserStr = '';
+  this.totalPvForAnchor = '';
+}
+RoomUserSeqMessage$Picked.prototype = RoomUserSeqMessage$defaults;
+
 /** Decodes only common, total, totalUser, totalUserStr, totalPvForAnchor, ranks of `douyin.RoomUserSeqMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage {
-  const m: RoomUserSeqMessage = Object.create(RoomUserSeqMessage$defaults) as RoomUserSeqMessage;
+  const m = new (RoomUserSeqMessage$Picked as unknown as new () => RoomUserSeqMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45898,9 +46057,17 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
   return m;
 }
 
+/** The object pickContributor fills: picked fields own (one shape), the others inherited defaults. */
+function Contributor$Picked(this: Contributor): void {
+  this.score = '0';
+  this.user = undefined;
+  this.rank = '0';
+}
+Contributor$Picked.prototype = Contributor$defaults;
+
 /** Decodes only rank, score, user of `douyin.Contributor` (the rest validated, not built), for the friendly mapping. */
 function pickContributor(r: ProtoReader, end: number): Contributor {
-  const m: Contributor = Object.create(Contributor$defaults) as Contributor;
+  const m = new (Contributor$Picked as unknown as new () => Contributor)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45924,9 +46091,18 @@ function pickContributor(r: ProtoReader, end: number): Contributor {
   return m;
 }
 
+/** The object pickFansclubMessage fills: picked fields own (one shape), the others inherited defaults. */
+function FansclubMessage$Picked(this: FansclubMessage): void {
+  this.common = undefined;
+  this.action = 0;
+  this.content = '';
+  this.user = undefined;
+}
+FansclubMessage$Picked.prototype = FansclubMessage$defaults;
+
 /** Decodes only common, user, action, content of `douyin.FansclubMessage` (the rest validated, not built), for the friendly mapping. */
 function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
-  const m: FansclubMessage = Object.create(FansclubMessage$defaults) as FansclubMessage;
+  const m = new (FansclubMessage$Picked as unknown as new () => FansclubMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45956,9 +46132,19 @@ function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
   return m;
 }
 
+/** The object pickEmojiChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function EmojiChatMessage$Picked(this: EmojiChatMessage): void {
+  this.common = undefined;
+  this.user = undefined;
+  this.emojiId = '0';
+  this.emojiContent = undefined;
+  this.defaultContent = '';
+}
+EmojiChatMessage$Picked.prototype = EmojiChatMessage$defaults;
+
 /** Decodes only common, user, emojiId, defaultContent, emojiContent of `douyin.EmojiChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
-  const m: EmojiChatMessage = Object.create(EmojiChatMessage$defaults) as EmojiChatMessage;
+  const m = new (EmojiChatMessage$Picked as unknown as new () => EmojiChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -45994,9 +46180,20 @@ function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
   return m;
 }
 
+/** The object pickRoomStatsMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomStatsMessage$Picked(this: RoomStatsMessage): void {
+  this.common = undefined;
+  this.displayShort = '';
+  this.displayMiddle = '';
+  this.displayLong = '';
+  this.displayValue = '0';
+  this.total = '0';
+}
+RoomStatsMessage$Picked.prototype = RoomStatsMessage$defaults;
+
 /** Decodes only common, displayShort, displayMiddle, displayLong, displayValue, total of `douyin.RoomStatsMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
-  const m: RoomStatsMessage = Object.create(RoomStatsMessage$defaults) as RoomStatsMessage;
+  const m = new (RoomStatsMessage$Picked as unknown as new () => RoomStatsMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46029,9 +46226,17 @@ function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
   return m;
 }
 
+/** The object pickRoomMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomMessage$Picked(this: RoomMessage): void {
+  this.common = undefined;
+  this.content = '';
+  this.roomMessageType = 0;
+}
+RoomMessage$Picked.prototype = RoomMessage$defaults;
+
 /** Decodes only common, content, roomMessageType of `douyin.RoomMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
-  const m: RoomMessage = Object.create(RoomMessage$defaults) as RoomMessage;
+  const m = new (RoomMessage$Picked as unknown as new () => RoomMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46055,9 +46260,16 @@ function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
   return m;
 }
 
+/** The object pickRoomRankMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomRankMessage$Picked(this: RoomRankMessage): void {
+  this.common = undefined;
+  this.ranks = EMPTY_LIST;
+}
+RoomRankMessage$Picked.prototype = RoomRankMessage$defaults;
+
 /** Decodes only common, ranks of `douyin.RoomRankMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
-  const m: RoomRankMessage = Object.create(RoomRankMessage$defaults) as RoomRankMessage;
+  const m = new (RoomRankMessage$Picked as unknown as new () => RoomRankMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46081,9 +46293,16 @@ function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
   return m;
 }
 
+/** The object pickRoomRank fills: picked fields own (one shape), the others inherited defaults. */
+function RoomRank$Picked(this: RoomRank): void {
+  this.user = undefined;
+  this.scoreStr = '';
+}
+RoomRank$Picked.prototype = RoomRank$defaults;
+
 /** Decodes only user, scoreStr of `douyin.RoomRank` (the rest validated, not built), for the friendly mapping. */
 function pickRoomRank(r: ProtoReader, end: number): RoomRank {
-  const m: RoomRank = Object.create(RoomRank$defaults) as RoomRank;
+  const m = new (RoomRank$Picked as unknown as new () => RoomRank)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46104,9 +46323,15 @@ function pickRoomRank(r: ProtoReader, end: number): RoomRank {
   return m;
 }
 
+/** The object pickRoomStreamAdaptationMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomStreamAdaptationMessage$Picked(this: RoomStreamAdaptationMessage): void {
+  this.common = undefined;
+}
+RoomStreamAdaptationMessage$Picked.prototype = RoomStreamAdaptationMessage$defaults;
+
 /** Decodes only common of `douyin.RoomStreamAdaptationMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStreamAdaptationMessage {
-  const m: RoomStreamAdaptationMessage = Object.create(RoomStreamAdaptationMessage$defaults) as RoomStreamAdaptationMessage;
+  const m = new (RoomStreamAdaptationMessage$Picked as unknown as new () => RoomStreamAdaptationMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46124,9 +46349,15 @@ function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStrea
   return m;
 }
 
+/** The object pickInRoomBannerMessage fills: picked fields own (one shape), the others inherited defaults. */
+function InRoomBannerMessage$Picked(this: InRoomBannerMessage): void {
+  this.common = undefined;
+}
+InRoomBannerMessage$Picked.prototype = InRoomBannerMessage$defaults;
+
 /** Decodes only common of `douyin.InRoomBannerMessage` (the rest validated, not built), for the friendly mapping. */
 function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessage {
-  const m: InRoomBannerMessage = Object.create(InRoomBannerMessage$defaults) as InRoomBannerMessage;
+  const m = new (InRoomBannerMessage$Picked as unknown as new () => InRoomBannerMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46144,9 +46375,15 @@ function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessa
   return m;
 }
 
+/** The object pickRoomDataSyncMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomDataSyncMessage$Picked(this: RoomDataSyncMessage): void {
+  this.common = undefined;
+}
+RoomDataSyncMessage$Picked.prototype = RoomDataSyncMessage$defaults;
+
 /** Decodes only common of `douyin.RoomDataSyncMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessage {
-  const m: RoomDataSyncMessage = Object.create(RoomDataSyncMessage$defaults) as RoomDataSyncMessage;
+  const m = new (RoomDataSyncMessage$Picked as unknown as new () => RoomDataSyncMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46164,9 +46401,17 @@ function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessa
   return m;
 }
 
+/** The object pickUpdateFanTicketMessage fills: picked fields own (one shape), the others inherited defaults. */
+function UpdateFanTicketMessage$Picked(this: UpdateFanTicketMessage): void {
+  this.common = undefined;
+  this.roomFanTicketCountText = '';
+  this.roomFanTicketCount = '0';
+}
+UpdateFanTicketMessage$Picked.prototype = UpdateFanTicketMessage$defaults;
+
 /** Decodes only common, roomFanTicketCount, roomFanTicketCountText of `douyin.UpdateFanTicketMessage` (the rest validated, not built), for the friendly mapping. */
 function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicketMessage {
-  const m: UpdateFanTicketMessage = Object.create(UpdateFanTicketMessage$defaults) as UpdateFanTicketMessage;
+  const m = new (UpdateFanTicketMessage$Picked as unknown as new () => UpdateFanTicketMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46190,9 +46435,15 @@ function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicke
   return m;
 }
 
+/** The object pickCommonTextMessage fills: picked fields own (one shape), the others inherited defaults. */
+function CommonTextMessage$Picked(this: CommonTextMessage): void {
+  this.common = undefined;
+}
+CommonTextMessage$Picked.prototype = CommonTextMessage$defaults;
+
 /** Decodes only common of `douyin.CommonTextMessage` (the rest validated, not built), for the friendly mapping. */
 function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
-  const m: CommonTextMessage = Object.create(CommonTextMessage$defaults) as CommonTextMessage;
+  const m = new (CommonTextMessage$Picked as unknown as new () => CommonTextMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46210,9 +46461,17 @@ function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
   return m;
 }
 
+/** The object pickScreenChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ScreenChatMessage$Picked(this: ScreenChatMessage): void {
+  this.common = undefined;
+  this.user = undefined;
+  this.content = '';
+}
+ScreenChatMessage$Picked.prototype = ScreenChatMessage$defaults;
+
 /** Decodes only common, user, content of `douyin.ScreenChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
-  const m: ScreenChatMessage = Object.create(ScreenChatMessage$defaults) as ScreenChatMessage;
+  const m = new (ScreenChatMessage$Picked as unknown as new () => ScreenChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46239,9 +46498,15 @@ function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
   return m;
 }
 
+/** The object pickPrivilegeScreenChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function PrivilegeScreenChatMessage$Picked(this: PrivilegeScreenChatMessage): void {
+  this.common = undefined;
+}
+PrivilegeScreenChatMessage$Picked.prototype = PrivilegeScreenChatMessage$defaults;
+
 /** Decodes only common of `douyin.PrivilegeScreenChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeScreenChatMessage {
-  const m: PrivilegeScreenChatMessage = Object.create(PrivilegeScreenChatMessage$defaults) as PrivilegeScreenChatMessage;
+  const m = new (PrivilegeScreenChatMessage$Picked as unknown as new () => PrivilegeScreenChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46259,9 +46524,15 @@ function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeS
   return m;
 }
 
+/** The object pickLightGiftMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LightGiftMessage$Picked(this: LightGiftMessage): void {
+  this.common = undefined;
+}
+LightGiftMessage$Picked.prototype = LightGiftMessage$defaults;
+
 /** Decodes only common of `douyin.LightGiftMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
-  const m: LightGiftMessage = Object.create(LightGiftMessage$defaults) as LightGiftMessage;
+  const m = new (LightGiftMessage$Picked as unknown as new () => LightGiftMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46279,9 +46550,15 @@ function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
   return m;
 }
 
+/** The object pickHotChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function HotChatMessage$Picked(this: HotChatMessage): void {
+  this.common = undefined;
+}
+HotChatMessage$Picked.prototype = HotChatMessage$defaults;
+
 /** Decodes only common of `douyin.HotChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
-  const m: HotChatMessage = Object.create(HotChatMessage$defaults) as HotChatMessage;
+  const m = new (HotChatMessage$Picked as unknown as new () => HotChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46299,9 +46576,15 @@ function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
   return m;
 }
 
+/** The object pickRoomIntroMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomIntroMessage$Picked(this: RoomIntroMessage): void {
+  this.common = undefined;
+}
+RoomIntroMessage$Picked.prototype = RoomIntroMessage$defaults;
+
 /** Decodes only common of `douyin.RoomIntroMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
-  const m: RoomIntroMessage = Object.create(RoomIntroMessage$defaults) as RoomIntroMessage;
+  const m = new (RoomIntroMessage$Picked as unknown as new () => RoomIntroMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46319,9 +46602,15 @@ function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
   return m;
 }
 
+/** The object pickLiveShoppingMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LiveShoppingMessage$Picked(this: LiveShoppingMessage): void {
+  this.common = undefined;
+}
+LiveShoppingMessage$Picked.prototype = LiveShoppingMessage$defaults;
+
 /** Decodes only common of `douyin.LiveShoppingMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessage {
-  const m: LiveShoppingMessage = Object.create(LiveShoppingMessage$defaults) as LiveShoppingMessage;
+  const m = new (LiveShoppingMessage$Picked as unknown as new () => LiveShoppingMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46339,9 +46628,15 @@ function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessa
   return m;
 }
 
+/** The object pickProductChangeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ProductChangeMessage$Picked(this: ProductChangeMessage): void {
+  this.common = undefined;
+}
+ProductChangeMessage$Picked.prototype = ProductChangeMessage$defaults;
+
 /** Decodes only common of `douyin.ProductChangeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMessage {
-  const m: ProductChangeMessage = Object.create(ProductChangeMessage$defaults) as ProductChangeMessage;
+  const m = new (ProductChangeMessage$Picked as unknown as new () => ProductChangeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46359,9 +46654,15 @@ function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMes
   return m;
 }
 
+/** The object pickLiveEcomGeneralMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LiveEcomGeneralMessage$Picked(this: LiveEcomGeneralMessage): void {
+  this.common = undefined;
+}
+LiveEcomGeneralMessage$Picked.prototype = LiveEcomGeneralMessage$defaults;
+
 /** Decodes only common of `douyin.LiveEcomGeneralMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGeneralMessage {
-  const m: LiveEcomGeneralMessage = Object.create(LiveEcomGeneralMessage$defaults) as LiveEcomGeneralMessage;
+  const m = new (LiveEcomGeneralMessage$Picked as unknown as new () => LiveEcomGeneralMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46379,9 +46680,15 @@ function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGenera
   return m;
 }
 
+/** The object pickEcomFansClubMessage fills: picked fields own (one shape), the others inherited defaults. */
+function EcomFansClubMessage$Picked(this: EcomFansClubMessage): void {
+  this.common = undefined;
+}
+EcomFansClubMessage$Picked.prototype = EcomFansClubMessage$defaults;
+
 /** Decodes only common of `douyin.EcomFansClubMessage` (the rest validated, not built), for the friendly mapping. */
 function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessage {
-  const m: EcomFansClubMessage = Object.create(EcomFansClubMessage$defaults) as EcomFansClubMessage;
+  const m = new (EcomFansClubMessage$Picked as unknown as new () => EcomFansClubMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46399,9 +46706,15 @@ function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessa
   return m;
 }
 
+/** The object pickAwemeShopExplainMessage fills: picked fields own (one shape), the others inherited defaults. */
+function AwemeShopExplainMessage$Picked(this: AwemeShopExplainMessage): void {
+  this.common = undefined;
+}
+AwemeShopExplainMessage$Picked.prototype = AwemeShopExplainMessage$defaults;
+
 /** Decodes only common of `douyin.AwemeShopExplainMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExplainMessage {
-  const m: AwemeShopExplainMessage = Object.create(AwemeShopExplainMessage$defaults) as AwemeShopExplainMessage;
+  const m = new (AwemeShopExplainMessage$Picked as unknown as new () => AwemeShopExplainMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46419,9 +46732,15 @@ function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExpl
   return m;
 }
 
+/** The object pickNotifyMessage fills: picked fields own (one shape), the others inherited defaults. */
+function NotifyMessage$Picked(this: NotifyMessage): void {
+  this.common = undefined;
+}
+NotifyMessage$Picked.prototype = NotifyMessage$defaults;
+
 /** Decodes only common of `douyin.NotifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
-  const m: NotifyMessage = Object.create(NotifyMessage$defaults) as NotifyMessage;
+  const m = new (NotifyMessage$Picked as unknown as new () => NotifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46439,9 +46758,15 @@ function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
   return m;
 }
 
+/** The object pickNotifyEffectMessage fills: picked fields own (one shape), the others inherited defaults. */
+function NotifyEffectMessage$Picked(this: NotifyEffectMessage): void {
+  this.common = undefined;
+}
+NotifyEffectMessage$Picked.prototype = NotifyEffectMessage$defaults;
+
 /** Decodes only common of `douyin.NotifyEffectMessage` (the rest validated, not built), for the friendly mapping. */
 function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessage {
-  const m: NotifyEffectMessage = Object.create(NotifyEffectMessage$defaults) as NotifyEffectMessage;
+  const m = new (NotifyEffectMessage$Picked as unknown as new () => NotifyEffectMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46459,9 +46784,15 @@ function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessa
   return m;
 }
 
+/** The object pickAudioChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function AudioChatMessage$Picked(this: AudioChatMessage): void {
+  this.common = undefined;
+}
+AudioChatMessage$Picked.prototype = AudioChatMessage$defaults;
+
 /** Decodes only common of `douyin.AudioChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
-  const m: AudioChatMessage = Object.create(AudioChatMessage$defaults) as AudioChatMessage;
+  const m = new (AudioChatMessage$Picked as unknown as new () => AudioChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46479,9 +46810,15 @@ function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
   return m;
 }
 
+/** The object pickAudioBgImgMessage fills: picked fields own (one shape), the others inherited defaults. */
+function AudioBgImgMessage$Picked(this: AudioBgImgMessage): void {
+  this.common = undefined;
+}
+AudioBgImgMessage$Picked.prototype = AudioBgImgMessage$defaults;
+
 /** Decodes only common of `douyin.AudioBgImgMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
-  const m: AudioBgImgMessage = Object.create(AudioBgImgMessage$defaults) as AudioBgImgMessage;
+  const m = new (AudioBgImgMessage$Picked as unknown as new () => AudioBgImgMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46499,9 +46836,15 @@ function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
   return m;
 }
 
+/** The object pickChatLikeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ChatLikeMessage$Picked(this: ChatLikeMessage): void {
+  this.common = undefined;
+}
+ChatLikeMessage$Picked.prototype = ChatLikeMessage$defaults;
+
 /** Decodes only common of `douyin.ChatLikeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
-  const m: ChatLikeMessage = Object.create(ChatLikeMessage$defaults) as ChatLikeMessage;
+  const m = new (ChatLikeMessage$Picked as unknown as new () => ChatLikeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46519,9 +46862,15 @@ function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
   return m;
 }
 
+/** The object pickCommonDotMessage fills: picked fields own (one shape), the others inherited defaults. */
+function CommonDotMessage$Picked(this: CommonDotMessage): void {
+  this.common = undefined;
+}
+CommonDotMessage$Picked.prototype = CommonDotMessage$defaults;
+
 /** Decodes only common of `douyin.CommonDotMessage` (the rest validated, not built), for the friendly mapping. */
 function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
-  const m: CommonDotMessage = Object.create(CommonDotMessage$defaults) as CommonDotMessage;
+  const m = new (CommonDotMessage$Picked as unknown as new () => CommonDotMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46539,9 +46888,15 @@ function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
   return m;
 }
 
+/** The object pickCommonToastMessage fills: picked fields own (one shape), the others inherited defaults. */
+function CommonToastMessage$Picked(this: CommonToastMessage): void {
+  this.common = undefined;
+}
+CommonToastMessage$Picked.prototype = CommonToastMessage$defaults;
+
 /** Decodes only common of `douyin.CommonToastMessage` (the rest validated, not built), for the friendly mapping. */
 function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage {
-  const m: CommonToastMessage = Object.create(CommonToastMessage$defaults) as CommonToastMessage;
+  const m = new (CommonToastMessage$Picked as unknown as new () => CommonToastMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46559,9 +46914,15 @@ function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage
   return m;
 }
 
+/** The object pickDecorationModifyMessage fills: picked fields own (one shape), the others inherited defaults. */
+function DecorationModifyMessage$Picked(this: DecorationModifyMessage): void {
+  this.common = undefined;
+}
+DecorationModifyMessage$Picked.prototype = DecorationModifyMessage$defaults;
+
 /** Decodes only common of `douyin.DecorationModifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationModifyMessage {
-  const m: DecorationModifyMessage = Object.create(DecorationModifyMessage$defaults) as DecorationModifyMessage;
+  const m = new (DecorationModifyMessage$Picked as unknown as new () => DecorationModifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46579,9 +46940,15 @@ function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationMod
   return m;
 }
 
+/** The object pickDecorationUpdateMessage fills: picked fields own (one shape), the others inherited defaults. */
+function DecorationUpdateMessage$Picked(this: DecorationUpdateMessage): void {
+  this.common = undefined;
+}
+DecorationUpdateMessage$Picked.prototype = DecorationUpdateMessage$defaults;
+
 /** Decodes only common of `douyin.DecorationUpdateMessage` (the rest validated, not built), for the friendly mapping. */
 function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpdateMessage {
-  const m: DecorationUpdateMessage = Object.create(DecorationUpdateMessage$defaults) as DecorationUpdateMessage;
+  const m = new (DecorationUpdateMessage$Picked as unknown as new () => DecorationUpdateMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46599,9 +46966,15 @@ function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpd
   return m;
 }
 
+/** The object pickExhibitionChatMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ExhibitionChatMessage$Picked(this: ExhibitionChatMessage): void {
+  this.common = undefined;
+}
+ExhibitionChatMessage$Picked.prototype = ExhibitionChatMessage$defaults;
+
 /** Decodes only common of `douyin.ExhibitionChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatMessage {
-  const m: ExhibitionChatMessage = Object.create(ExhibitionChatMessage$defaults) as ExhibitionChatMessage;
+  const m = new (ExhibitionChatMessage$Picked as unknown as new () => ExhibitionChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46619,9 +46992,15 @@ function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatM
   return m;
 }
 
+/** The object pickGiftEffectGameMessage fills: picked fields own (one shape), the others inherited defaults. */
+function GiftEffectGameMessage$Picked(this: GiftEffectGameMessage): void {
+  this.common = undefined;
+}
+GiftEffectGameMessage$Picked.prototype = GiftEffectGameMessage$defaults;
+
 /** Decodes only common of `douyin.GiftEffectGameMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameMessage {
-  const m: GiftEffectGameMessage = Object.create(GiftEffectGameMessage$defaults) as GiftEffectGameMessage;
+  const m = new (GiftEffectGameMessage$Picked as unknown as new () => GiftEffectGameMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46639,9 +47018,15 @@ function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameM
   return m;
 }
 
+/** The object pickGiftPlayEventMessage fills: picked fields own (one shape), the others inherited defaults. */
+function GiftPlayEventMessage$Picked(this: GiftPlayEventMessage): void {
+  this.common = undefined;
+}
+GiftPlayEventMessage$Picked.prototype = GiftPlayEventMessage$defaults;
+
 /** Decodes only common of `douyin.GiftPlayEventMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMessage {
-  const m: GiftPlayEventMessage = Object.create(GiftPlayEventMessage$defaults) as GiftPlayEventMessage;
+  const m = new (GiftPlayEventMessage$Picked as unknown as new () => GiftPlayEventMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46659,9 +47044,15 @@ function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMes
   return m;
 }
 
+/** The object pickGiftSortMessage fills: picked fields own (one shape), the others inherited defaults. */
+function GiftSortMessage$Picked(this: GiftSortMessage): void {
+  this.common = undefined;
+}
+GiftSortMessage$Picked.prototype = GiftSortMessage$defaults;
+
 /** Decodes only common of `douyin.GiftSortMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
-  const m: GiftSortMessage = Object.create(GiftSortMessage$defaults) as GiftSortMessage;
+  const m = new (GiftSortMessage$Picked as unknown as new () => GiftSortMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46679,9 +47070,15 @@ function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
   return m;
 }
 
+/** The object pickItemShareMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ItemShareMessage$Picked(this: ItemShareMessage): void {
+  this.common = undefined;
+}
+ItemShareMessage$Picked.prototype = ItemShareMessage$defaults;
+
 /** Decodes only common of `douyin.ItemShareMessage` (the rest validated, not built), for the friendly mapping. */
 function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
-  const m: ItemShareMessage = Object.create(ItemShareMessage$defaults) as ItemShareMessage;
+  const m = new (ItemShareMessage$Picked as unknown as new () => ItemShareMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46699,9 +47096,15 @@ function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
   return m;
 }
 
+/** The object pickLowPcuGuideMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LowPcuGuideMessage$Picked(this: LowPcuGuideMessage): void {
+  this.common = undefined;
+}
+LowPcuGuideMessage$Picked.prototype = LowPcuGuideMessage$defaults;
+
 /** Decodes only common of `douyin.LowPcuGuideMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage {
-  const m: LowPcuGuideMessage = Object.create(LowPcuGuideMessage$defaults) as LowPcuGuideMessage;
+  const m = new (LowPcuGuideMessage$Picked as unknown as new () => LowPcuGuideMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46719,9 +47122,15 @@ function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage
   return m;
 }
 
+/** The object pickPreviewCjRpMessage fills: picked fields own (one shape), the others inherited defaults. */
+function PreviewCjRpMessage$Picked(this: PreviewCjRpMessage): void {
+  this.common = undefined;
+}
+PreviewCjRpMessage$Picked.prototype = PreviewCjRpMessage$defaults;
+
 /** Decodes only common of `douyin.PreviewCjRpMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage {
-  const m: PreviewCjRpMessage = Object.create(PreviewCjRpMessage$defaults) as PreviewCjRpMessage;
+  const m = new (PreviewCjRpMessage$Picked as unknown as new () => PreviewCjRpMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46739,9 +47148,15 @@ function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage
   return m;
 }
 
+/** The object pickPrizeNoticeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function PrizeNoticeMessage$Picked(this: PrizeNoticeMessage): void {
+  this.common = undefined;
+}
+PrizeNoticeMessage$Picked.prototype = PrizeNoticeMessage$defaults;
+
 /** Decodes only common of `douyin.PrizeNoticeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage {
-  const m: PrizeNoticeMessage = Object.create(PrizeNoticeMessage$defaults) as PrizeNoticeMessage;
+  const m = new (PrizeNoticeMessage$Picked as unknown as new () => PrizeNoticeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46759,9 +47174,15 @@ function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage
   return m;
 }
 
+/** The object pickRankListAwardMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RankListAwardMessage$Picked(this: RankListAwardMessage): void {
+  this.common = undefined;
+}
+RankListAwardMessage$Picked.prototype = RankListAwardMessage$defaults;
+
 /** Decodes only common of `douyin.RankListAwardMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMessage {
-  const m: RankListAwardMessage = Object.create(RankListAwardMessage$defaults) as RankListAwardMessage;
+  const m = new (RankListAwardMessage$Picked as unknown as new () => RankListAwardMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46779,9 +47200,15 @@ function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMes
   return m;
 }
 
+/** The object pickRanklistHourEntranceMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RanklistHourEntranceMessage$Picked(this: RanklistHourEntranceMessage): void {
+  this.common = undefined;
+}
+RanklistHourEntranceMessage$Picked.prototype = RanklistHourEntranceMessage$defaults;
+
 /** Decodes only common of `douyin.RanklistHourEntranceMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistHourEntranceMessage {
-  const m: RanklistHourEntranceMessage = Object.create(RanklistHourEntranceMessage$defaults) as RanklistHourEntranceMessage;
+  const m = new (RanklistHourEntranceMessage$Picked as unknown as new () => RanklistHourEntranceMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46799,9 +47226,15 @@ function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistH
   return m;
 }
 
+/** The object pickResidentGuestMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ResidentGuestMessage$Picked(this: ResidentGuestMessage): void {
+  this.common = undefined;
+}
+ResidentGuestMessage$Picked.prototype = ResidentGuestMessage$defaults;
+
 /** Decodes only common of `douyin.ResidentGuestMessage` (the rest validated, not built), for the friendly mapping. */
 function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMessage {
-  const m: ResidentGuestMessage = Object.create(ResidentGuestMessage$defaults) as ResidentGuestMessage;
+  const m = new (ResidentGuestMessage$Picked as unknown as new () => ResidentGuestMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46819,9 +47252,15 @@ function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMes
   return m;
 }
 
+/** The object pickRoomIndicatorMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomIndicatorMessage$Picked(this: RoomIndicatorMessage): void {
+  this.common = undefined;
+}
+RoomIndicatorMessage$Picked.prototype = RoomIndicatorMessage$defaults;
+
 /** Decodes only common of `douyin.RoomIndicatorMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMessage {
-  const m: RoomIndicatorMessage = Object.create(RoomIndicatorMessage$defaults) as RoomIndicatorMessage;
+  const m = new (RoomIndicatorMessage$Picked as unknown as new () => RoomIndicatorMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46839,9 +47278,15 @@ function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMes
   return m;
 }
 
+/** The object pickTaskCenterEntranceMessage fills: picked fields own (one shape), the others inherited defaults. */
+function TaskCenterEntranceMessage$Picked(this: TaskCenterEntranceMessage): void {
+  this.common = undefined;
+}
+TaskCenterEntranceMessage$Picked.prototype = TaskCenterEntranceMessage$defaults;
+
 /** Decodes only common of `douyin.TaskCenterEntranceMessage` (the rest validated, not built), for the friendly mapping. */
 function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterEntranceMessage {
-  const m: TaskCenterEntranceMessage = Object.create(TaskCenterEntranceMessage$defaults) as TaskCenterEntranceMessage;
+  const m = new (TaskCenterEntranceMessage$Picked as unknown as new () => TaskCenterEntranceMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46859,9 +47304,15 @@ function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterE
   return m;
 }
 
+/** The object pickUserPrivilegeChangeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function UserPrivilegeChangeMessage$Picked(this: UserPrivilegeChangeMessage): void {
+  this.common = undefined;
+}
+UserPrivilegeChangeMessage$Picked.prototype = UserPrivilegeChangeMessage$defaults;
+
 /** Decodes only common of `douyin.UserPrivilegeChangeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivilegeChangeMessage {
-  const m: UserPrivilegeChangeMessage = Object.create(UserPrivilegeChangeMessage$defaults) as UserPrivilegeChangeMessage;
+  const m = new (UserPrivilegeChangeMessage$Picked as unknown as new () => UserPrivilegeChangeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46879,9 +47330,15 @@ function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivil
   return m;
 }
 
+/** The object pickProfitInteractionScoreMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ProfitInteractionScoreMessage$Picked(this: ProfitInteractionScoreMessage): void {
+  this.common = undefined;
+}
+ProfitInteractionScoreMessage$Picked.prototype = ProfitInteractionScoreMessage$defaults;
+
 /** Decodes only common of `douyin.ProfitInteractionScoreMessage` (the rest validated, not built), for the friendly mapping. */
 function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitInteractionScoreMessage {
-  const m: ProfitInteractionScoreMessage = Object.create(ProfitInteractionScoreMessage$defaults) as ProfitInteractionScoreMessage;
+  const m = new (ProfitInteractionScoreMessage$Picked as unknown as new () => ProfitInteractionScoreMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46899,9 +47356,15 @@ function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitI
   return m;
 }
 
+/** The object pickProfitGameStatusMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ProfitGameStatusMessage$Picked(this: ProfitGameStatusMessage): void {
+  this.common = undefined;
+}
+ProfitGameStatusMessage$Picked.prototype = ProfitGameStatusMessage$defaults;
+
 /** Decodes only common of `douyin.ProfitGameStatusMessage` (the rest validated, not built), for the friendly mapping. */
 function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameStatusMessage {
-  const m: ProfitGameStatusMessage = Object.create(ProfitGameStatusMessage$defaults) as ProfitGameStatusMessage;
+  const m = new (ProfitGameStatusMessage$Picked as unknown as new () => ProfitGameStatusMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46919,9 +47382,15 @@ function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameSta
   return m;
 }
 
+/** The object pickBattleEndPunishMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleEndPunishMessage$Picked(this: BattleEndPunishMessage): void {
+  this.common = undefined;
+}
+BattleEndPunishMessage$Picked.prototype = BattleEndPunishMessage$defaults;
+
 /** Decodes only common of `douyin.BattleEndPunishMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunishMessage {
-  const m: BattleEndPunishMessage = Object.create(BattleEndPunishMessage$defaults) as BattleEndPunishMessage;
+  const m = new (BattleEndPunishMessage$Picked as unknown as new () => BattleEndPunishMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46939,9 +47408,15 @@ function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunis
   return m;
 }
 
+/** The object pickBattleEffectContainerMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleEffectContainerMessage$Picked(this: BattleEffectContainerMessage): void {
+  this.common = undefined;
+}
+BattleEffectContainerMessage$Picked.prototype = BattleEffectContainerMessage$defaults;
+
 /** Decodes only common of `douyin.BattleEffectContainerMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEffectContainerMessage {
-  const m: BattleEffectContainerMessage = Object.create(BattleEffectContainerMessage$defaults) as BattleEffectContainerMessage;
+  const m = new (BattleEffectContainerMessage$Picked as unknown as new () => BattleEffectContainerMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46959,9 +47434,15 @@ function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEf
   return m;
 }
 
+/** The object pickBattlePowerContainerMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattlePowerContainerMessage$Picked(this: BattlePowerContainerMessage): void {
+  this.common = undefined;
+}
+BattlePowerContainerMessage$Picked.prototype = BattlePowerContainerMessage$defaults;
+
 /** Decodes only common of `douyin.BattlePowerContainerMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePowerContainerMessage {
-  const m: BattlePowerContainerMessage = Object.create(BattlePowerContainerMessage$defaults) as BattlePowerContainerMessage;
+  const m = new (BattlePowerContainerMessage$Picked as unknown as new () => BattlePowerContainerMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46979,9 +47460,15 @@ function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePow
   return m;
 }
 
+/** The object pickBattleUpdatePropCardTaskMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleUpdatePropCardTaskMessage$Picked(this: BattleUpdatePropCardTaskMessage): void {
+  this.common = undefined;
+}
+BattleUpdatePropCardTaskMessage$Picked.prototype = BattleUpdatePropCardTaskMessage$defaults;
+
 /** Decodes only common of `douyin.BattleUpdatePropCardTaskMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): BattleUpdatePropCardTaskMessage {
-  const m: BattleUpdatePropCardTaskMessage = Object.create(BattleUpdatePropCardTaskMessage$defaults) as BattleUpdatePropCardTaskMessage;
+  const m = new (BattleUpdatePropCardTaskMessage$Picked as unknown as new () => BattleUpdatePropCardTaskMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -46999,9 +47486,15 @@ function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): Battl
   return m;
 }
 
+/** The object pickBattleStatusMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleStatusMessage$Picked(this: BattleStatusMessage): void {
+  this.common = undefined;
+}
+BattleStatusMessage$Picked.prototype = BattleStatusMessage$defaults;
+
 /** Decodes only common of `douyin.BattleStatusMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessage {
-  const m: BattleStatusMessage = Object.create(BattleStatusMessage$defaults) as BattleStatusMessage;
+  const m = new (BattleStatusMessage$Picked as unknown as new () => BattleStatusMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47019,9 +47512,15 @@ function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessa
   return m;
 }
 
+/** The object pickBattleRankSeasonMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleRankSeasonMessage$Picked(this: BattleRankSeasonMessage): void {
+  this.common = undefined;
+}
+BattleRankSeasonMessage$Picked.prototype = BattleRankSeasonMessage$defaults;
+
 /** Decodes only common of `douyin.BattleRankSeasonMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSeasonMessage {
-  const m: BattleRankSeasonMessage = Object.create(BattleRankSeasonMessage$defaults) as BattleRankSeasonMessage;
+  const m = new (BattleRankSeasonMessage$Picked as unknown as new () => BattleRankSeasonMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47039,9 +47538,15 @@ function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSea
   return m;
 }
 
+/** The object pickBattleStealDragonMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleStealDragonMessage$Picked(this: BattleStealDragonMessage): void {
+  this.common = undefined;
+}
+BattleStealDragonMessage$Picked.prototype = BattleStealDragonMessage$defaults;
+
 /** Decodes only common of `douyin.BattleStealDragonMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealDragonMessage {
-  const m: BattleStealDragonMessage = Object.create(BattleStealDragonMessage$defaults) as BattleStealDragonMessage;
+  const m = new (BattleStealDragonMessage$Picked as unknown as new () => BattleStealDragonMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47059,9 +47564,15 @@ function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealD
   return m;
 }
 
+/** The object pickBattleTeamTaskMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BattleTeamTaskMessage$Picked(this: BattleTeamTaskMessage): void {
+  this.common = undefined;
+}
+BattleTeamTaskMessage$Picked.prototype = BattleTeamTaskMessage$defaults;
+
 /** Decodes only common of `douyin.BattleTeamTaskMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskMessage {
-  const m: BattleTeamTaskMessage = Object.create(BattleTeamTaskMessage$defaults) as BattleTeamTaskMessage;
+  const m = new (BattleTeamTaskMessage$Picked as unknown as new () => BattleTeamTaskMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47079,9 +47590,15 @@ function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskM
   return m;
 }
 
+/** The object pickLinkMicBattleFinish fills: picked fields own (one shape), the others inherited defaults. */
+function LinkMicBattleFinish$Picked(this: LinkMicBattleFinish): void {
+  this.common = undefined;
+}
+LinkMicBattleFinish$Picked.prototype = LinkMicBattleFinish$defaults;
+
 /** Decodes only common of `douyin.LinkMicBattleFinish` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFinish {
-  const m: LinkMicBattleFinish = Object.create(LinkMicBattleFinish$defaults) as LinkMicBattleFinish;
+  const m = new (LinkMicBattleFinish$Picked as unknown as new () => LinkMicBattleFinish)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47099,9 +47616,15 @@ function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFini
   return m;
 }
 
+/** The object pickLinkMicArmies fills: picked fields own (one shape), the others inherited defaults. */
+function LinkMicArmies$Picked(this: LinkMicArmies): void {
+  this.common = undefined;
+}
+LinkMicArmies$Picked.prototype = LinkMicArmies$defaults;
+
 /** Decodes only common of `douyin.LinkMicArmies` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
-  const m: LinkMicArmies = Object.create(LinkMicArmies$defaults) as LinkMicArmies;
+  const m = new (LinkMicArmies$Picked as unknown as new () => LinkMicArmies)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47119,9 +47642,15 @@ function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
   return m;
 }
 
+/** The object pickLinkMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LinkMessage$Picked(this: LinkMessage): void {
+  this.common = undefined;
+}
+LinkMessage$Picked.prototype = LinkMessage$defaults;
+
 /** Decodes only common of `douyin.LinkMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
-  const m: LinkMessage = Object.create(LinkMessage$defaults) as LinkMessage;
+  const m = new (LinkMessage$Picked as unknown as new () => LinkMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47139,9 +47668,15 @@ function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
   return m;
 }
 
+/** The object pickLinkMicMethod fills: picked fields own (one shape), the others inherited defaults. */
+function LinkMicMethod$Picked(this: LinkMicMethod): void {
+  this.common = undefined;
+}
+LinkMicMethod$Picked.prototype = LinkMicMethod$defaults;
+
 /** Decodes only common of `douyin.LinkMicMethod` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
-  const m: LinkMicMethod = Object.create(LinkMicMethod$defaults) as LinkMicMethod;
+  const m = new (LinkMicMethod$Picked as unknown as new () => LinkMicMethod)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47159,9 +47694,15 @@ function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
   return m;
 }
 
+/** The object pickLinkerContributeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LinkerContributeMessage$Picked(this: LinkerContributeMessage): void {
+  this.common = undefined;
+}
+LinkerContributeMessage$Picked.prototype = LinkerContributeMessage$defaults;
+
 /** Decodes only common of `douyin.LinkerContributeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContributeMessage {
-  const m: LinkerContributeMessage = Object.create(LinkerContributeMessage$defaults) as LinkerContributeMessage;
+  const m = new (LinkerContributeMessage$Picked as unknown as new () => LinkerContributeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47179,9 +47720,15 @@ function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContrib
   return m;
 }
 
+/** The object pickLinkSettingNotifyMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LinkSettingNotifyMessage$Picked(this: LinkSettingNotifyMessage): void {
+  this.common = undefined;
+}
+LinkSettingNotifyMessage$Picked.prototype = LinkSettingNotifyMessage$defaults;
+
 /** Decodes only common of `douyin.LinkSettingNotifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingNotifyMessage {
-  const m: LinkSettingNotifyMessage = Object.create(LinkSettingNotifyMessage$defaults) as LinkSettingNotifyMessage;
+  const m = new (LinkSettingNotifyMessage$Picked as unknown as new () => LinkSettingNotifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47199,9 +47746,15 @@ function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingN
   return m;
 }
 
+/** The object pickLinkmicPlayModeUpdateScoreMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LinkmicPlayModeUpdateScoreMessage$Picked(this: LinkmicPlayModeUpdateScoreMessage): void {
+  this.common = undefined;
+}
+LinkmicPlayModeUpdateScoreMessage$Picked.prototype = LinkmicPlayModeUpdateScoreMessage$defaults;
+
 /** Decodes only common of `douyin.LinkmicPlayModeUpdateScoreMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): LinkmicPlayModeUpdateScoreMessage {
-  const m: LinkmicPlayModeUpdateScoreMessage = Object.create(LinkmicPlayModeUpdateScoreMessage$defaults) as LinkmicPlayModeUpdateScoreMessage;
+  const m = new (LinkmicPlayModeUpdateScoreMessage$Picked as unknown as new () => LinkmicPlayModeUpdateScoreMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47219,9 +47772,15 @@ function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): Lin
   return m;
 }
 
+/** The object pickLinkmicPlaymodeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LinkmicPlaymodeMessage$Picked(this: LinkmicPlaymodeMessage): void {
+  this.common = undefined;
+}
+LinkmicPlaymodeMessage$Picked.prototype = LinkmicPlaymodeMessage$defaults;
+
 /** Decodes only common of `douyin.LinkmicPlaymodeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymodeMessage {
-  const m: LinkmicPlaymodeMessage = Object.create(LinkmicPlaymodeMessage$defaults) as LinkmicPlaymodeMessage;
+  const m = new (LinkmicPlaymodeMessage$Picked as unknown as new () => LinkmicPlaymodeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47239,9 +47798,15 @@ function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymod
   return m;
 }
 
+/** The object pickLinkmicProfitMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LinkmicProfitMessage$Picked(this: LinkmicProfitMessage): void {
+  this.common = undefined;
+}
+LinkmicProfitMessage$Picked.prototype = LinkmicProfitMessage$defaults;
+
 /** Decodes only common of `douyin.LinkmicProfitMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMessage {
-  const m: LinkmicProfitMessage = Object.create(LinkmicProfitMessage$defaults) as LinkmicProfitMessage;
+  const m = new (LinkmicProfitMessage$Picked as unknown as new () => LinkmicProfitMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47259,9 +47824,15 @@ function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMes
   return m;
 }
 
+/** The object pickAnchorLinkmicSilenceMessage fills: picked fields own (one shape), the others inherited defaults. */
+function AnchorLinkmicSilenceMessage$Picked(this: AnchorLinkmicSilenceMessage): void {
+  this.common = undefined;
+}
+AnchorLinkmicSilenceMessage$Picked.prototype = AnchorLinkmicSilenceMessage$defaults;
+
 /** Decodes only common of `douyin.AnchorLinkmicSilenceMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLinkmicSilenceMessage {
-  const m: AnchorLinkmicSilenceMessage = Object.create(AnchorLinkmicSilenceMessage$defaults) as AnchorLinkmicSilenceMessage;
+  const m = new (AnchorLinkmicSilenceMessage$Picked as unknown as new () => AnchorLinkmicSilenceMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47279,9 +47850,15 @@ function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLin
   return m;
 }
 
+/** The object pickLuckyBoxMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LuckyBoxMessage$Picked(this: LuckyBoxMessage): void {
+  this.common = undefined;
+}
+LuckyBoxMessage$Picked.prototype = LuckyBoxMessage$defaults;
+
 /** Decodes only common of `douyin.LuckyBoxMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
-  const m: LuckyBoxMessage = Object.create(LuckyBoxMessage$defaults) as LuckyBoxMessage;
+  const m = new (LuckyBoxMessage$Picked as unknown as new () => LuckyBoxMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47299,9 +47876,15 @@ function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
   return m;
 }
 
+/** The object pickLuckyBoxTempStatusMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LuckyBoxTempStatusMessage$Picked(this: LuckyBoxTempStatusMessage): void {
+  this.common = undefined;
+}
+LuckyBoxTempStatusMessage$Picked.prototype = LuckyBoxTempStatusMessage$defaults;
+
 /** Decodes only common of `douyin.LuckyBoxTempStatusMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTempStatusMessage {
-  const m: LuckyBoxTempStatusMessage = Object.create(LuckyBoxTempStatusMessage$defaults) as LuckyBoxTempStatusMessage;
+  const m = new (LuckyBoxTempStatusMessage$Picked as unknown as new () => LuckyBoxTempStatusMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47319,9 +47902,15 @@ function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTem
   return m;
 }
 
+/** The object pickLuckyBoxEndMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LuckyBoxEndMessage$Picked(this: LuckyBoxEndMessage): void {
+  this.common = undefined;
+}
+LuckyBoxEndMessage$Picked.prototype = LuckyBoxEndMessage$defaults;
+
 /** Decodes only common of `douyin.LuckyBoxEndMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage {
-  const m: LuckyBoxEndMessage = Object.create(LuckyBoxEndMessage$defaults) as LuckyBoxEndMessage;
+  const m = new (LuckyBoxEndMessage$Picked as unknown as new () => LuckyBoxEndMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47339,9 +47928,15 @@ function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage
   return m;
 }
 
+/** The object pickLuckyBoxRewardMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LuckyBoxRewardMessage$Picked(this: LuckyBoxRewardMessage): void {
+  this.common = undefined;
+}
+LuckyBoxRewardMessage$Picked.prototype = LuckyBoxRewardMessage$defaults;
+
 /** Decodes only common of `douyin.LuckyBoxRewardMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardMessage {
-  const m: LuckyBoxRewardMessage = Object.create(LuckyBoxRewardMessage$defaults) as LuckyBoxRewardMessage;
+  const m = new (LuckyBoxRewardMessage$Picked as unknown as new () => LuckyBoxRewardMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47359,9 +47954,15 @@ function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardM
   return m;
 }
 
+/** The object pickLotteryEventNewMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LotteryEventNewMessage$Picked(this: LotteryEventNewMessage): void {
+  this.common = undefined;
+}
+LotteryEventNewMessage$Picked.prototype = LotteryEventNewMessage$defaults;
+
 /** Decodes only common of `douyin.LotteryEventNewMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNewMessage {
-  const m: LotteryEventNewMessage = Object.create(LotteryEventNewMessage$defaults) as LotteryEventNewMessage;
+  const m = new (LotteryEventNewMessage$Picked as unknown as new () => LotteryEventNewMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47379,9 +47980,15 @@ function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNe
   return m;
 }
 
+/** The object pickLotteryDrawResultEventMessage fills: picked fields own (one shape), the others inherited defaults. */
+function LotteryDrawResultEventMessage$Picked(this: LotteryDrawResultEventMessage): void {
+  this.common = undefined;
+}
+LotteryDrawResultEventMessage$Picked.prototype = LotteryDrawResultEventMessage$defaults;
+
 /** Decodes only common of `douyin.LotteryDrawResultEventMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): LotteryDrawResultEventMessage {
-  const m: LotteryDrawResultEventMessage = Object.create(LotteryDrawResultEventMessage$defaults) as LotteryDrawResultEventMessage;
+  const m = new (LotteryDrawResultEventMessage$Picked as unknown as new () => LotteryDrawResultEventMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47399,9 +48006,15 @@ function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): Lottery
   return m;
 }
 
+/** The object pickImDeleteMessage fills: picked fields own (one shape), the others inherited defaults. */
+function ImDeleteMessage$Picked(this: ImDeleteMessage): void {
+  this.common = undefined;
+}
+ImDeleteMessage$Picked.prototype = ImDeleteMessage$defaults;
+
 /** Decodes only common of `douyin.ImDeleteMessage` (the rest validated, not built), for the friendly mapping. */
 function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
-  const m: ImDeleteMessage = Object.create(ImDeleteMessage$defaults) as ImDeleteMessage;
+  const m = new (ImDeleteMessage$Picked as unknown as new () => ImDeleteMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47419,9 +48032,15 @@ function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
   return m;
 }
 
+/** The object pickRoomVerifyMessage fills: picked fields own (one shape), the others inherited defaults. */
+function RoomVerifyMessage$Picked(this: RoomVerifyMessage): void {
+  this.common = undefined;
+}
+RoomVerifyMessage$Picked.prototype = RoomVerifyMessage$defaults;
+
 /** Decodes only common of `douyin.RoomVerifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
-  const m: RoomVerifyMessage = Object.create(RoomVerifyMessage$defaults) as RoomVerifyMessage;
+  const m = new (RoomVerifyMessage$Picked as unknown as new () => RoomVerifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47439,9 +48058,15 @@ function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
   return m;
 }
 
+/** The object pickPullStreamUpdateMessage fills: picked fields own (one shape), the others inherited defaults. */
+function PullStreamUpdateMessage$Picked(this: PullStreamUpdateMessage): void {
+  this.common = undefined;
+}
+PullStreamUpdateMessage$Picked.prototype = PullStreamUpdateMessage$defaults;
+
 /** Decodes only common of `douyin.PullStreamUpdateMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpdateMessage {
-  const m: PullStreamUpdateMessage = Object.create(PullStreamUpdateMessage$defaults) as PullStreamUpdateMessage;
+  const m = new (PullStreamUpdateMessage$Picked as unknown as new () => PullStreamUpdateMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47459,9 +48084,15 @@ function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpd
   return m;
 }
 
+/** The object pickNoticeMessage fills: picked fields own (one shape), the others inherited defaults. */
+function NoticeMessage$Picked(this: NoticeMessage): void {
+  this.common = undefined;
+}
+NoticeMessage$Picked.prototype = NoticeMessage$defaults;
+
 /** Decodes only common of `douyin.NoticeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
-  const m: NoticeMessage = Object.create(NoticeMessage$defaults) as NoticeMessage;
+  const m = new (NoticeMessage$Picked as unknown as new () => NoticeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47479,9 +48110,15 @@ function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
   return m;
 }
 
+/** The object pickBackupSEIMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BackupSEIMessage$Picked(this: BackupSEIMessage): void {
+  this.common = undefined;
+}
+BackupSEIMessage$Picked.prototype = BackupSEIMessage$defaults;
+
 /** Decodes only common of `douyin.BackupSEIMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
-  const m: BackupSEIMessage = Object.create(BackupSEIMessage$defaults) as BackupSEIMessage;
+  const m = new (BackupSEIMessage$Picked as unknown as new () => BackupSEIMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47499,9 +48136,15 @@ function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
   return m;
 }
 
+/** The object pickBindingGiftMessage fills: picked fields own (one shape), the others inherited defaults. */
+function BindingGiftMessage$Picked(this: BindingGiftMessage): void {
+  this.common = undefined;
+}
+BindingGiftMessage$Picked.prototype = BindingGiftMessage$defaults;
+
 /** Decodes only common of `douyin.BindingGiftMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage {
-  const m: BindingGiftMessage = Object.create(BindingGiftMessage$defaults) as BindingGiftMessage;
+  const m = new (BindingGiftMessage$Picked as unknown as new () => BindingGiftMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47519,9 +48162,15 @@ function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage
   return m;
 }
 
+/** The object pickDoubleLikeTopUserMessage fills: picked fields own (one shape), the others inherited defaults. */
+function DoubleLikeTopUserMessage$Picked(this: DoubleLikeTopUserMessage): void {
+  this.common = undefined;
+}
+DoubleLikeTopUserMessage$Picked.prototype = DoubleLikeTopUserMessage$defaults;
+
 /** Decodes only common of `douyin.DoubleLikeTopUserMessage` (the rest validated, not built), for the friendly mapping. */
 function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTopUserMessage {
-  const m: DoubleLikeTopUserMessage = Object.create(DoubleLikeTopUserMessage$defaults) as DoubleLikeTopUserMessage;
+  const m = new (DoubleLikeTopUserMessage$Picked as unknown as new () => DoubleLikeTopUserMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47539,9 +48188,15 @@ function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTo
   return m;
 }
 
+/** The object pickSandwichBorderMessage fills: picked fields own (one shape), the others inherited defaults. */
+function SandwichBorderMessage$Picked(this: SandwichBorderMessage): void {
+  this.common = undefined;
+}
+SandwichBorderMessage$Picked.prototype = SandwichBorderMessage$defaults;
+
 /** Decodes only common of `douyin.SandwichBorderMessage` (the rest validated, not built), for the friendly mapping. */
 function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderMessage {
-  const m: SandwichBorderMessage = Object.create(SandwichBorderMessage$defaults) as SandwichBorderMessage;
+  const m = new (SandwichBorderMessage$Picked as unknown as new () => SandwichBorderMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47559,9 +48214,15 @@ function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderM
   return m;
 }
 
+/** The object pickTempStateAreaReachMessage fills: picked fields own (one shape), the others inherited defaults. */
+function TempStateAreaReachMessage$Picked(this: TempStateAreaReachMessage): void {
+  this.common = undefined;
+}
+TempStateAreaReachMessage$Picked.prototype = TempStateAreaReachMessage$defaults;
+
 /** Decodes only common of `douyin.TempStateAreaReachMessage` (the rest validated, not built), for the friendly mapping. */
 function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAreaReachMessage {
-  const m: TempStateAreaReachMessage = Object.create(TempStateAreaReachMessage$defaults) as TempStateAreaReachMessage;
+  const m = new (TempStateAreaReachMessage$Picked as unknown as new () => TempStateAreaReachMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47579,9 +48240,15 @@ function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAr
   return m;
 }
 
+/** The object pickHotRoomMessage fills: picked fields own (one shape), the others inherited defaults. */
+function HotRoomMessage$Picked(this: HotRoomMessage): void {
+  this.common = undefined;
+}
+HotRoomMessage$Picked.prototype = HotRoomMessage$defaults;
+
 /** Decodes only common of `douyin.HotRoomMessage` (the rest validated, not built), for the friendly mapping. */
 function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
-  const m: HotRoomMessage = Object.create(HotRoomMessage$defaults) as HotRoomMessage;
+  const m = new (HotRoomMessage$Picked as unknown as new () => HotRoomMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47599,9 +48266,15 @@ function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
   return m;
 }
 
+/** The object pickInteractEffectMessage fills: picked fields own (one shape), the others inherited defaults. */
+function InteractEffectMessage$Picked(this: InteractEffectMessage): void {
+  this.common = undefined;
+}
+InteractEffectMessage$Picked.prototype = InteractEffectMessage$defaults;
+
 /** Decodes only common of `douyin.InteractEffectMessage` (the rest validated, not built), for the friendly mapping. */
 function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectMessage {
-  const m: InteractEffectMessage = Object.create(InteractEffectMessage$defaults) as InteractEffectMessage;
+  const m = new (InteractEffectMessage$Picked as unknown as new () => InteractEffectMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47619,9 +48292,15 @@ function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectM
   return m;
 }
 
+/** The object pickTopEffectMessage fills: picked fields own (one shape), the others inherited defaults. */
+function TopEffectMessage$Picked(this: TopEffectMessage): void {
+  this.common = undefined;
+}
+TopEffectMessage$Picked.prototype = TopEffectMessage$defaults;
+
 /** Decodes only common of `douyin.TopEffectMessage` (the rest validated, not built), for the friendly mapping. */
 function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
-  const m: TopEffectMessage = Object.create(TopEffectMessage$defaults) as TopEffectMessage;
+  const m = new (TopEffectMessage$Picked as unknown as new () => TopEffectMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47639,9 +48318,15 @@ function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
   return m;
 }
 
+/** The object pickGiftVoteMessage fills: picked fields own (one shape), the others inherited defaults. */
+function GiftVoteMessage$Picked(this: GiftVoteMessage): void {
+  this.common = undefined;
+}
+GiftVoteMessage$Picked.prototype = GiftVoteMessage$defaults;
+
 /** Decodes only common of `douyin.GiftVoteMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
-  const m: GiftVoteMessage = Object.create(GiftVoteMessage$defaults) as GiftVoteMessage;
+  const m = new (GiftVoteMessage$Picked as unknown as new () => GiftVoteMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -47659,9 +48344,15 @@ function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
   return m;
 }
 
+/** The object pickGiftUpdateMessage fills: picked fields own (one shape), the others inherited defaults. */
+function GiftUpdateMessage$Picked(this: GiftUpdateMessage): void {
+  this.common = undefined;
+}
+GiftUpdateMessage$Picked.prototype = GiftUpdateMessage$defaults;
+
 /** Decodes only common of `douyin.GiftUpdateMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
-  const m: GiftUpdateMessage = Object.create(GiftUpdateMessage$defaults) as GiftUpdateMessage;
+  const m = new (GiftUpdateMessage$Picked as unknown as new () => GiftUpdateMessage)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
