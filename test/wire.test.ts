@@ -130,6 +130,35 @@ describe('64-bit printing', () => {
     ]);
   });
 
+  it('reads every varint as a reference decoder does: value mod 2^64, end position, errors near the end', () => {
+    /** The varint at the start of `bytes`, by the spec: at most 10 bytes, the value taken mod 2^64. */
+    const reference = (bytes: Uint8Array): { value: string; pos: number } | string => {
+      let value = 0n;
+      for (let i = 0; i < Math.min(bytes.length, 10); i++) {
+        value |= BigInt(bytes[i]! & 0x7f) << BigInt(7 * i);
+        if (bytes[i]! < 0x80) return { value: BigInt.asUintN(64, value).toString(), pos: i + 1 };
+      }
+      return bytes.length >= 10 ? 'varint longer than 10 bytes at byte 0' : 'truncated varint at byte 0';
+    };
+    // Mostly continuation bytes, so long and cut varints are common; up to 14 bytes so both paths run.
+    const byte = fc.oneof(fc.integer({ min: 0x80, max: 0xff }), fc.integer({ min: 0, max: 0xff }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 14 }), (list) => {
+        const bytes = Uint8Array.from(list);
+        const expected = reference(bytes);
+        const r = new ProtoReader(bytes);
+        try {
+          const value = r.uint64();
+          expect({ value, pos: r.pos }).toEqual(expected);
+        } catch (error) {
+          expect(error).toBeInstanceOf(WireFormatError);
+          expect((error as Error).message).toBe(expected);
+        }
+      }),
+      { numRuns: 5000, seed: 5 },
+    );
+  });
+
   it('decodes short strings exactly while the intern table fills, collides and is overwritten', () => {
     // Thousands of distinct short strings (more than the table's slots) mixed with repeats and non-ASCII ones.
     const text = fc.oneof(
