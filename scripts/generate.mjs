@@ -274,7 +274,7 @@ function walkTables(types, walked) {
   return { index, rows };
 }
 
-/** The types whose walk<T> and pick<T> the generated code needs. */
+/** The types the generated code needs a pick<T> for, and the types the walk needs tables for (`walks`). */
 function selectivePlan(types, methods, friendly, byName) {
   const picks = new Map();
   const pickQueue = [];
