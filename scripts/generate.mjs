@@ -112,6 +112,8 @@ function decodeCases(f, where) {
     return [
       `      case ${tag(f.id, 2)}: {`,
       `        const e = r.delimitedEnd();`,
+      // A map entry is a message of its own: one nesting level, as the validation walk counts it.
+      `        r.enter();`,
       `        let k: string | number | boolean = ${scalar(f.keyType, where).def};`,
       `        let v: ${valueIsMsg ? `${f.resolvedType.name} | undefined` : scalar(f.type, where).ts} = ${valueDefault};`,
       `        while (r.pos < e) {`,
@@ -121,6 +123,7 @@ function decodeCases(f, where) {
       `          else r.skipTag(et);`,
       `        }`,
       `        r.endAt(e);`,
+      `        r.leave();`,
       `        if (${prop} === EMPTY_MAP) ${prop} = Object.create(null) as typeof ${prop};`,
       valueIsMsg
         ? `        ${prop}[String(k)] = v ?? decode${f.resolvedType.name}(new ProtoReader(EMPTY_BYTES), 0);`
@@ -354,10 +357,11 @@ function emitPick(t, picked, tableIndex, out) {
     `/** Decodes only ${list} of \`douyin.${t.name}\` (the rest validated, not built), for the friendly mapping. */`,
   );
   out.push(`function pick${t.name}(r: ProtoReader, end: number): ${t.name} {`);
+  out.push('  r.enter();');
   out.push(`  const m = new (${t.name}$Picked as unknown as new () => ${t.name})();`);
   out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
   out.push(...cases, '      default:', `        WALKER.skipField(r, t, ${tableIndex});`, '    }', '  }');
-  out.push(`  SHAPES[${shapeSlot(`pick${t.name}`)}] = m;`, '  return m;', '}', '');
+  out.push('  r.leave();', `  SHAPES[${shapeSlot(`pick${t.name}`)}] = m;`, '  return m;', '}', '');
 }
 
 // Every decoder keeps its last result in SHAPES (one slot each). V8 holds the hidden classes that
@@ -408,11 +412,12 @@ function generate() {
       `/** Decodes \`douyin.${t.name}\` from \`r\` up to offset \`end\` (defaults are inherited, present fields own). */`,
     );
     out.push(`export function decode${t.name}(r: ProtoReader, end: number): ${t.name} {`);
+    out.push('  r.enter();');
     out.push(`  const m: ${t.name} = Object.create(${t.name}$defaults) as ${t.name};`);
     out.push('  while (r.pos < end) {', '    const t = r.uint32();', '    switch (t) {');
     for (const f of fields) out.push(...decodeCases(f, where));
     out.push('      default:', '        r.skipTag(t);', '    }', '  }');
-    out.push(`  SHAPES[${shapeSlot(`decode${t.name}`)}] = m;`, '  return m;', '}', '');
+    out.push('  r.leave();', `  SHAPES[${shapeSlot(`decode${t.name}`)}] = m;`, '  return m;', '}', '');
     out.push(`/** Encodes \`douyin.${t.name}\` into \`w\`; absent and default-valued fields are omitted. */`);
     out.push(`export function encode${t.name}(m: MessageInit<${t.name}>, w: ProtoWriter): void {`);
     for (const f of fields) out.push(...encodeLines(f, where));

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { decodeEnvelope, decodeFrame, decodeWire, encodeWire, envelopesOf, unpackResponse } from '@douyin-live/core';
 import { RecordingReader } from '@douyin-live/recorder';
 import { methodTypes, type KnownMethod } from '../packages/core/src/gen/douyin.js';
-import { ProtoReader, WireFormatError } from '../packages/core/src/wire/reader.js';
+import { MAX_NESTING, ProtoReader, WireFormatError } from '../packages/core/src/wire/reader.js';
+import { ProtoWriter } from '../packages/core/src/wire/writer.js';
 import {
   PACKED_FIXED32,
   PACKED_FIXED64,
@@ -102,6 +103,69 @@ describe('WireWalker', () => {
   it('rejects tables that point nowhere', () => {
     expect(() => new WireWalker([[1, 1]])).toThrow(RangeError);
     expect(() => new WireWalker([[1, -4]])).toThrow(RangeError);
+  });
+});
+
+/** `bytes` as the value of length-delimited field `field` (tag and length prefix included). */
+function field(fieldNumber: number, bytes: Uint8Array): Uint8Array {
+  const w = new ProtoWriter();
+  w.tag(fieldNumber, 2).bytes(bytes);
+  return w.finish();
+}
+
+/** The error message of `fn`, or undefined when it does not throw. */
+function errorOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(WireFormatError);
+    return (error as Error).message;
+  }
+}
+
+/** The pick path's verdict on a ChatMessage payload: its error message, or undefined for a message. */
+function pickError(payload: Uint8Array): string | undefined {
+  const out = decodeEnvelope({ method: 'WebcastChatMessage', msgId: '1', payload } as wire.Message);
+  if (out.kind === 'message') return undefined;
+  expect(out.error.cause).toBeInstanceOf(WireFormatError);
+  return (out.error.cause as Error).message;
+}
+
+describe('nesting limit', () => {
+  // ChatMessage (level 1) → user (2, picked) → top_fans (field 45, walked) → top_fans ... : `fans` users below.
+  const chatWithFans = (fans: number): Uint8Array => {
+    let user: Uint8Array = new Uint8Array(0);
+    for (let i = 0; i < fans; i++) user = field(45, user);
+    return field(2, user);
+  };
+  // ChatMessage → background_image (field 5, an Image, walked: level 2) → `groups` nested groups of field 9.
+  const chatWithGroups = (groups: number): Uint8Array => field(5, hex('4b'.repeat(groups) + '4c'.repeat(groups)));
+
+  it.each([
+    ['users', chatWithFans, MAX_NESTING - 2],
+    ['groups inside a walked message', chatWithGroups, MAX_NESTING - 2],
+  ])('accepts %s up to the limit and rejects one level more, on both paths alike', (_name, build, deepest) => {
+    const ok = build(deepest);
+    expect(errorOf(() => decodeWire('ChatMessage', ok))).toBeUndefined();
+    expect(pickError(ok)).toBeUndefined();
+    const over = build(deepest + 1);
+    const expected = errorOf(() => decodeWire('ChatMessage', over));
+    expect(expected).toMatch(/^nesting deeper than 100 levels at byte \d+$/);
+    expect(pickError(over)).toBe(expected);
+  });
+
+  it('rejects groups nested at the top level of a picked message the same way', () => {
+    // ChatMessage (1) → groups of field 9 directly: 99 fit, 100 do not.
+    const at = (groups: number) => hex('4b'.repeat(groups) + '4c'.repeat(groups));
+    expect(pickError(at(MAX_NESTING - 1))).toBeUndefined();
+    expect(pickError(at(MAX_NESTING))).toBe(errorOf(() => decodeWire('ChatMessage', at(MAX_NESTING))));
+  });
+
+  it('turns hostile nesting into a WireFormatError, not a stack overflow, on both paths', () => {
+    const payload = chatWithFans(20_000);
+    expect(errorOf(() => decodeWire('ChatMessage', payload))).toMatch(/^nesting deeper than/);
+    expect(pickError(payload)).toMatch(/^nesting deeper than/);
   });
 });
 

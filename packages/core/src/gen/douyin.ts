@@ -49,6 +49,7 @@ const PushFrame$defaults: PushFrame = {
 
 /** Decodes `douyin.PushFrame` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePushFrame(r: ProtoReader, end: number): PushFrame {
+  r.enter();
   const m: PushFrame = Object.create(PushFrame$defaults) as PushFrame;
   while (r.pos < end) {
     const t = r.uint32();
@@ -87,6 +88,7 @@ export function decodePushFrame(r: ProtoReader, end: number): PushFrame {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[0] = m;
   return m;
 }
@@ -119,6 +121,7 @@ const PushHeader$defaults: PushHeader = {
 
 /** Decodes `douyin.PushHeader` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePushHeader(r: ProtoReader, end: number): PushHeader {
+  r.enter();
   const m: PushHeader = Object.create(PushHeader$defaults) as PushHeader;
   while (r.pos < end) {
     const t = r.uint32();
@@ -133,6 +136,7 @@ export function decodePushHeader(r: ProtoReader, end: number): PushHeader {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[1] = m;
   return m;
 }
@@ -194,6 +198,7 @@ const Response$defaults: Response = {
 
 /** Decodes `douyin.Response` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeResponse(r: ProtoReader, end: number): Response {
+  r.enter();
   const m: Response = Object.create(Response$defaults) as Response;
   while (r.pos < end) {
     const t = r.uint32();
@@ -221,6 +226,7 @@ export function decodeResponse(r: ProtoReader, end: number): Response {
         break;
       case 58: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -230,6 +236,7 @@ export function decodeResponse(r: ProtoReader, end: number): Response {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.routeParams === EMPTY_MAP) m.routeParams = Object.create(null) as typeof m.routeParams;
         m.routeParams[String(k)] = v;
         break;
@@ -259,6 +266,7 @@ export function decodeResponse(r: ProtoReader, end: number): Response {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[2] = m;
   return m;
 }
@@ -328,6 +336,7 @@ const Message$defaults: Message = {
 
 /** Decodes `douyin.Message` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMessage(r: ProtoReader, end: number): Message {
+  r.enter();
   const m: Message = Object.create(Message$defaults) as Message;
   while (r.pos < end) {
     const t = r.uint32();
@@ -358,6 +367,7 @@ export function decodeMessage(r: ProtoReader, end: number): Message {
         break;
       case 74: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -367,6 +377,7 @@ export function decodeMessage(r: ProtoReader, end: number): Message {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.messageExtra === EMPTY_MAP) m.messageExtra = Object.create(null) as typeof m.messageExtra;
         m.messageExtra[String(k)] = v;
         break;
@@ -378,6 +389,7 @@ export function decodeMessage(r: ProtoReader, end: number): Message {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[3] = m;
   return m;
 }
@@ -485,6 +497,7 @@ const Common$defaults: Common = {
 
 /** Decodes `douyin.Common` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCommon(r: ProtoReader, end: number): Common {
+  r.enter();
   const m: Common = Object.create(Common$defaults) as Common;
   while (r.pos < end) {
     const t = r.uint32();
@@ -574,6 +587,7 @@ export function decodeCommon(r: ProtoReader, end: number): Common {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[4] = m;
   return m;
 }
@@ -699,6 +713,7 @@ const PublicAreaCommon$defaults: PublicAreaCommon = {
 
 /** Decodes `douyin.PublicAreaCommon` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaCommon {
+  r.enter();
   const m: PublicAreaCommon = Object.create(PublicAreaCommon$defaults) as PublicAreaCommon;
   while (r.pos < end) {
     const t = r.uint32();
@@ -720,6 +735,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
         break;
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -729,6 +745,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.individualStrategyResult === EMPTY_MAP) m.individualStrategyResult = Object.create(null) as typeof m.individualStrategyResult;
         m.individualStrategyResult[String(k)] = v;
         break;
@@ -756,6 +773,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
       }
       case 90: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -765,6 +783,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.trackingParams === EMPTY_MAP) m.trackingParams = Object.create(null) as typeof m.trackingParams;
         m.trackingParams[String(k)] = v;
         break;
@@ -813,6 +832,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
         break;
       case 186: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -822,6 +842,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.lightInteractMobParams === EMPTY_MAP) m.lightInteractMobParams = Object.create(null) as typeof m.lightInteractMobParams;
         m.lightInteractMobParams[String(k)] = v;
         break;
@@ -848,6 +869,7 @@ export function decodePublicAreaCommon(r: ProtoReader, end: number): PublicAreaC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[5] = m;
   return m;
 }
@@ -926,6 +948,7 @@ const SuffixText$defaults: SuffixText = {
 
 /** Decodes `douyin.SuffixText` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSuffixText(r: ProtoReader, end: number): SuffixText {
+  r.enter();
   const m: SuffixText = Object.create(SuffixText$defaults) as SuffixText;
   while (r.pos < end) {
     const t = r.uint32();
@@ -946,6 +969,7 @@ export function decodeSuffixText(r: ProtoReader, end: number): SuffixText {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[6] = m;
   return m;
 }
@@ -984,6 +1008,7 @@ const ChatReplyRespInfo$defaults: ChatReplyRespInfo = {
 
 /** Decodes `douyin.ChatReplyRespInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChatReplyRespInfo(r: ProtoReader, end: number): ChatReplyRespInfo {
+  r.enter();
   const m: ChatReplyRespInfo = Object.create(ChatReplyRespInfo$defaults) as ChatReplyRespInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1013,6 +1038,7 @@ export function decodeChatReplyRespInfo(r: ProtoReader, end: number): ChatReplyR
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[7] = m;
   return m;
 }
@@ -1042,6 +1068,7 @@ const PersonalizedDisplayInfo$defaults: PersonalizedDisplayInfo = {
 
 /** Decodes `douyin.PersonalizedDisplayInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePersonalizedDisplayInfo(r: ProtoReader, end: number): PersonalizedDisplayInfo {
+  r.enter();
   const m: PersonalizedDisplayInfo = Object.create(PersonalizedDisplayInfo$defaults) as PersonalizedDisplayInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1056,6 +1083,7 @@ export function decodePersonalizedDisplayInfo(r: ProtoReader, end: number): Pers
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[8] = m;
   return m;
 }
@@ -1084,6 +1112,7 @@ const ChatMentionInfo$defaults: ChatMentionInfo = {
 
 /** Decodes `douyin.ChatMentionInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChatMentionInfo(r: ProtoReader, end: number): ChatMentionInfo {
+  r.enter();
   const m: ChatMentionInfo = Object.create(ChatMentionInfo$defaults) as ChatMentionInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1101,6 +1130,7 @@ export function decodeChatMentionInfo(r: ProtoReader, end: number): ChatMentionI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[9] = m;
   return m;
 }
@@ -1136,6 +1166,7 @@ const HoverInfo$defaults: HoverInfo = {
 
 /** Decodes `douyin.HoverInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHoverInfo(r: ProtoReader, end: number): HoverInfo {
+  r.enter();
   const m: HoverInfo = Object.create(HoverInfo$defaults) as HoverInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1159,6 +1190,7 @@ export function decodeHoverInfo(r: ProtoReader, end: number): HoverInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[10] = m;
   return m;
 }
@@ -1187,6 +1219,7 @@ const BottomPinInfo$defaults: BottomPinInfo = {
 
 /** Decodes `douyin.BottomPinInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBottomPinInfo(r: ProtoReader, end: number): BottomPinInfo {
+  r.enter();
   const m: BottomPinInfo = Object.create(BottomPinInfo$defaults) as BottomPinInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1201,6 +1234,7 @@ export function decodeBottomPinInfo(r: ProtoReader, end: number): BottomPinInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[11] = m;
   return m;
 }
@@ -1235,6 +1269,7 @@ const LandscapeAreaCommon$defaults: LandscapeAreaCommon = {
 
 /** Decodes `douyin.LandscapeAreaCommon` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLandscapeAreaCommon(r: ProtoReader, end: number): LandscapeAreaCommon {
+  r.enter();
   const m: LandscapeAreaCommon = Object.create(LandscapeAreaCommon$defaults) as LandscapeAreaCommon;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1265,6 +1300,7 @@ export function decodeLandscapeAreaCommon(r: ProtoReader, end: number): Landscap
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[12] = m;
   return m;
 }
@@ -1323,6 +1359,7 @@ const Image$defaults: Image = {
 
 /** Decodes `douyin.Image` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeImage(r: ProtoReader, end: number): Image {
+  r.enter();
   const m: Image = Object.create(Image$defaults) as Image;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1373,6 +1410,7 @@ export function decodeImage(r: ProtoReader, end: number): Image {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[13] = m;
   return m;
 }
@@ -1413,6 +1451,7 @@ const ImageContent$defaults: ImageContent = {
 
 /** Decodes `douyin.ImageContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeImageContent(r: ProtoReader, end: number): ImageContent {
+  r.enter();
   const m: ImageContent = Object.create(ImageContent$defaults) as ImageContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1433,6 +1472,7 @@ export function decodeImageContent(r: ProtoReader, end: number): ImageContent {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[14] = m;
   return m;
 }
@@ -1457,6 +1497,7 @@ const NinePatchSetting$defaults: NinePatchSetting = {
 
 /** Decodes `douyin.NinePatchSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNinePatchSetting(r: ProtoReader, end: number): NinePatchSetting {
+  r.enter();
   const m: NinePatchSetting = Object.create(NinePatchSetting$defaults) as NinePatchSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1475,6 +1516,7 @@ export function decodeNinePatchSetting(r: ProtoReader, end: number): NinePatchSe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[15] = m;
   return m;
 }
@@ -1511,6 +1553,7 @@ const FlexImageStruct$defaults: FlexImageStruct = {
 
 /** Decodes `douyin.FlexImageStruct` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFlexImageStruct(r: ProtoReader, end: number): FlexImageStruct {
+  r.enter();
   const m: FlexImageStruct = Object.create(FlexImageStruct$defaults) as FlexImageStruct;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1548,6 +1591,7 @@ export function decodeFlexImageStruct(r: ProtoReader, end: number): FlexImageStr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[16] = m;
   return m;
 }
@@ -1591,6 +1635,7 @@ const Text$defaults: Text = {
 
 /** Decodes `douyin.Text` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeText(r: ProtoReader, end: number): Text {
+  r.enter();
   const m: Text = Object.create(Text$defaults) as Text;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1615,6 +1660,7 @@ export function decodeText(r: ProtoReader, end: number): Text {
       }
       case 162: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: SchemaInfo | undefined = undefined;
         while (r.pos < e) {
@@ -1624,6 +1670,7 @@ export function decodeText(r: ProtoReader, end: number): Text {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.schemaInfos === EMPTY_MAP) m.schemaInfos = Object.create(null) as typeof m.schemaInfos;
         m.schemaInfos[String(k)] = v ?? decodeSchemaInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -1632,6 +1679,7 @@ export function decodeText(r: ProtoReader, end: number): Text {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[17] = m;
   return m;
 }
@@ -1689,6 +1737,7 @@ const TextFormat$defaults: TextFormat = {
 
 /** Decodes `douyin.TextFormat` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextFormat(r: ProtoReader, end: number): TextFormat {
+  r.enter();
   const m: TextFormat = Object.create(TextFormat$defaults) as TextFormat;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1724,6 +1773,7 @@ export function decodeTextFormat(r: ProtoReader, end: number): TextFormat {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[18] = m;
   return m;
 }
@@ -1780,6 +1830,7 @@ const TextPiece$defaults: TextPiece = {
 
 /** Decodes `douyin.TextPiece` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextPiece(r: ProtoReader, end: number): TextPiece {
+  r.enter();
   const m: TextPiece = Object.create(TextPiece$defaults) as TextPiece;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1836,6 +1887,7 @@ export function decodeTextPiece(r: ProtoReader, end: number): TextPiece {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[19] = m;
   return m;
 }
@@ -1881,6 +1933,7 @@ const TextPieceUser$defaults: TextPieceUser = {
 
 /** Decodes `douyin.TextPieceUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextPieceUser(r: ProtoReader, end: number): TextPieceUser {
+  r.enter();
   const m: TextPieceUser = Object.create(TextPieceUser$defaults) as TextPieceUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1910,6 +1963,7 @@ export function decodeTextPieceUser(r: ProtoReader, end: number): TextPieceUser 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[20] = m;
   return m;
 }
@@ -1939,6 +1993,7 @@ const TextPieceGift$defaults: TextPieceGift = {
 
 /** Decodes `douyin.TextPieceGift` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextPieceGift(r: ProtoReader, end: number): TextPieceGift {
+  r.enter();
   const m: TextPieceGift = Object.create(TextPieceGift$defaults) as TextPieceGift;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1956,6 +2011,7 @@ export function decodeTextPieceGift(r: ProtoReader, end: number): TextPieceGift 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[21] = m;
   return m;
 }
@@ -1981,6 +2037,7 @@ const PatternRef$defaults: PatternRef = {
 
 /** Decodes `douyin.PatternRef` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePatternRef(r: ProtoReader, end: number): PatternRef {
+  r.enter();
   const m: PatternRef = Object.create(PatternRef$defaults) as PatternRef;
   while (r.pos < end) {
     const t = r.uint32();
@@ -1995,6 +2052,7 @@ export function decodePatternRef(r: ProtoReader, end: number): PatternRef {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[22] = m;
   return m;
 }
@@ -2017,6 +2075,7 @@ const TextPieceHeart$defaults: TextPieceHeart = {
 
 /** Decodes `douyin.TextPieceHeart` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextPieceHeart(r: ProtoReader, end: number): TextPieceHeart {
+  r.enter();
   const m: TextPieceHeart = Object.create(TextPieceHeart$defaults) as TextPieceHeart;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2028,6 +2087,7 @@ export function decodeTextPieceHeart(r: ProtoReader, end: number): TextPieceHear
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[23] = m;
   return m;
 }
@@ -2052,6 +2112,7 @@ const TextPieceImage$defaults: TextPieceImage = {
 
 /** Decodes `douyin.TextPieceImage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
+  r.enter();
   const m: TextPieceImage = Object.create(TextPieceImage$defaults) as TextPieceImage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2069,6 +2130,7 @@ export function decodeTextPieceImage(r: ProtoReader, end: number): TextPieceImag
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[24] = m;
   return m;
 }
@@ -2091,6 +2153,7 @@ const SchemaInfo$defaults: SchemaInfo = {
 
 /** Decodes `douyin.SchemaInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSchemaInfo(r: ProtoReader, end: number): SchemaInfo {
+  r.enter();
   const m: SchemaInfo = Object.create(SchemaInfo$defaults) as SchemaInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2102,6 +2165,7 @@ export function decodeSchemaInfo(r: ProtoReader, end: number): SchemaInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[25] = m;
   return m;
 }
@@ -2129,6 +2193,7 @@ const CombinedText$defaults: CombinedText = {
 
 /** Decodes `douyin.CombinedText` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCombinedText(r: ProtoReader, end: number): CombinedText {
+  r.enter();
   const m: CombinedText = Object.create(CombinedText$defaults) as CombinedText;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2155,6 +2220,7 @@ export function decodeCombinedText(r: ProtoReader, end: number): CombinedText {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[26] = m;
   return m;
 }
@@ -2199,6 +2265,7 @@ const DisplayItem$defaults: DisplayItem = {
 
 /** Decodes `douyin.DisplayItem` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDisplayItem(r: ProtoReader, end: number): DisplayItem {
+  r.enter();
   const m: DisplayItem = Object.create(DisplayItem$defaults) as DisplayItem;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2246,6 +2313,7 @@ export function decodeDisplayItem(r: ProtoReader, end: number): DisplayItem {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[27] = m;
   return m;
 }
@@ -2277,6 +2345,7 @@ const DisplayItemFormat$defaults: DisplayItemFormat = {
 
 /** Decodes `douyin.DisplayItemFormat` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDisplayItemFormat(r: ProtoReader, end: number): DisplayItemFormat {
+  r.enter();
   const m: DisplayItemFormat = Object.create(DisplayItemFormat$defaults) as DisplayItemFormat;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2291,6 +2360,7 @@ export function decodeDisplayItemFormat(r: ProtoReader, end: number): DisplayIte
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[28] = m;
   return m;
 }
@@ -2319,6 +2389,7 @@ const ImagesItem$defaults: ImagesItem = {
 
 /** Decodes `douyin.ImagesItem` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeImagesItem(r: ProtoReader, end: number): ImagesItem {
+  r.enter();
   const m: ImagesItem = Object.create(ImagesItem$defaults) as ImagesItem;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2342,6 +2413,7 @@ export function decodeImagesItem(r: ProtoReader, end: number): ImagesItem {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[29] = m;
   return m;
 }
@@ -2365,6 +2437,7 @@ const ImagesTag$defaults: ImagesTag = {
 
 /** Decodes `douyin.ImagesTag` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeImagesTag(r: ProtoReader, end: number): ImagesTag {
+  r.enter();
   const m: ImagesTag = Object.create(ImagesTag$defaults) as ImagesTag;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2376,6 +2449,7 @@ export function decodeImagesTag(r: ProtoReader, end: number): ImagesTag {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[30] = m;
   return m;
 }
@@ -2397,6 +2471,7 @@ const TextItem$defaults: TextItem = {
 
 /** Decodes `douyin.TextItem` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextItem(r: ProtoReader, end: number): TextItem {
+  r.enter();
   const m: TextItem = Object.create(TextItem$defaults) as TextItem;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2411,6 +2486,7 @@ export function decodeTextItem(r: ProtoReader, end: number): TextItem {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[31] = m;
   return m;
 }
@@ -2435,6 +2511,7 @@ const ComboInfo$defaults: ComboInfo = {
 
 /** Decodes `douyin.ComboInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeComboInfo(r: ProtoReader, end: number): ComboInfo {
+  r.enter();
   const m: ComboInfo = Object.create(ComboInfo$defaults) as ComboInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2449,6 +2526,7 @@ export function decodeComboInfo(r: ProtoReader, end: number): ComboInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[32] = m;
   return m;
 }
@@ -2474,6 +2552,7 @@ const AggregateInfo$defaults: AggregateInfo = {
 
 /** Decodes `douyin.AggregateInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAggregateInfo(r: ProtoReader, end: number): AggregateInfo {
+  r.enter();
   const m: AggregateInfo = Object.create(AggregateInfo$defaults) as AggregateInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -2488,6 +2567,7 @@ export function decodeAggregateInfo(r: ProtoReader, end: number): AggregateInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[33] = m;
   return m;
 }
@@ -2906,6 +2986,7 @@ const User$defaults: User = {
 
 /** Decodes `douyin.User` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUser(r: ProtoReader, end: number): User {
+  r.enter();
   const m: User = Object.create(User$defaults) as User;
   while (r.pos < end) {
     const t = r.uint32();
@@ -3455,6 +3536,7 @@ export function decodeUser(r: ProtoReader, end: number): User {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[34] = m;
   return m;
 }
@@ -3635,6 +3717,7 @@ const FollowInfo$defaults: FollowInfo = {
 
 /** Decodes `douyin.FollowInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFollowInfo(r: ProtoReader, end: number): FollowInfo {
+  r.enter();
   const m: FollowInfo = Object.create(FollowInfo$defaults) as FollowInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -3670,6 +3753,7 @@ export function decodeFollowInfo(r: ProtoReader, end: number): FollowInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[35] = m;
   return m;
 }
@@ -3792,6 +3876,7 @@ const PayGrade$defaults: PayGrade = {
 
 /** Decodes `douyin.PayGrade` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePayGrade(r: ProtoReader, end: number): PayGrade {
+  r.enter();
   const m: PayGrade = Object.create(PayGrade$defaults) as PayGrade;
   while (r.pos < end) {
     const t = r.uint32();
@@ -3941,6 +4026,7 @@ export function decodePayGrade(r: ProtoReader, end: number): PayGrade {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[36] = m;
   return m;
 }
@@ -4002,6 +4088,7 @@ const GradeIcon$defaults: GradeIcon = {
 
 /** Decodes `douyin.GradeIcon` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGradeIcon(r: ProtoReader, end: number): GradeIcon {
+  r.enter();
   const m: GradeIcon = Object.create(GradeIcon$defaults) as GradeIcon;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4025,6 +4112,7 @@ export function decodeGradeIcon(r: ProtoReader, end: number): GradeIcon {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[37] = m;
   return m;
 }
@@ -4061,6 +4149,7 @@ const GradeBuffInfo$defaults: GradeBuffInfo = {
 
 /** Decodes `douyin.GradeBuffInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGradeBuffInfo(r: ProtoReader, end: number): GradeBuffInfo {
+  r.enter();
   const m: GradeBuffInfo = Object.create(GradeBuffInfo$defaults) as GradeBuffInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4076,6 +4165,7 @@ export function decodeGradeBuffInfo(r: ProtoReader, end: number): GradeBuffInfo 
         break;
       case 34: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '0';
         while (r.pos < e) {
@@ -4085,6 +4175,7 @@ export function decodeGradeBuffInfo(r: ProtoReader, end: number): GradeBuffInfo 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.statsInfo === EMPTY_MAP) m.statsInfo = Object.create(null) as typeof m.statsInfo;
         m.statsInfo[String(k)] = v;
         break;
@@ -4099,6 +4190,7 @@ export function decodeGradeBuffInfo(r: ProtoReader, end: number): GradeBuffInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[38] = m;
   return m;
 }
@@ -4135,6 +4227,7 @@ const FansClub$defaults: FansClub = {
 
 /** Decodes `douyin.FansClub` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFansClub(r: ProtoReader, end: number): FansClub {
+  r.enter();
   const m: FansClub = Object.create(FansClub$defaults) as FansClub;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4147,6 +4240,7 @@ export function decodeFansClub(r: ProtoReader, end: number): FansClub {
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: FansClubData | undefined = undefined;
         while (r.pos < e) {
@@ -4156,6 +4250,7 @@ export function decodeFansClub(r: ProtoReader, end: number): FansClub {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.preferData === EMPTY_MAP) m.preferData = Object.create(null) as typeof m.preferData;
         m.preferData[String(k)] = v ?? decodeFansClubData(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -4164,6 +4259,7 @@ export function decodeFansClub(r: ProtoReader, end: number): FansClub {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[39] = m;
   return m;
 }
@@ -4221,6 +4317,7 @@ const FansClubData$defaults: FansClubData = {
 
 /** Decodes `douyin.FansClubData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFansClubData(r: ProtoReader, end: number): FansClubData {
+  r.enter();
   const m: FansClubData = Object.create(FansClubData$defaults) as FansClubData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4269,6 +4366,7 @@ export function decodeFansClubData(r: ProtoReader, end: number): FansClubData {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[40] = m;
   return m;
 }
@@ -4305,12 +4403,14 @@ const UserBadge$defaults: UserBadge = {
 
 /** Decodes `douyin.UserBadge` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserBadge(r: ProtoReader, end: number): UserBadge {
+  r.enter();
   const m: UserBadge = Object.create(UserBadge$defaults) as UserBadge;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: Image | undefined = undefined;
         while (r.pos < e) {
@@ -4320,6 +4420,7 @@ export function decodeUserBadge(r: ProtoReader, end: number): UserBadge {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.icons === EMPTY_MAP) m.icons = Object.create(null) as typeof m.icons;
         m.icons[String(k)] = v ?? decodeImage(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -4331,6 +4432,7 @@ export function decodeUserBadge(r: ProtoReader, end: number): UserBadge {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[41] = m;
   return m;
 }
@@ -4370,6 +4472,7 @@ const Border$defaults: Border = {
 
 /** Decodes `douyin.Border` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBorder(r: ProtoReader, end: number): Border {
+  r.enter();
   const m: Border = Object.create(Border$defaults) as Border;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4396,6 +4499,7 @@ export function decodeBorder(r: ProtoReader, end: number): Border {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[42] = m;
   return m;
 }
@@ -4429,6 +4533,7 @@ const UserAttr$defaults: UserAttr = {
 
 /** Decodes `douyin.UserAttr` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserAttr(r: ProtoReader, end: number): UserAttr {
+  r.enter();
   const m: UserAttr = Object.create(UserAttr$defaults) as UserAttr;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4456,6 +4561,7 @@ export function decodeUserAttr(r: ProtoReader, end: number): UserAttr {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[43] = m;
   return m;
 }
@@ -4489,6 +4595,7 @@ const OwnRoom$defaults: OwnRoom = {
 
 /** Decodes `douyin.OwnRoom` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeOwnRoom(r: ProtoReader, end: number): OwnRoom {
+  r.enter();
   const m: OwnRoom = Object.create(OwnRoom$defaults) as OwnRoom;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4520,6 +4627,7 @@ export function decodeOwnRoom(r: ProtoReader, end: number): OwnRoom {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[44] = m;
   return m;
 }
@@ -4549,6 +4657,7 @@ const UserAnchorInfo$defaults: UserAnchorInfo = {
 
 /** Decodes `douyin.UserAnchorInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserAnchorInfo(r: ProtoReader, end: number): UserAnchorInfo {
+  r.enter();
   const m: UserAnchorInfo = Object.create(UserAnchorInfo$defaults) as UserAnchorInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4560,6 +4669,7 @@ export function decodeUserAnchorInfo(r: ProtoReader, end: number): UserAnchorInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[45] = m;
   return m;
 }
@@ -4617,6 +4727,7 @@ const AnchorLevel$defaults: AnchorLevel = {
 
 /** Decodes `douyin.AnchorLevel` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorLevel(r: ProtoReader, end: number): AnchorLevel {
+  r.enter();
   const m: AnchorLevel = Object.create(AnchorLevel$defaults) as AnchorLevel;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4676,6 +4787,7 @@ export function decodeAnchorLevel(r: ProtoReader, end: number): AnchorLevel {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[46] = m;
   return m;
 }
@@ -4724,6 +4836,7 @@ const AuthorStats$defaults: AuthorStats = {
 
 /** Decodes `douyin.AuthorStats` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuthorStats(r: ProtoReader, end: number): AuthorStats {
+  r.enter();
   const m: AuthorStats = Object.create(AuthorStats$defaults) as AuthorStats;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4750,6 +4863,7 @@ export function decodeAuthorStats(r: ProtoReader, end: number): AuthorStats {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[47] = m;
   return m;
 }
@@ -4809,6 +4923,7 @@ const XiguaParams$defaults: XiguaParams = {
 
 /** Decodes `douyin.XiguaParams` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeXiguaParams(r: ProtoReader, end: number): XiguaParams {
+  r.enter();
   const m: XiguaParams = Object.create(XiguaParams$defaults) as XiguaParams;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4865,6 +4980,7 @@ export function decodeXiguaParams(r: ProtoReader, end: number): XiguaParams {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[48] = m;
   return m;
 }
@@ -4903,6 +5019,7 @@ const XiguaUserExtendInfo$defaults: XiguaUserExtendInfo = {
 
 /** Decodes `douyin.XiguaUserExtendInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeXiguaUserExtendInfo(r: ProtoReader, end: number): XiguaUserExtendInfo {
+  r.enter();
   const m: XiguaUserExtendInfo = Object.create(XiguaUserExtendInfo$defaults) as XiguaUserExtendInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4923,6 +5040,7 @@ export function decodeXiguaUserExtendInfo(r: ProtoReader, end: number): XiguaUse
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[49] = m;
   return m;
 }
@@ -4952,6 +5070,7 @@ const XiguaRocketSchema$defaults: XiguaRocketSchema = {
 
 /** Decodes `douyin.XiguaRocketSchema` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeXiguaRocketSchema(r: ProtoReader, end: number): XiguaRocketSchema {
+  r.enter();
   const m: XiguaRocketSchema = Object.create(XiguaRocketSchema$defaults) as XiguaRocketSchema;
   while (r.pos < end) {
     const t = r.uint32();
@@ -4969,6 +5088,7 @@ export function decodeXiguaRocketSchema(r: ProtoReader, end: number): XiguaRocke
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[50] = m;
   return m;
 }
@@ -4995,6 +5115,7 @@ const UserActivityInfo$defaults: UserActivityInfo = {
 
 /** Decodes `douyin.UserActivityInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserActivityInfo(r: ProtoReader, end: number): UserActivityInfo {
+  r.enter();
   const m: UserActivityInfo = Object.create(UserActivityInfo$defaults) as UserActivityInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5015,6 +5136,7 @@ export function decodeUserActivityInfo(r: ProtoReader, end: number): UserActivit
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[51] = m;
   return m;
 }
@@ -5061,6 +5183,7 @@ const NobleLevelInfo$defaults: NobleLevelInfo = {
 
 /** Decodes `douyin.NobleLevelInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNobleLevelInfo(r: ProtoReader, end: number): NobleLevelInfo {
+  r.enter();
   const m: NobleLevelInfo = Object.create(NobleLevelInfo$defaults) as NobleLevelInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5111,6 +5234,7 @@ export function decodeNobleLevelInfo(r: ProtoReader, end: number): NobleLevelInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[52] = m;
   return m;
 }
@@ -5149,6 +5273,7 @@ const BrotherhoodInfo$defaults: BrotherhoodInfo = {
 
 /** Decodes `douyin.BrotherhoodInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBrotherhoodInfo(r: ProtoReader, end: number): BrotherhoodInfo {
+  r.enter();
   const m: BrotherhoodInfo = Object.create(BrotherhoodInfo$defaults) as BrotherhoodInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5172,6 +5297,7 @@ export function decodeBrotherhoodInfo(r: ProtoReader, end: number): BrotherhoodI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[53] = m;
   return m;
 }
@@ -5214,6 +5340,7 @@ const AuthenticationInfo$defaults: AuthenticationInfo = {
 
 /** Decodes `douyin.AuthenticationInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuthenticationInfo(r: ProtoReader, end: number): AuthenticationInfo {
+  r.enter();
   const m: AuthenticationInfo = Object.create(AuthenticationInfo$defaults) as AuthenticationInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5252,6 +5379,7 @@ export function decodeAuthenticationInfo(r: ProtoReader, end: number): Authentic
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[54] = m;
   return m;
 }
@@ -5279,12 +5407,14 @@ const AccountTypeInfo$defaults: AccountTypeInfo = {
 
 /** Decodes `douyin.AccountTypeInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAccountTypeInfo(r: ProtoReader, end: number): AccountTypeInfo {
+  r.enter();
   const m: AccountTypeInfo = Object.create(AccountTypeInfo$defaults) as AccountTypeInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: boolean = false;
         while (r.pos < e) {
@@ -5294,6 +5424,7 @@ export function decodeAccountTypeInfo(r: ProtoReader, end: number): AccountTypeI
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.accountTypeMap === EMPTY_MAP) m.accountTypeMap = Object.create(null) as typeof m.accountTypeMap;
         m.accountTypeMap[String(k)] = v;
         break;
@@ -5302,6 +5433,7 @@ export function decodeAccountTypeInfo(r: ProtoReader, end: number): AccountTypeI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[55] = m;
   return m;
 }
@@ -5346,6 +5478,7 @@ const PoiInfo$defaults: PoiInfo = {
 
 /** Decodes `douyin.PoiInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePoiInfo(r: ProtoReader, end: number): PoiInfo {
+  r.enter();
   const m: PoiInfo = Object.create(PoiInfo$defaults) as PoiInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5372,6 +5505,7 @@ export function decodePoiInfo(r: ProtoReader, end: number): PoiInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[56] = m;
   return m;
 }
@@ -5425,6 +5559,7 @@ const UserVIPInfo$defaults: UserVIPInfo = {
 
 /** Decodes `douyin.UserVIPInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserVIPInfo(r: ProtoReader, end: number): UserVIPInfo {
+  r.enter();
   const m: UserVIPInfo = Object.create(UserVIPInfo$defaults) as UserVIPInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5461,6 +5596,7 @@ export function decodeUserVIPInfo(r: ProtoReader, end: number): UserVIPInfo {
       }
       case 82: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: boolean = false;
         while (r.pos < e) {
@@ -5470,6 +5606,7 @@ export function decodeUserVIPInfo(r: ProtoReader, end: number): UserVIPInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.privileges === EMPTY_MAP) m.privileges = Object.create(null) as typeof m.privileges;
         m.privileges[String(k)] = v;
         break;
@@ -5478,6 +5615,7 @@ export function decodeUserVIPInfo(r: ProtoReader, end: number): UserVIPInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[57] = m;
   return m;
 }
@@ -5516,12 +5654,14 @@ const VIPBadge$defaults: VIPBadge = {
 
 /** Decodes `douyin.VIPBadge` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeVIPBadge(r: ProtoReader, end: number): VIPBadge {
+  r.enter();
   const m: VIPBadge = Object.create(VIPBadge$defaults) as VIPBadge;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: Image | undefined = undefined;
         while (r.pos < e) {
@@ -5531,6 +5671,7 @@ export function decodeVIPBadge(r: ProtoReader, end: number): VIPBadge {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.icons === EMPTY_MAP) m.icons = Object.create(null) as typeof m.icons;
         m.icons[String(k)] = v ?? decodeImage(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -5539,6 +5680,7 @@ export function decodeVIPBadge(r: ProtoReader, end: number): VIPBadge {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[58] = m;
   return m;
 }
@@ -5571,6 +5713,7 @@ const IndustryCertification$defaults: IndustryCertification = {
 
 /** Decodes `douyin.IndustryCertification` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeIndustryCertification(r: ProtoReader, end: number): IndustryCertification {
+  r.enter();
   const m: IndustryCertification = Object.create(IndustryCertification$defaults) as IndustryCertification;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5591,6 +5734,7 @@ export function decodeIndustryCertification(r: ProtoReader, end: number): Indust
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[59] = m;
   return m;
 }
@@ -5628,6 +5772,7 @@ const IndustryCertificationProfile$defaults: IndustryCertificationProfile = {
 
 /** Decodes `douyin.IndustryCertificationProfile` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeIndustryCertificationProfile(r: ProtoReader, end: number): IndustryCertificationProfile {
+  r.enter();
   const m: IndustryCertificationProfile = Object.create(IndustryCertificationProfile$defaults) as IndustryCertificationProfile;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5657,6 +5802,7 @@ export function decodeIndustryCertificationProfile(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[60] = m;
   return m;
 }
@@ -5683,6 +5829,7 @@ const IndustryCertificationRoom$defaults: IndustryCertificationRoom = {
 
 /** Decodes `douyin.IndustryCertificationRoom` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeIndustryCertificationRoom(r: ProtoReader, end: number): IndustryCertificationRoom {
+  r.enter();
   const m: IndustryCertificationRoom = Object.create(IndustryCertificationRoom$defaults) as IndustryCertificationRoom;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5697,6 +5844,7 @@ export function decodeIndustryCertificationRoom(r: ProtoReader, end: number): In
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[61] = m;
   return m;
 }
@@ -5742,6 +5890,7 @@ const IndustryCertificationRoomOwner$defaults: IndustryCertificationRoomOwner = 
 
 /** Decodes `douyin.IndustryCertificationRoomOwner` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeIndustryCertificationRoomOwner(r: ProtoReader, end: number): IndustryCertificationRoomOwner {
+  r.enter();
   const m: IndustryCertificationRoomOwner = Object.create(IndustryCertificationRoomOwner$defaults) as IndustryCertificationRoomOwner;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5792,6 +5941,7 @@ export function decodeIndustryCertificationRoomOwner(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[62] = m;
   return m;
 }
@@ -5821,6 +5971,7 @@ const FansGroupInfo$defaults: FansGroupInfo = {
 
 /** Decodes `douyin.FansGroupInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFansGroupInfo(r: ProtoReader, end: number): FansGroupInfo {
+  r.enter();
   const m: FansGroupInfo = Object.create(FansGroupInfo$defaults) as FansGroupInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5832,6 +5983,7 @@ export function decodeFansGroupInfo(r: ProtoReader, end: number): FansGroupInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[63] = m;
   return m;
 }
@@ -5862,6 +6014,7 @@ const JAccreditInfo$defaults: JAccreditInfo = {
 
 /** Decodes `douyin.JAccreditInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeJAccreditInfo(r: ProtoReader, end: number): JAccreditInfo {
+  r.enter();
   const m: JAccreditInfo = Object.create(JAccreditInfo$defaults) as JAccreditInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5882,6 +6035,7 @@ export function decodeJAccreditInfo(r: ProtoReader, end: number): JAccreditInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[64] = m;
   return m;
 }
@@ -5918,6 +6072,7 @@ const UserSubscribe$defaults: UserSubscribe = {
 
 /** Decodes `douyin.UserSubscribe` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserSubscribe(r: ProtoReader, end: number): UserSubscribe {
+  r.enter();
   const m: UserSubscribe = Object.create(UserSubscribe$defaults) as UserSubscribe;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5941,6 +6096,7 @@ export function decodeUserSubscribe(r: ProtoReader, end: number): UserSubscribe 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[65] = m;
   return m;
 }
@@ -5969,6 +6125,7 @@ const ProfileStyleParams$defaults: ProfileStyleParams = {
 
 /** Decodes `douyin.ProfileStyleParams` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProfileStyleParams(r: ProtoReader, end: number): ProfileStyleParams {
+  r.enter();
   const m: ProfileStyleParams = Object.create(ProfileStyleParams$defaults) as ProfileStyleParams;
   while (r.pos < end) {
     const t = r.uint32();
@@ -5983,6 +6140,7 @@ export function decodeProfileStyleParams(r: ProtoReader, end: number): ProfileSt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[66] = m;
   return m;
 }
@@ -6008,6 +6166,7 @@ const UserDressInfo$defaults: UserDressInfo = {
 
 /** Decodes `douyin.UserDressInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserDressInfo(r: ProtoReader, end: number): UserDressInfo {
+  r.enter();
   const m: UserDressInfo = Object.create(UserDressInfo$defaults) as UserDressInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6022,6 +6181,7 @@ export function decodeUserDressInfo(r: ProtoReader, end: number): UserDressInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[67] = m;
   return m;
 }
@@ -6044,6 +6204,7 @@ const BizRelation$defaults: BizRelation = {
 
 /** Decodes `douyin.BizRelation` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBizRelation(r: ProtoReader, end: number): BizRelation {
+  r.enter();
   const m: BizRelation = Object.create(BizRelation$defaults) as BizRelation;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6055,6 +6216,7 @@ export function decodeBizRelation(r: ProtoReader, end: number): BizRelation {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[68] = m;
   return m;
 }
@@ -6094,6 +6256,7 @@ const MemberEntranceInfo$defaults: MemberEntranceInfo = {
 
 /** Decodes `douyin.MemberEntranceInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMemberEntranceInfo(r: ProtoReader, end: number): MemberEntranceInfo {
+  r.enter();
   const m: MemberEntranceInfo = Object.create(MemberEntranceInfo$defaults) as MemberEntranceInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6124,6 +6287,7 @@ export function decodeMemberEntranceInfo(r: ProtoReader, end: number): MemberEnt
         break;
       case 402: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -6133,6 +6297,7 @@ export function decodeMemberEntranceInfo(r: ProtoReader, end: number): MemberEnt
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.trackingParams === EMPTY_MAP) m.trackingParams = Object.create(null) as typeof m.trackingParams;
         m.trackingParams[String(k)] = v;
         break;
@@ -6141,6 +6306,7 @@ export function decodeMemberEntranceInfo(r: ProtoReader, end: number): MemberEnt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[69] = m;
   return m;
 }
@@ -6182,12 +6348,14 @@ const PublicAreaBadgeInfo$defaults: PublicAreaBadgeInfo = {
 
 /** Decodes `douyin.PublicAreaBadgeInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePublicAreaBadgeInfo(r: ProtoReader, end: number): PublicAreaBadgeInfo {
+  r.enter();
   const m: PublicAreaBadgeInfo = Object.create(PublicAreaBadgeInfo$defaults) as PublicAreaBadgeInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: Image | undefined = undefined;
         while (r.pos < e) {
@@ -6197,6 +6365,7 @@ export function decodePublicAreaBadgeInfo(r: ProtoReader, end: number): PublicAr
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.badgeInfoMap === EMPTY_MAP) m.badgeInfoMap = Object.create(null) as typeof m.badgeInfoMap;
         m.badgeInfoMap[String(k)] = v ?? decodeImage(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -6221,6 +6390,7 @@ export function decodePublicAreaBadgeInfo(r: ProtoReader, end: number): PublicAr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[70] = m;
   return m;
 }
@@ -6261,6 +6431,7 @@ const DslBadgeList$defaults: DslBadgeList = {
 
 /** Decodes `douyin.DslBadgeList` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDslBadgeList(r: ProtoReader, end: number): DslBadgeList {
+  r.enter();
   const m: DslBadgeList = Object.create(DslBadgeList$defaults) as DslBadgeList;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6291,6 +6462,7 @@ export function decodeDslBadgeList(r: ProtoReader, end: number): DslBadgeList {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[71] = m;
   return m;
 }
@@ -6323,6 +6495,7 @@ const DslRule$defaults: DslRule = {
 
 /** Decodes `douyin.DslRule` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDslRule(r: ProtoReader, end: number): DslRule {
+  r.enter();
   const m: DslRule = Object.create(DslRule$defaults) as DslRule;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6349,6 +6522,7 @@ export function decodeDslRule(r: ProtoReader, end: number): DslRule {
       }
       case 26: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -6358,6 +6532,7 @@ export function decodeDslRule(r: ProtoReader, end: number): DslRule {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.abParams === EMPTY_MAP) m.abParams = Object.create(null) as typeof m.abParams;
         m.abParams[String(k)] = v;
         break;
@@ -6366,6 +6541,7 @@ export function decodeDslRule(r: ProtoReader, end: number): DslRule {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[72] = m;
   return m;
 }
@@ -6403,6 +6579,7 @@ const UserExtraInfo$defaults: UserExtraInfo = {
 
 /** Decodes `douyin.UserExtraInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserExtraInfo(r: ProtoReader, end: number): UserExtraInfo {
+  r.enter();
   const m: UserExtraInfo = Object.create(UserExtraInfo$defaults) as UserExtraInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6414,6 +6591,7 @@ export function decodeUserExtraInfo(r: ProtoReader, end: number): UserExtraInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[73] = m;
   return m;
 }
@@ -6435,6 +6613,7 @@ const UserSettingInfo$defaults: UserSettingInfo = {
 
 /** Decodes `douyin.UserSettingInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserSettingInfo(r: ProtoReader, end: number): UserSettingInfo {
+  r.enter();
   const m: UserSettingInfo = Object.create(UserSettingInfo$defaults) as UserSettingInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6446,6 +6625,7 @@ export function decodeUserSettingInfo(r: ProtoReader, end: number): UserSettingI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[74] = m;
   return m;
 }
@@ -6467,6 +6647,7 @@ const UserPermissionGrant$defaults: UserPermissionGrant = {
 
 /** Decodes `douyin.UserPermissionGrant` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserPermissionGrant(r: ProtoReader, end: number): UserPermissionGrant {
+  r.enter();
   const m: UserPermissionGrant = Object.create(UserPermissionGrant$defaults) as UserPermissionGrant;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6478,6 +6659,7 @@ export function decodeUserPermissionGrant(r: ProtoReader, end: number): UserPerm
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[75] = m;
   return m;
 }
@@ -6541,6 +6723,7 @@ const UserStats$defaults: UserStats = {
 
 /** Decodes `douyin.UserStats` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserStats(r: ProtoReader, end: number): UserStats {
+  r.enter();
   const m: UserStats = Object.create(UserStats$defaults) as UserStats;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6594,6 +6777,7 @@ export function decodeUserStats(r: ProtoReader, end: number): UserStats {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[76] = m;
   return m;
 }
@@ -6644,6 +6828,7 @@ const BottomEntry$defaults: BottomEntry = {
 
 /** Decodes `douyin.BottomEntry` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBottomEntry(r: ProtoReader, end: number): BottomEntry {
+  r.enter();
   const m: BottomEntry = Object.create(BottomEntry$defaults) as BottomEntry;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6670,6 +6855,7 @@ export function decodeBottomEntry(r: ProtoReader, end: number): BottomEntry {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[77] = m;
   return m;
 }
@@ -6720,6 +6906,7 @@ const OpenHostInfo$defaults: OpenHostInfo = {
 
 /** Decodes `douyin.OpenHostInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeOpenHostInfo(r: ProtoReader, end: number): OpenHostInfo {
+  r.enter();
   const m: OpenHostInfo = Object.create(OpenHostInfo$defaults) as OpenHostInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -6759,6 +6946,7 @@ export function decodeOpenHostInfo(r: ProtoReader, end: number): OpenHostInfo {
       }
       case 66: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -6768,12 +6956,14 @@ export function decodeOpenHostInfo(r: ProtoReader, end: number): OpenHostInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.schemas === EMPTY_MAP) m.schemas = Object.create(null) as typeof m.schemas;
         m.schemas[String(k)] = v;
         break;
       }
       case 802: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -6783,6 +6973,7 @@ export function decodeOpenHostInfo(r: ProtoReader, end: number): OpenHostInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -6791,6 +6982,7 @@ export function decodeOpenHostInfo(r: ProtoReader, end: number): OpenHostInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[78] = m;
   return m;
 }
@@ -6971,6 +7163,7 @@ const Room$defaults: Room = {
 
 /** Decodes `douyin.Room` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoom(r: ProtoReader, end: number): Room {
+  r.enter();
   const m: Room = Object.create(Room$defaults) as Room;
   while (r.pos < end) {
     const t = r.uint32();
@@ -7146,6 +7339,7 @@ export function decodeRoom(r: ProtoReader, end: number): Room {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[79] = m;
   return m;
 }
@@ -7278,6 +7472,7 @@ const RoomStats$defaults: RoomStats = {
 
 /** Decodes `douyin.RoomStats` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomStats(r: ProtoReader, end: number): RoomStats {
+  r.enter();
   const m: RoomStats = Object.create(RoomStats$defaults) as RoomStats;
   while (r.pos < end) {
     const t = r.uint32();
@@ -7352,6 +7547,7 @@ export function decodeRoomStats(r: ProtoReader, end: number): RoomStats {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[80] = m;
   return m;
 }
@@ -7402,6 +7598,7 @@ const RoomUserCountComposition$defaults: RoomUserCountComposition = {
 
 /** Decodes `douyin.RoomUserCountComposition` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomUserCountComposition(r: ProtoReader, end: number): RoomUserCountComposition {
+  r.enter();
   const m: RoomUserCountComposition = Object.create(RoomUserCountComposition$defaults) as RoomUserCountComposition;
   while (r.pos < end) {
     const t = r.uint32();
@@ -7422,6 +7619,7 @@ export function decodeRoomUserCountComposition(r: ProtoReader, end: number): Roo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[81] = m;
   return m;
 }
@@ -7509,6 +7707,7 @@ const ChatMessage$defaults: ChatMessage = {
 
 /** Decodes `douyin.ChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChatMessage(r: ProtoReader, end: number): ChatMessage {
+  r.enter();
   const m: ChatMessage = Object.create(ChatMessage$defaults) as ChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -7612,6 +7811,7 @@ export function decodeChatMessage(r: ProtoReader, end: number): ChatMessage {
       }
       case 1602: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -7621,6 +7821,7 @@ export function decodeChatMessage(r: ProtoReader, end: number): ChatMessage {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.modelInfo === EMPTY_MAP) m.modelInfo = Object.create(null) as typeof m.modelInfo;
         m.modelInfo[String(k)] = v;
         break;
@@ -7629,6 +7830,7 @@ export function decodeChatMessage(r: ProtoReader, end: number): ChatMessage {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[82] = m;
   return m;
 }
@@ -7811,6 +8013,7 @@ const GiftMessage$defaults: GiftMessage = {
 
 /** Decodes `douyin.GiftMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftMessage(r: ProtoReader, end: number): GiftMessage {
+  r.enter();
   const m: GiftMessage = Object.create(GiftMessage$defaults) as GiftMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -8010,6 +8213,7 @@ export function decodeGiftMessage(r: ProtoReader, end: number): GiftMessage {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[83] = m;
   return m;
 }
@@ -8083,6 +8287,7 @@ const TextEffect$defaults: TextEffect = {
 
 /** Decodes `douyin.TextEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextEffect(r: ProtoReader, end: number): TextEffect {
+  r.enter();
   const m: TextEffect = Object.create(TextEffect$defaults) as TextEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -8103,6 +8308,7 @@ export function decodeTextEffect(r: ProtoReader, end: number): TextEffect {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[84] = m;
   return m;
 }
@@ -8167,6 +8373,7 @@ const TextEffectDetail$defaults: TextEffectDetail = {
 
 /** Decodes `douyin.TextEffectDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTextEffectDetail(r: ProtoReader, end: number): TextEffectDetail {
+  r.enter();
   const m: TextEffectDetail = Object.create(TextEffectDetail$defaults) as TextEffectDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -8226,6 +8433,7 @@ export function decodeTextEffectDetail(r: ProtoReader, end: number): TextEffectD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[85] = m;
   return m;
 }
@@ -8267,6 +8475,7 @@ const GiftIMPriority$defaults: GiftIMPriority = {
 
 /** Decodes `douyin.GiftIMPriority` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftIMPriority(r: ProtoReader, end: number): GiftIMPriority {
+  r.enter();
   const m: GiftIMPriority = Object.create(GiftIMPriority$defaults) as GiftIMPriority;
   while (r.pos < end) {
     const t = r.uint32();
@@ -8291,6 +8500,7 @@ export function decodeGiftIMPriority(r: ProtoReader, end: number): GiftIMPriorit
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[86] = m;
   return m;
 }
@@ -8323,6 +8533,7 @@ const RoomHotInfo$defaults: RoomHotInfo = {
 
 /** Decodes `douyin.RoomHotInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomHotInfo(r: ProtoReader, end: number): RoomHotInfo {
+  r.enter();
   const m: RoomHotInfo = Object.create(RoomHotInfo$defaults) as RoomHotInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -8340,6 +8551,7 @@ export function decodeRoomHotInfo(r: ProtoReader, end: number): RoomHotInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[87] = m;
   return m;
 }
@@ -8600,6 +8812,7 @@ const GiftStruct$defaults: GiftStruct = {
 
 /** Decodes `douyin.GiftStruct` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftStruct(r: ProtoReader, end: number): GiftStruct {
+  r.enter();
   const m: GiftStruct = Object.create(GiftStruct$defaults) as GiftStruct;
   while (r.pos < end) {
     const t = r.uint32();
@@ -8672,6 +8885,7 @@ export function decodeGiftStruct(r: ProtoReader, end: number): GiftStruct {
         break;
       case 162: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '0';
         while (r.pos < e) {
@@ -8681,6 +8895,7 @@ export function decodeGiftStruct(r: ProtoReader, end: number): GiftStruct {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.specialEffects === EMPTY_MAP) m.specialEffects = Object.create(null) as typeof m.specialEffects;
         m.specialEffects[String(k)] = v;
         break;
@@ -8947,6 +9162,7 @@ export function decodeGiftStruct(r: ProtoReader, end: number): GiftStruct {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[88] = m;
   return m;
 }
@@ -9067,6 +9283,7 @@ const GiftStructFansClubInfo$defaults: GiftStructFansClubInfo = {
 
 /** Decodes `douyin.GiftStructFansClubInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftStructFansClubInfo(r: ProtoReader, end: number): GiftStructFansClubInfo {
+  r.enter();
   const m: GiftStructFansClubInfo = Object.create(GiftStructFansClubInfo$defaults) as GiftStructFansClubInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9081,6 +9298,7 @@ export function decodeGiftStructFansClubInfo(r: ProtoReader, end: number): GiftS
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[89] = m;
   return m;
 }
@@ -9106,6 +9324,7 @@ const GiftMsgBoard$defaults: GiftMsgBoard = {
 
 /** Decodes `douyin.GiftMsgBoard` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftMsgBoard(r: ProtoReader, end: number): GiftMsgBoard {
+  r.enter();
   const m: GiftMsgBoard = Object.create(GiftMsgBoard$defaults) as GiftMsgBoard;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9120,6 +9339,7 @@ export function decodeGiftMsgBoard(r: ProtoReader, end: number): GiftMsgBoard {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[90] = m;
   return m;
 }
@@ -9154,6 +9374,7 @@ const LuckyMoneyGiftMeta$defaults: LuckyMoneyGiftMeta = {
 
 /** Decodes `douyin.LuckyMoneyGiftMeta` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyMoneyGiftMeta(r: ProtoReader, end: number): LuckyMoneyGiftMeta {
+  r.enter();
   const m: LuckyMoneyGiftMeta = Object.create(LuckyMoneyGiftMeta$defaults) as LuckyMoneyGiftMeta;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9183,6 +9404,7 @@ export function decodeLuckyMoneyGiftMeta(r: ProtoReader, end: number): LuckyMone
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[91] = m;
   return m;
 }
@@ -9226,6 +9448,7 @@ const GiftPanelOperation$defaults: GiftPanelOperation = {
 
 /** Decodes `douyin.GiftPanelOperation` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftPanelOperation(r: ProtoReader, end: number): GiftPanelOperation {
+  r.enter();
   const m: GiftPanelOperation = Object.create(GiftPanelOperation$defaults) as GiftPanelOperation;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9261,6 +9484,7 @@ export function decodeGiftPanelOperation(r: ProtoReader, end: number): GiftPanel
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[92] = m;
   return m;
 }
@@ -9309,6 +9533,7 @@ const GiftBanner$defaults: GiftBanner = {
 
 /** Decodes `douyin.GiftBanner` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftBanner(r: ProtoReader, end: number): GiftBanner {
+  r.enter();
   const m: GiftBanner = Object.create(GiftBanner$defaults) as GiftBanner;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9350,6 +9575,7 @@ export function decodeGiftBanner(r: ProtoReader, end: number): GiftBanner {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[93] = m;
   return m;
 }
@@ -9438,6 +9664,7 @@ const GiftBuffInfo$defaults: GiftBuffInfo = {
 
 /** Decodes `douyin.GiftBuffInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
+  r.enter();
   const m: GiftBuffInfo = Object.create(GiftBuffInfo$defaults) as GiftBuffInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9501,6 +9728,7 @@ export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
       }
       case 122: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: string = '0';
         while (r.pos < e) {
@@ -9510,6 +9738,7 @@ export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.tabChoseAction === EMPTY_MAP) m.tabChoseAction = Object.create(null) as typeof m.tabChoseAction;
         m.tabChoseAction[String(k)] = v;
         break;
@@ -9537,6 +9766,7 @@ export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
       }
       case 162: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: GiftTextInfo | undefined = undefined;
         while (r.pos < e) {
@@ -9546,6 +9776,7 @@ export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.defaultGiftText === EMPTY_MAP) m.defaultGiftText = Object.create(null) as typeof m.defaultGiftText;
         m.defaultGiftText[String(k)] = v ?? decodeGiftTextInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -9557,6 +9788,7 @@ export function decodeGiftBuffInfo(r: ProtoReader, end: number): GiftBuffInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[94] = m;
   return m;
 }
@@ -9626,6 +9858,7 @@ const BuffLockInfo$defaults: BuffLockInfo = {
 
 /** Decodes `douyin.BuffLockInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBuffLockInfo(r: ProtoReader, end: number): BuffLockInfo {
+  r.enter();
   const m: BuffLockInfo = Object.create(BuffLockInfo$defaults) as BuffLockInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9649,6 +9882,7 @@ export function decodeBuffLockInfo(r: ProtoReader, end: number): BuffLockInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[95] = m;
   return m;
 }
@@ -9677,6 +9911,7 @@ const DiyGiftCardButton$defaults: DiyGiftCardButton = {
 
 /** Decodes `douyin.DiyGiftCardButton` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDiyGiftCardButton(r: ProtoReader, end: number): DiyGiftCardButton {
+  r.enter();
   const m: DiyGiftCardButton = Object.create(DiyGiftCardButton$defaults) as DiyGiftCardButton;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9691,6 +9926,7 @@ export function decodeDiyGiftCardButton(r: ProtoReader, end: number): DiyGiftCar
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[96] = m;
   return m;
 }
@@ -9716,6 +9952,7 @@ const GiftTextInfo$defaults: GiftTextInfo = {
 
 /** Decodes `douyin.GiftTextInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftTextInfo(r: ProtoReader, end: number): GiftTextInfo {
+  r.enter();
   const m: GiftTextInfo = Object.create(GiftTextInfo$defaults) as GiftTextInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9730,6 +9967,7 @@ export function decodeGiftTextInfo(r: ProtoReader, end: number): GiftTextInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[97] = m;
   return m;
 }
@@ -9764,6 +10002,7 @@ const GiftPreviewInfo$defaults: GiftPreviewInfo = {
 
 /** Decodes `douyin.GiftPreviewInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftPreviewInfo(r: ProtoReader, end: number): GiftPreviewInfo {
+  r.enter();
   const m: GiftPreviewInfo = Object.create(GiftPreviewInfo$defaults) as GiftPreviewInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9787,6 +10026,7 @@ export function decodeGiftPreviewInfo(r: ProtoReader, end: number): GiftPreviewI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[98] = m;
   return m;
 }
@@ -9827,6 +10067,7 @@ const GiftTip$defaults: GiftTip = {
 
 /** Decodes `douyin.GiftTip` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftTip(r: ProtoReader, end: number): GiftTip {
+  r.enter();
   const m: GiftTip = Object.create(GiftTip$defaults) as GiftTip;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9862,6 +10103,7 @@ export function decodeGiftTip(r: ProtoReader, end: number): GiftTip {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[99] = m;
   return m;
 }
@@ -9891,6 +10133,7 @@ const GiftGroupInfo$defaults: GiftGroupInfo = {
 
 /** Decodes `douyin.GiftGroupInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftGroupInfo(r: ProtoReader, end: number): GiftGroupInfo {
+  r.enter();
   const m: GiftGroupInfo = Object.create(GiftGroupInfo$defaults) as GiftGroupInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9905,6 +10148,7 @@ export function decodeGiftGroupInfo(r: ProtoReader, end: number): GiftGroupInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[100] = m;
   return m;
 }
@@ -9933,6 +10177,7 @@ const EmojiInteractResource$defaults: EmojiInteractResource = {
 
 /** Decodes `douyin.EmojiInteractResource` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEmojiInteractResource(r: ProtoReader, end: number): EmojiInteractResource {
+  r.enter();
   const m: EmojiInteractResource = Object.create(EmojiInteractResource$defaults) as EmojiInteractResource;
   while (r.pos < end) {
     const t = r.uint32();
@@ -9959,6 +10204,7 @@ export function decodeEmojiInteractResource(r: ProtoReader, end: number): EmojiI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[101] = m;
   return m;
 }
@@ -10009,6 +10255,7 @@ const SendInteractEmojiConfig$defaults: SendInteractEmojiConfig = {
 
 /** Decodes `douyin.SendInteractEmojiConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSendInteractEmojiConfig(r: ProtoReader, end: number): SendInteractEmojiConfig {
+  r.enter();
   const m: SendInteractEmojiConfig = Object.create(SendInteractEmojiConfig$defaults) as SendInteractEmojiConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10053,6 +10300,7 @@ export function decodeSendInteractEmojiConfig(r: ProtoReader, end: number): Send
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[102] = m;
   return m;
 }
@@ -10086,6 +10334,7 @@ const GiftTouchLabel$defaults: GiftTouchLabel = {
 
 /** Decodes `douyin.GiftTouchLabel` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftTouchLabel(r: ProtoReader, end: number): GiftTouchLabel {
+  r.enter();
   const m: GiftTouchLabel = Object.create(GiftTouchLabel$defaults) as GiftTouchLabel;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10103,6 +10352,7 @@ export function decodeGiftTouchLabel(r: ProtoReader, end: number): GiftTouchLabe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[103] = m;
   return m;
 }
@@ -10125,6 +10375,7 @@ const GiftUnselectedBottomInfo$defaults: GiftUnselectedBottomInfo = {
 
 /** Decodes `douyin.GiftUnselectedBottomInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftUnselectedBottomInfo(r: ProtoReader, end: number): GiftUnselectedBottomInfo {
+  r.enter();
   const m: GiftUnselectedBottomInfo = Object.create(GiftUnselectedBottomInfo$defaults) as GiftUnselectedBottomInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10136,6 +10387,7 @@ export function decodeGiftUnselectedBottomInfo(r: ProtoReader, end: number): Gif
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[104] = m;
   return m;
 }
@@ -10169,6 +10421,7 @@ const GiftConfirmInfo$defaults: GiftConfirmInfo = {
 
 /** Decodes `douyin.GiftConfirmInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftConfirmInfo(r: ProtoReader, end: number): GiftConfirmInfo {
+  r.enter();
   const m: GiftConfirmInfo = Object.create(GiftConfirmInfo$defaults) as GiftConfirmInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10192,6 +10445,7 @@ export function decodeGiftConfirmInfo(r: ProtoReader, end: number): GiftConfirmI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[105] = m;
   return m;
 }
@@ -10220,6 +10474,7 @@ const GoodsBizItem$defaults: GoodsBizItem = {
 
 /** Decodes `douyin.GoodsBizItem` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGoodsBizItem(r: ProtoReader, end: number): GoodsBizItem {
+  r.enter();
   const m: GoodsBizItem = Object.create(GoodsBizItem$defaults) as GoodsBizItem;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10240,6 +10495,7 @@ export function decodeGoodsBizItem(r: ProtoReader, end: number): GoodsBizItem {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[106] = m;
   return m;
 }
@@ -10268,6 +10524,7 @@ const BizGoods$defaults: BizGoods = {
 
 /** Decodes `douyin.BizGoods` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBizGoods(r: ProtoReader, end: number): BizGoods {
+  r.enter();
   const m: BizGoods = Object.create(BizGoods$defaults) as BizGoods;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10288,6 +10545,7 @@ export function decodeBizGoods(r: ProtoReader, end: number): BizGoods {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[107] = m;
   return m;
 }
@@ -10335,6 +10593,7 @@ const GoodsStruct$defaults: GoodsStruct = {
 
 /** Decodes `douyin.GoodsStruct` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGoodsStruct(r: ProtoReader, end: number): GoodsStruct {
+  r.enter();
   const m: GoodsStruct = Object.create(GoodsStruct$defaults) as GoodsStruct;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10380,6 +10639,7 @@ export function decodeGoodsStruct(r: ProtoReader, end: number): GoodsStruct {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[108] = m;
   return m;
 }
@@ -10412,6 +10672,7 @@ const BizEntrance$defaults: BizEntrance = {
 
 /** Decodes `douyin.BizEntrance` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBizEntrance(r: ProtoReader, end: number): BizEntrance {
+  r.enter();
   const m: BizEntrance = Object.create(BizEntrance$defaults) as BizEntrance;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10423,6 +10684,7 @@ export function decodeBizEntrance(r: ProtoReader, end: number): BizEntrance {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[109] = m;
   return m;
 }
@@ -10510,6 +10772,7 @@ const GiftTrayInfo$defaults: GiftTrayInfo = {
 
 /** Decodes `douyin.GiftTrayInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftTrayInfo(r: ProtoReader, end: number): GiftTrayInfo {
+  r.enter();
   const m: GiftTrayInfo = Object.create(GiftTrayInfo$defaults) as GiftTrayInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10617,6 +10880,7 @@ export function decodeGiftTrayInfo(r: ProtoReader, end: number): GiftTrayInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[110] = m;
   return m;
 }
@@ -10678,6 +10942,7 @@ const TrayPreEffect$defaults: TrayPreEffect = {
 
 /** Decodes `douyin.TrayPreEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTrayPreEffect(r: ProtoReader, end: number): TrayPreEffect {
+  r.enter();
   const m: TrayPreEffect = Object.create(TrayPreEffect$defaults) as TrayPreEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10713,6 +10978,7 @@ export function decodeTrayPreEffect(r: ProtoReader, end: number): TrayPreEffect 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[111] = m;
   return m;
 }
@@ -10758,6 +11024,7 @@ const TrayPostEffect$defaults: TrayPostEffect = {
 
 /** Decodes `douyin.TrayPostEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTrayPostEffect(r: ProtoReader, end: number): TrayPostEffect {
+  r.enter();
   const m: TrayPostEffect = Object.create(TrayPostEffect$defaults) as TrayPostEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10788,6 +11055,7 @@ export function decodeTrayPostEffect(r: ProtoReader, end: number): TrayPostEffec
         break;
       case 82: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -10797,6 +11065,7 @@ export function decodeTrayPostEffect(r: ProtoReader, end: number): TrayPostEffec
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.eventTracking === EMPTY_MAP) m.eventTracking = Object.create(null) as typeof m.eventTracking;
         m.eventTracking[String(k)] = v;
         break;
@@ -10805,6 +11074,7 @@ export function decodeTrayPostEffect(r: ProtoReader, end: number): TrayPostEffec
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[112] = m;
   return m;
 }
@@ -10843,6 +11113,7 @@ const AssetEffectMixInfo$defaults: AssetEffectMixInfo = {
 
 /** Decodes `douyin.AssetEffectMixInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAssetEffectMixInfo(r: ProtoReader, end: number): AssetEffectMixInfo {
+  r.enter();
   const m: AssetEffectMixInfo = Object.create(AssetEffectMixInfo$defaults) as AssetEffectMixInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10863,6 +11134,7 @@ export function decodeAssetEffectMixInfo(r: ProtoReader, end: number): AssetEffe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[113] = m;
   return m;
 }
@@ -10888,6 +11160,7 @@ const EffectMixImageInfo$defaults: EffectMixImageInfo = {
 
 /** Decodes `douyin.EffectMixImageInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEffectMixImageInfo(r: ProtoReader, end: number): EffectMixImageInfo {
+  r.enter();
   const m: EffectMixImageInfo = Object.create(EffectMixImageInfo$defaults) as EffectMixImageInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10905,6 +11178,7 @@ export function decodeEffectMixImageInfo(r: ProtoReader, end: number): EffectMix
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[114] = m;
   return m;
 }
@@ -10936,6 +11210,7 @@ const EffectMixTextInfo$defaults: EffectMixTextInfo = {
 
 /** Decodes `douyin.EffectMixTextInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEffectMixTextInfo(r: ProtoReader, end: number): EffectMixTextInfo {
+  r.enter();
   const m: EffectMixTextInfo = Object.create(EffectMixTextInfo$defaults) as EffectMixTextInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10956,6 +11231,7 @@ export function decodeEffectMixTextInfo(r: ProtoReader, end: number): EffectMixT
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[115] = m;
   return m;
 }
@@ -10980,6 +11256,7 @@ const AnchorGiftData$defaults: AnchorGiftData = {
 
 /** Decodes `douyin.AnchorGiftData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorGiftData(r: ProtoReader, end: number): AnchorGiftData {
+  r.enter();
   const m: AnchorGiftData = Object.create(AnchorGiftData$defaults) as AnchorGiftData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -10994,6 +11271,7 @@ export function decodeAnchorGiftData(r: ProtoReader, end: number): AnchorGiftDat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[116] = m;
   return m;
 }
@@ -11021,6 +11299,7 @@ const SendTogether$defaults: SendTogether = {
 
 /** Decodes `douyin.SendTogether` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSendTogether(r: ProtoReader, end: number): SendTogether {
+  r.enter();
   const m: SendTogether = Object.create(SendTogether$defaults) as SendTogether;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11038,6 +11317,7 @@ export function decodeSendTogether(r: ProtoReader, end: number): SendTogether {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[117] = m;
   return m;
 }
@@ -11064,6 +11344,7 @@ const ExtraEffect$defaults: ExtraEffect = {
 
 /** Decodes `douyin.ExtraEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeExtraEffect(r: ProtoReader, end: number): ExtraEffect {
+  r.enter();
   const m: ExtraEffect = Object.create(ExtraEffect$defaults) as ExtraEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11078,6 +11359,7 @@ export function decodeExtraEffect(r: ProtoReader, end: number): ExtraEffect {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[118] = m;
   return m;
 }
@@ -11115,6 +11397,7 @@ const SeriesPlayGift$defaults: SeriesPlayGift = {
 
 /** Decodes `douyin.SeriesPlayGift` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSeriesPlayGift(r: ProtoReader, end: number): SeriesPlayGift {
+  r.enter();
   const m: SeriesPlayGift = Object.create(SeriesPlayGift$defaults) as SeriesPlayGift;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11156,6 +11439,7 @@ export function decodeSeriesPlayGift(r: ProtoReader, end: number): SeriesPlayGif
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[119] = m;
   return m;
 }
@@ -11188,6 +11472,7 @@ const SeriesTrayInfo$defaults: SeriesTrayInfo = {
 
 /** Decodes `douyin.SeriesTrayInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSeriesTrayInfo(r: ProtoReader, end: number): SeriesTrayInfo {
+  r.enter();
   const m: SeriesTrayInfo = Object.create(SeriesTrayInfo$defaults) as SeriesTrayInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11211,6 +11496,7 @@ export function decodeSeriesTrayInfo(r: ProtoReader, end: number): SeriesTrayInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[120] = m;
   return m;
 }
@@ -11267,6 +11553,7 @@ const LikeMessage$defaults: LikeMessage = {
 
 /** Decodes `douyin.LikeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLikeMessage(r: ProtoReader, end: number): LikeMessage {
+  r.enter();
   const m: LikeMessage = Object.create(LikeMessage$defaults) as LikeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11329,6 +11616,7 @@ export function decodeLikeMessage(r: ProtoReader, end: number): LikeMessage {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[121] = m;
   return m;
 }
@@ -11370,6 +11658,7 @@ const DoubleLikeDetail$defaults: DoubleLikeDetail = {
 
 /** Decodes `douyin.DoubleLikeDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDoubleLikeDetail(r: ProtoReader, end: number): DoubleLikeDetail {
+  r.enter();
   const m: DoubleLikeDetail = Object.create(DoubleLikeDetail$defaults) as DoubleLikeDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11390,6 +11679,7 @@ export function decodeDoubleLikeDetail(r: ProtoReader, end: number): DoubleLikeD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[122] = m;
   return m;
 }
@@ -11417,6 +11707,7 @@ const DisplayControlInfo$defaults: DisplayControlInfo = {
 
 /** Decodes `douyin.DisplayControlInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDisplayControlInfo(r: ProtoReader, end: number): DisplayControlInfo {
+  r.enter();
   const m: DisplayControlInfo = Object.create(DisplayControlInfo$defaults) as DisplayControlInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11431,6 +11722,7 @@ export function decodeDisplayControlInfo(r: ProtoReader, end: number): DisplayCo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[123] = m;
   return m;
 }
@@ -11462,6 +11754,7 @@ const PicoDisplayInfo$defaults: PicoDisplayInfo = {
 
 /** Decodes `douyin.PicoDisplayInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePicoDisplayInfo(r: ProtoReader, end: number): PicoDisplayInfo {
+  r.enter();
   const m: PicoDisplayInfo = Object.create(PicoDisplayInfo$defaults) as PicoDisplayInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11485,6 +11778,7 @@ export function decodePicoDisplayInfo(r: ProtoReader, end: number): PicoDisplayI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[124] = m;
   return m;
 }
@@ -11587,6 +11881,7 @@ const MemberMessage$defaults: MemberMessage = {
 
 /** Decodes `douyin.MemberMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMemberMessage(r: ProtoReader, end: number): MemberMessage {
+  r.enter();
   const m: MemberMessage = Object.create(MemberMessage$defaults) as MemberMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11683,6 +11978,7 @@ export function decodeMemberMessage(r: ProtoReader, end: number): MemberMessage 
         break;
       case 178: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -11692,12 +11988,14 @@ export function decodeMemberMessage(r: ProtoReader, end: number): MemberMessage 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.buriedPoint === EMPTY_MAP) m.buriedPoint = Object.create(null) as typeof m.buriedPoint;
         m.buriedPoint[String(k)] = v;
         break;
       }
       case 186: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: EffectConfig | undefined = undefined;
         while (r.pos < e) {
@@ -11707,6 +12005,7 @@ export function decodeMemberMessage(r: ProtoReader, end: number): MemberMessage 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.alternativeEffectConfig === EMPTY_MAP) m.alternativeEffectConfig = Object.create(null) as typeof m.alternativeEffectConfig;
         m.alternativeEffectConfig[String(k)] = v ?? decodeEffectConfig(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -11730,6 +12029,7 @@ export function decodeMemberMessage(r: ProtoReader, end: number): MemberMessage 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[125] = m;
   return m;
 }
@@ -11865,6 +12165,7 @@ const EffectConfig$defaults: EffectConfig = {
 
 /** Decodes `douyin.EffectConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
+  r.enter();
   const m: EffectConfig = Object.create(EffectConfig$defaults) as EffectConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -11951,6 +12252,7 @@ export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
       }
       case 130: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -11960,6 +12262,7 @@ export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -11987,6 +12290,7 @@ export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
         break;
       case 194: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: TextPiece | undefined = undefined;
         while (r.pos < e) {
@@ -11996,6 +12300,7 @@ export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.pieceValues === EMPTY_MAP) m.pieceValues = Object.create(null) as typeof m.pieceValues;
         m.pieceValues[String(k)] = v ?? decodeTextPiece(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -12010,6 +12315,7 @@ export function decodeEffectConfig(r: ProtoReader, end: number): EffectConfig {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[126] = m;
   return m;
 }
@@ -12101,6 +12407,7 @@ const PicoEffectConfig$defaults: PicoEffectConfig = {
 
 /** Decodes `douyin.PicoEffectConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePicoEffectConfig(r: ProtoReader, end: number): PicoEffectConfig {
+  r.enter();
   const m: PicoEffectConfig = Object.create(PicoEffectConfig$defaults) as PicoEffectConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12140,6 +12447,7 @@ export function decodePicoEffectConfig(r: ProtoReader, end: number): PicoEffectC
         break;
       case 66: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -12149,6 +12457,7 @@ export function decodePicoEffectConfig(r: ProtoReader, end: number): PicoEffectC
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -12160,6 +12469,7 @@ export function decodePicoEffectConfig(r: ProtoReader, end: number): PicoEffectC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[127] = m;
   return m;
 }
@@ -12218,6 +12528,7 @@ const SocialMessage$defaults: SocialMessage = {
 
 /** Decodes `douyin.SocialMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSocialMessage(r: ProtoReader, end: number): SocialMessage {
+  r.enter();
   const m: SocialMessage = Object.create(SocialMessage$defaults) as SocialMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12259,6 +12570,7 @@ export function decodeSocialMessage(r: ProtoReader, end: number): SocialMessage 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[128] = m;
   return m;
 }
@@ -12299,6 +12611,7 @@ const ControlMessage$defaults: ControlMessage = {
 
 /** Decodes `douyin.ControlMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeControlMessage(r: ProtoReader, end: number): ControlMessage {
+  r.enter();
   const m: ControlMessage = Object.create(ControlMessage$defaults) as ControlMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12331,6 +12644,7 @@ export function decodeControlMessage(r: ProtoReader, end: number): ControlMessag
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[129] = m;
   return m;
 }
@@ -12377,6 +12691,7 @@ const ControlMessageExtra$defaults: ControlMessageExtra = {
 
 /** Decodes `douyin.ControlMessageExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeControlMessageExtra(r: ProtoReader, end: number): ControlMessageExtra {
+  r.enter();
   const m: ControlMessageExtra = Object.create(ControlMessageExtra$defaults) as ControlMessageExtra;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12424,6 +12739,7 @@ export function decodeControlMessageExtra(r: ProtoReader, end: number): ControlM
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[130] = m;
   return m;
 }
@@ -12488,6 +12804,7 @@ const RoomUserSeqMessage$defaults: RoomUserSeqMessage = {
 
 /** Decodes `douyin.RoomUserSeqMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage {
+  r.enter();
   const m: RoomUserSeqMessage = Object.create(RoomUserSeqMessage$defaults) as RoomUserSeqMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12544,6 +12861,7 @@ export function decodeRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserS
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[131] = m;
   return m;
 }
@@ -12595,6 +12913,7 @@ const Contributor$defaults: Contributor = {
 
 /** Decodes `douyin.Contributor` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeContributor(r: ProtoReader, end: number): Contributor {
+  r.enter();
   const m: Contributor = Object.create(Contributor$defaults) as Contributor;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12627,6 +12946,7 @@ export function decodeContributor(r: ProtoReader, end: number): Contributor {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[132] = m;
   return m;
 }
@@ -12672,6 +12992,7 @@ const FansclubMessage$defaults: FansclubMessage = {
 
 /** Decodes `douyin.FansclubMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
+  r.enter();
   const m: FansclubMessage = Object.create(FansclubMessage$defaults) as FansclubMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12713,6 +13034,7 @@ export function decodeFansclubMessage(r: ProtoReader, end: number): FansclubMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[133] = m;
   return m;
 }
@@ -12746,6 +13068,7 @@ const UpgradePrivilege$defaults: UpgradePrivilege = {
 
 /** Decodes `douyin.UpgradePrivilege` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpgradePrivilege(r: ProtoReader, end: number): UpgradePrivilege {
+  r.enter();
   const m: UpgradePrivilege = Object.create(UpgradePrivilege$defaults) as UpgradePrivilege;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12763,6 +13086,7 @@ export function decodeUpgradePrivilege(r: ProtoReader, end: number): UpgradePriv
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[134] = m;
   return m;
 }
@@ -12810,6 +13134,7 @@ const EmojiChatMessage$defaults: EmojiChatMessage = {
 
 /** Decodes `douyin.EmojiChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
+  r.enter();
   const m: EmojiChatMessage = Object.create(EmojiChatMessage$defaults) as EmojiChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12860,6 +13185,7 @@ export function decodeEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[135] = m;
   return m;
 }
@@ -12916,6 +13242,7 @@ const RoomStatsMessage$defaults: RoomStatsMessage = {
 
 /** Decodes `douyin.RoomStatsMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
+  r.enter();
   const m: RoomStatsMessage = Object.create(RoomStatsMessage$defaults) as RoomStatsMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -12957,6 +13284,7 @@ export function decodeRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[136] = m;
   return m;
 }
@@ -13014,6 +13342,7 @@ const RoomMessage$defaults: RoomMessage = {
 
 /** Decodes `douyin.RoomMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomMessage(r: ProtoReader, end: number): RoomMessage {
+  r.enter();
   const m: RoomMessage = Object.create(RoomMessage$defaults) as RoomMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13050,6 +13379,7 @@ export function decodeRoomMessage(r: ProtoReader, end: number): RoomMessage {
         break;
       case 242: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -13059,6 +13389,7 @@ export function decodeRoomMessage(r: ProtoReader, end: number): RoomMessage {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.buriedPoint === EMPTY_MAP) m.buriedPoint = Object.create(null) as typeof m.buriedPoint;
         m.buriedPoint[String(k)] = v;
         break;
@@ -13073,6 +13404,7 @@ export function decodeRoomMessage(r: ProtoReader, end: number): RoomMessage {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[137] = m;
   return m;
 }
@@ -13111,6 +13443,7 @@ const RoomMsgExtra$defaults: RoomMsgExtra = {
 
 /** Decodes `douyin.RoomMsgExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomMsgExtra(r: ProtoReader, end: number): RoomMsgExtra {
+  r.enter();
   const m: RoomMsgExtra = Object.create(RoomMsgExtra$defaults) as RoomMsgExtra;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13125,6 +13458,7 @@ export function decodeRoomMsgExtra(r: ProtoReader, end: number): RoomMsgExtra {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[138] = m;
   return m;
 }
@@ -13176,6 +13510,7 @@ const RoomMsgGiftExtra$defaults: RoomMsgGiftExtra = {
 
 /** Decodes `douyin.RoomMsgGiftExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomMsgGiftExtra(r: ProtoReader, end: number): RoomMsgGiftExtra {
+  r.enter();
   const m: RoomMsgGiftExtra = Object.create(RoomMsgGiftExtra$defaults) as RoomMsgGiftExtra;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13223,6 +13558,7 @@ export function decodeRoomMsgGiftExtra(r: ProtoReader, end: number): RoomMsgGift
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[139] = m;
   return m;
 }
@@ -13260,6 +13596,7 @@ const RoomRankMessage$defaults: RoomRankMessage = {
 
 /** Decodes `douyin.RoomRankMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
+  r.enter();
   const m: RoomRankMessage = Object.create(RoomRankMessage$defaults) as RoomRankMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13286,6 +13623,7 @@ export function decodeRoomRankMessage(r: ProtoReader, end: number): RoomRankMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[140] = m;
   return m;
 }
@@ -13315,6 +13653,7 @@ const RoomRank$defaults: RoomRank = {
 
 /** Decodes `douyin.RoomRank` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomRank(r: ProtoReader, end: number): RoomRank {
+  r.enter();
   const m: RoomRank = Object.create(RoomRank$defaults) as RoomRank;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13335,6 +13674,7 @@ export function decodeRoomRank(r: ProtoReader, end: number): RoomRank {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[141] = m;
   return m;
 }
@@ -13388,6 +13728,7 @@ const Rank$defaults: Rank = {
 
 /** Decodes `douyin.Rank` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRank(r: ProtoReader, end: number): Rank {
+  r.enter();
   const m: Rank = Object.create(Rank$defaults) as Rank;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13435,6 +13776,7 @@ export function decodeRank(r: ProtoReader, end: number): Rank {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[142] = m;
   return m;
 }
@@ -13481,6 +13823,7 @@ const RoomStreamAdaptationMessage$defaults: RoomStreamAdaptationMessage = {
 
 /** Decodes `douyin.RoomStreamAdaptationMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStreamAdaptationMessage {
+  r.enter();
   const m: RoomStreamAdaptationMessage = Object.create(RoomStreamAdaptationMessage$defaults) as RoomStreamAdaptationMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13510,6 +13853,7 @@ export function decodeRoomStreamAdaptationMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[143] = m;
   return m;
 }
@@ -13557,6 +13901,7 @@ const InRoomBannerMessage$defaults: InRoomBannerMessage = {
 
 /** Decodes `douyin.InRoomBannerMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessage {
+  r.enter();
   const m: InRoomBannerMessage = Object.create(InRoomBannerMessage$defaults) as InRoomBannerMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13592,6 +13937,7 @@ export function decodeInRoomBannerMessage(r: ProtoReader, end: number): InRoomBa
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[144] = m;
   return m;
 }
@@ -13635,6 +13981,7 @@ const RoomDataSyncMessage$defaults: RoomDataSyncMessage = {
 
 /** Decodes `douyin.RoomDataSyncMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessage {
+  r.enter();
   const m: RoomDataSyncMessage = Object.create(RoomDataSyncMessage$defaults) as RoomDataSyncMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13664,6 +14011,7 @@ export function decodeRoomDataSyncMessage(r: ProtoReader, end: number): RoomData
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[145] = m;
   return m;
 }
@@ -13699,6 +14047,7 @@ const UpdateFanTicketMessage$defaults: UpdateFanTicketMessage = {
 
 /** Decodes `douyin.UpdateFanTicketMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicketMessage {
+  r.enter();
   const m: UpdateFanTicketMessage = Object.create(UpdateFanTicketMessage$defaults) as UpdateFanTicketMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13722,6 +14071,7 @@ export function decodeUpdateFanTicketMessage(r: ProtoReader, end: number): Updat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[146] = m;
   return m;
 }
@@ -13755,6 +14105,7 @@ const CommonTextMessage$defaults: CommonTextMessage = {
 
 /** Decodes `douyin.CommonTextMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
+  r.enter();
   const m: CommonTextMessage = Object.create(CommonTextMessage$defaults) as CommonTextMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13784,6 +14135,7 @@ export function decodeCommonTextMessage(r: ProtoReader, end: number): CommonText
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[147] = m;
   return m;
 }
@@ -13859,6 +14211,7 @@ const ScreenChatMessage$defaults: ScreenChatMessage = {
 
 /** Decodes `douyin.ScreenChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
+  r.enter();
   const m: ScreenChatMessage = Object.create(ScreenChatMessage$defaults) as ScreenChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -13957,6 +14310,7 @@ export function decodeScreenChatMessage(r: ProtoReader, end: number): ScreenChat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[148] = m;
   return m;
 }
@@ -14001,6 +14355,7 @@ const ScreenChatEffect$defaults: ScreenChatEffect = {
 
 /** Decodes `douyin.ScreenChatEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeScreenChatEffect(r: ProtoReader, end: number): ScreenChatEffect {
+  r.enter();
   const m: ScreenChatEffect = Object.create(ScreenChatEffect$defaults) as ScreenChatEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14024,6 +14379,7 @@ export function decodeScreenChatEffect(r: ProtoReader, end: number): ScreenChatE
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[149] = m;
   return m;
 }
@@ -14047,6 +14403,7 @@ const ScreenChatOfficialCommentConfig$defaults: ScreenChatOfficialCommentConfig 
 
 /** Decodes `douyin.ScreenChatOfficialCommentConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeScreenChatOfficialCommentConfig(r: ProtoReader, end: number): ScreenChatOfficialCommentConfig {
+  r.enter();
   const m: ScreenChatOfficialCommentConfig = Object.create(ScreenChatOfficialCommentConfig$defaults) as ScreenChatOfficialCommentConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14058,6 +14415,7 @@ export function decodeScreenChatOfficialCommentConfig(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[150] = m;
   return m;
 }
@@ -14082,6 +14440,7 @@ const ChatIdentity$defaults: ChatIdentity = {
 
 /** Decodes `douyin.ChatIdentity` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChatIdentity(r: ProtoReader, end: number): ChatIdentity {
+  r.enter();
   const m: ChatIdentity = Object.create(ChatIdentity$defaults) as ChatIdentity;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14099,6 +14458,7 @@ export function decodeChatIdentity(r: ProtoReader, end: number): ChatIdentity {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[151] = m;
   return m;
 }
@@ -14127,6 +14487,7 @@ const ScreenChatMessageContentExt$defaults: ScreenChatMessageContentExt = {
 
 /** Decodes `douyin.ScreenChatMessageContentExt` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeScreenChatMessageContentExt(r: ProtoReader, end: number): ScreenChatMessageContentExt {
+  r.enter();
   const m: ScreenChatMessageContentExt = Object.create(ScreenChatMessageContentExt$defaults) as ScreenChatMessageContentExt;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14147,6 +14508,7 @@ export function decodeScreenChatMessageContentExt(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[152] = m;
   return m;
 }
@@ -14191,6 +14553,7 @@ const PrivilegeScreenChatMessage$defaults: PrivilegeScreenChatMessage = {
 
 /** Decodes `douyin.PrivilegeScreenChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeScreenChatMessage {
+  r.enter();
   const m: PrivilegeScreenChatMessage = Object.create(PrivilegeScreenChatMessage$defaults) as PrivilegeScreenChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14238,6 +14601,7 @@ export function decodePrivilegeScreenChatMessage(r: ProtoReader, end: number): P
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[153] = m;
   return m;
 }
@@ -14305,6 +14669,7 @@ const LightGiftMessage$defaults: LightGiftMessage = {
 
 /** Decodes `douyin.LightGiftMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
+  r.enter();
   const m: LightGiftMessage = Object.create(LightGiftMessage$defaults) as LightGiftMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14370,6 +14735,7 @@ export function decodeLightGiftMessage(r: ProtoReader, end: number): LightGiftMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[154] = m;
   return m;
 }
@@ -14410,6 +14776,7 @@ const LightGiftInfo$defaults: LightGiftInfo = {
 
 /** Decodes `douyin.LightGiftInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLightGiftInfo(r: ProtoReader, end: number): LightGiftInfo {
+  r.enter();
   const m: LightGiftInfo = Object.create(LightGiftInfo$defaults) as LightGiftInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14430,6 +14797,7 @@ export function decodeLightGiftInfo(r: ProtoReader, end: number): LightGiftInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[155] = m;
   return m;
 }
@@ -14453,6 +14821,7 @@ const GiftLiteTrayInfo$defaults: GiftLiteTrayInfo = {
 
 /** Decodes `douyin.GiftLiteTrayInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftLiteTrayInfo(r: ProtoReader, end: number): GiftLiteTrayInfo {
+  r.enter();
   const m: GiftLiteTrayInfo = Object.create(GiftLiteTrayInfo$defaults) as GiftLiteTrayInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14464,6 +14833,7 @@ export function decodeGiftLiteTrayInfo(r: ProtoReader, end: number): GiftLiteTra
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[156] = m;
   return m;
 }
@@ -14518,6 +14888,7 @@ const HotChatMessage$defaults: HotChatMessage = {
 
 /** Decodes `douyin.HotChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
+  r.enter();
   const m: HotChatMessage = Object.create(HotChatMessage$defaults) as HotChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14580,6 +14951,7 @@ export function decodeHotChatMessage(r: ProtoReader, end: number): HotChatMessag
       }
       case 1602: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -14589,6 +14961,7 @@ export function decodeHotChatMessage(r: ProtoReader, end: number): HotChatMessag
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -14597,6 +14970,7 @@ export function decodeHotChatMessage(r: ProtoReader, end: number): HotChatMessag
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[157] = m;
   return m;
 }
@@ -14646,6 +15020,7 @@ const HighlightAreaPriorityConfig$defaults: HighlightAreaPriorityConfig = {
 
 /** Decodes `douyin.HighlightAreaPriorityConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHighlightAreaPriorityConfig(r: ProtoReader, end: number): HighlightAreaPriorityConfig {
+  r.enter();
   const m: HighlightAreaPriorityConfig = Object.create(HighlightAreaPriorityConfig$defaults) as HighlightAreaPriorityConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14660,6 +15035,7 @@ export function decodeHighlightAreaPriorityConfig(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[158] = m;
   return m;
 }
@@ -14718,6 +15094,7 @@ const RoomIntroMessage$defaults: RoomIntroMessage = {
 
 /** Decodes `douyin.RoomIntroMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
+  r.enter();
   const m: RoomIntroMessage = Object.create(RoomIntroMessage$defaults) as RoomIntroMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14786,6 +15163,7 @@ export function decodeRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[159] = m;
   return m;
 }
@@ -14840,6 +15218,7 @@ const RoomIntroLabel$defaults: RoomIntroLabel = {
 
 /** Decodes `douyin.RoomIntroLabel` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomIntroLabel(r: ProtoReader, end: number): RoomIntroLabel {
+  r.enter();
   const m: RoomIntroLabel = Object.create(RoomIntroLabel$defaults) as RoomIntroLabel;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14872,6 +15251,7 @@ export function decodeRoomIntroLabel(r: ProtoReader, end: number): RoomIntroLabe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[160] = m;
   return m;
 }
@@ -14921,6 +15301,7 @@ const RoomIntroAppointmentInfo$defaults: RoomIntroAppointmentInfo = {
 
 /** Decodes `douyin.RoomIntroAppointmentInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomIntroAppointmentInfo(r: ProtoReader, end: number): RoomIntroAppointmentInfo {
+  r.enter();
   const m: RoomIntroAppointmentInfo = Object.create(RoomIntroAppointmentInfo$defaults) as RoomIntroAppointmentInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -14960,6 +15341,7 @@ export function decodeRoomIntroAppointmentInfo(r: ProtoReader, end: number): Roo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[161] = m;
   return m;
 }
@@ -15000,6 +15382,7 @@ const AnchorLocationPoiInfo$defaults: AnchorLocationPoiInfo = {
 
 /** Decodes `douyin.AnchorLocationPoiInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorLocationPoiInfo(r: ProtoReader, end: number): AnchorLocationPoiInfo {
+  r.enter();
   const m: AnchorLocationPoiInfo = Object.create(AnchorLocationPoiInfo$defaults) as AnchorLocationPoiInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15020,6 +15403,7 @@ export function decodeAnchorLocationPoiInfo(r: ProtoReader, end: number): Anchor
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[162] = m;
   return m;
 }
@@ -15152,6 +15536,7 @@ const LiveShoppingMessage$defaults: LiveShoppingMessage = {
 
 /** Decodes `douyin.LiveShoppingMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessage {
+  r.enter();
   const m: LiveShoppingMessage = Object.create(LiveShoppingMessage$defaults) as LiveShoppingMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15342,6 +15727,7 @@ export function decodeLiveShoppingMessage(r: ProtoReader, end: number): LiveShop
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[163] = m;
   return m;
 }
@@ -15417,6 +15803,7 @@ const UpdatedProductInfo$defaults: UpdatedProductInfo = {
 
 /** Decodes `douyin.UpdatedProductInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedProductInfo(r: ProtoReader, end: number): UpdatedProductInfo {
+  r.enter();
   const m: UpdatedProductInfo = Object.create(UpdatedProductInfo$defaults) as UpdatedProductInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15440,6 +15827,7 @@ export function decodeUpdatedProductInfo(r: ProtoReader, end: number): UpdatedPr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[164] = m;
   return m;
 }
@@ -15477,6 +15865,7 @@ const UpdatedCouponInfo$defaults: UpdatedCouponInfo = {
 
 /** Decodes `douyin.UpdatedCouponInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedCouponInfo(r: ProtoReader, end: number): UpdatedCouponInfo {
+  r.enter();
   const m: UpdatedCouponInfo = Object.create(UpdatedCouponInfo$defaults) as UpdatedCouponInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15500,6 +15889,7 @@ export function decodeUpdatedCouponInfo(r: ProtoReader, end: number): UpdatedCou
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[165] = m;
   return m;
 }
@@ -15555,6 +15945,7 @@ const UpdatedCampaignInfo$defaults: UpdatedCampaignInfo = {
 
 /** Decodes `douyin.UpdatedCampaignInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedCampaignInfo(r: ProtoReader, end: number): UpdatedCampaignInfo {
+  r.enter();
   const m: UpdatedCampaignInfo = Object.create(UpdatedCampaignInfo$defaults) as UpdatedCampaignInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15596,6 +15987,7 @@ export function decodeUpdatedCampaignInfo(r: ProtoReader, end: number): UpdatedC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[166] = m;
   return m;
 }
@@ -15636,6 +16028,7 @@ const UpdatedSkuInfo$defaults: UpdatedSkuInfo = {
 
 /** Decodes `douyin.UpdatedSkuInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedSkuInfo(r: ProtoReader, end: number): UpdatedSkuInfo {
+  r.enter();
   const m: UpdatedSkuInfo = Object.create(UpdatedSkuInfo$defaults) as UpdatedSkuInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15656,6 +16049,7 @@ export function decodeUpdatedSkuInfo(r: ProtoReader, end: number): UpdatedSkuInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[167] = m;
   return m;
 }
@@ -15680,6 +16074,7 @@ const UpdatedCommentaryVideoInfo$defaults: UpdatedCommentaryVideoInfo = {
 
 /** Decodes `douyin.UpdatedCommentaryVideoInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedCommentaryVideoInfo(r: ProtoReader, end: number): UpdatedCommentaryVideoInfo {
+  r.enter();
   const m: UpdatedCommentaryVideoInfo = Object.create(UpdatedCommentaryVideoInfo$defaults) as UpdatedCommentaryVideoInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15691,6 +16086,7 @@ export function decodeUpdatedCommentaryVideoInfo(r: ProtoReader, end: number): U
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[168] = m;
   return m;
 }
@@ -15721,6 +16117,7 @@ const UpdatedGroupInfo$defaults: UpdatedGroupInfo = {
 
 /** Decodes `douyin.UpdatedGroupInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedGroupInfo(r: ProtoReader, end: number): UpdatedGroupInfo {
+  r.enter();
   const m: UpdatedGroupInfo = Object.create(UpdatedGroupInfo$defaults) as UpdatedGroupInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15741,6 +16138,7 @@ export function decodeUpdatedGroupInfo(r: ProtoReader, end: number): UpdatedGrou
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[169] = m;
   return m;
 }
@@ -15774,6 +16172,7 @@ const TraceTimeMetric$defaults: TraceTimeMetric = {
 
 /** Decodes `douyin.TraceTimeMetric` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTraceTimeMetric(r: ProtoReader, end: number): TraceTimeMetric {
+  r.enter();
   const m: TraceTimeMetric = Object.create(TraceTimeMetric$defaults) as TraceTimeMetric;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15794,6 +16193,7 @@ export function decodeTraceTimeMetric(r: ProtoReader, end: number): TraceTimeMet
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[170] = m;
   return m;
 }
@@ -15857,6 +16257,7 @@ const AuctionSuccess$defaults: AuctionSuccess = {
 
 /** Decodes `douyin.AuctionSuccess` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuctionSuccess(r: ProtoReader, end: number): AuctionSuccess {
+  r.enter();
   const m: AuctionSuccess = Object.create(AuctionSuccess$defaults) as AuctionSuccess;
   while (r.pos < end) {
     const t = r.uint32();
@@ -15907,6 +16308,7 @@ export function decodeAuctionSuccess(r: ProtoReader, end: number): AuctionSucces
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[171] = m;
   return m;
 }
@@ -15968,6 +16370,7 @@ const AuctionInfo$defaults: AuctionInfo = {
 
 /** Decodes `douyin.AuctionInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuctionInfo(r: ProtoReader, end: number): AuctionInfo {
+  r.enter();
   const m: AuctionInfo = Object.create(AuctionInfo$defaults) as AuctionInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16012,6 +16415,7 @@ export function decodeAuctionInfo(r: ProtoReader, end: number): AuctionInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[172] = m;
   return m;
 }
@@ -16048,6 +16452,7 @@ const AuctionCurrentUserInfo$defaults: AuctionCurrentUserInfo = {
 
 /** Decodes `douyin.AuctionCurrentUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuctionCurrentUserInfo(r: ProtoReader, end: number): AuctionCurrentUserInfo {
+  r.enter();
   const m: AuctionCurrentUserInfo = Object.create(AuctionCurrentUserInfo$defaults) as AuctionCurrentUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16068,6 +16473,7 @@ export function decodeAuctionCurrentUserInfo(r: ProtoReader, end: number): Aucti
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[173] = m;
   return m;
 }
@@ -16097,6 +16503,7 @@ const AuctionImg$defaults: AuctionImg = {
 
 /** Decodes `douyin.AuctionImg` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuctionImg(r: ProtoReader, end: number): AuctionImg {
+  r.enter();
   const m: AuctionImg = Object.create(AuctionImg$defaults) as AuctionImg;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16114,6 +16521,7 @@ export function decodeAuctionImg(r: ProtoReader, end: number): AuctionImg {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[174] = m;
   return m;
 }
@@ -16140,6 +16548,7 @@ const IncrPriceList$defaults: IncrPriceList = {
 
 /** Decodes `douyin.IncrPriceList` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeIncrPriceList(r: ProtoReader, end: number): IncrPriceList {
+  r.enter();
   const m: IncrPriceList = Object.create(IncrPriceList$defaults) as IncrPriceList;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16154,6 +16563,7 @@ export function decodeIncrPriceList(r: ProtoReader, end: number): IncrPriceList 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[175] = m;
   return m;
 }
@@ -16236,6 +16646,7 @@ const RedpackActivityInfo$defaults: RedpackActivityInfo = {
 
 /** Decodes `douyin.RedpackActivityInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRedpackActivityInfo(r: ProtoReader, end: number): RedpackActivityInfo {
+  r.enter();
   const m: RedpackActivityInfo = Object.create(RedpackActivityInfo$defaults) as RedpackActivityInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16307,6 +16718,7 @@ export function decodeRedpackActivityInfo(r: ProtoReader, end: number): RedpackA
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[176] = m;
   return m;
 }
@@ -16354,6 +16766,7 @@ const UpdatedCartInfo$defaults: UpdatedCartInfo = {
 
 /** Decodes `douyin.UpdatedCartInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpdatedCartInfo(r: ProtoReader, end: number): UpdatedCartInfo {
+  r.enter();
   const m: UpdatedCartInfo = Object.create(UpdatedCartInfo$defaults) as UpdatedCartInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16380,6 +16793,7 @@ export function decodeUpdatedCartInfo(r: ProtoReader, end: number): UpdatedCartI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[177] = m;
   return m;
 }
@@ -16403,6 +16817,7 @@ const CartVertical$defaults: CartVertical = {
 
 /** Decodes `douyin.CartVertical` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCartVertical(r: ProtoReader, end: number): CartVertical {
+  r.enter();
   const m: CartVertical = Object.create(CartVertical$defaults) as CartVertical;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16414,6 +16829,7 @@ export function decodeCartVertical(r: ProtoReader, end: number): CartVertical {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[178] = m;
   return m;
 }
@@ -16435,6 +16851,7 @@ const CartHorizontal$defaults: CartHorizontal = {
 
 /** Decodes `douyin.CartHorizontal` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCartHorizontal(r: ProtoReader, end: number): CartHorizontal {
+  r.enter();
   const m: CartHorizontal = Object.create(CartHorizontal$defaults) as CartHorizontal;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16446,6 +16863,7 @@ export function decodeCartHorizontal(r: ProtoReader, end: number): CartHorizonta
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[179] = m;
   return m;
 }
@@ -16473,6 +16891,7 @@ const GlobalCustomIcons$defaults: GlobalCustomIcons = {
 
 /** Decodes `douyin.GlobalCustomIcons` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGlobalCustomIcons(r: ProtoReader, end: number): GlobalCustomIcons {
+  r.enter();
   const m: GlobalCustomIcons = Object.create(GlobalCustomIcons$defaults) as GlobalCustomIcons;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16490,6 +16909,7 @@ export function decodeGlobalCustomIcons(r: ProtoReader, end: number): GlobalCust
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[180] = m;
   return m;
 }
@@ -16528,6 +16948,7 @@ const ShoppingLotteryInfo$defaults: ShoppingLotteryInfo = {
 
 /** Decodes `douyin.ShoppingLotteryInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeShoppingLotteryInfo(r: ProtoReader, end: number): ShoppingLotteryInfo {
+  r.enter();
   const m: ShoppingLotteryInfo = Object.create(ShoppingLotteryInfo$defaults) as ShoppingLotteryInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16557,6 +16978,7 @@ export function decodeShoppingLotteryInfo(r: ProtoReader, end: number): Shopping
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[181] = m;
   return m;
 }
@@ -16586,6 +17008,7 @@ const LotteryProductShortInfo$defaults: LotteryProductShortInfo = {
 
 /** Decodes `douyin.LotteryProductShortInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLotteryProductShortInfo(r: ProtoReader, end: number): LotteryProductShortInfo {
+  r.enter();
   const m: LotteryProductShortInfo = Object.create(LotteryProductShortInfo$defaults) as LotteryProductShortInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16600,6 +17023,7 @@ export function decodeLotteryProductShortInfo(r: ProtoReader, end: number): Lott
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[182] = m;
   return m;
 }
@@ -16664,6 +17088,7 @@ const WinLotteryInfo$defaults: WinLotteryInfo = {
 
 /** Decodes `douyin.WinLotteryInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeWinLotteryInfo(r: ProtoReader, end: number): WinLotteryInfo {
+  r.enter();
   const m: WinLotteryInfo = Object.create(WinLotteryInfo$defaults) as WinLotteryInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16727,6 +17152,7 @@ export function decodeWinLotteryInfo(r: ProtoReader, end: number): WinLotteryInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[183] = m;
   return m;
 }
@@ -16771,6 +17197,7 @@ const WinLotteryAlert$defaults: WinLotteryAlert = {
 
 /** Decodes `douyin.WinLotteryAlert` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeWinLotteryAlert(r: ProtoReader, end: number): WinLotteryAlert {
+  r.enter();
   const m: WinLotteryAlert = Object.create(WinLotteryAlert$defaults) as WinLotteryAlert;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16788,6 +17215,7 @@ export function decodeWinLotteryAlert(r: ProtoReader, end: number): WinLotteryAl
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[184] = m;
   return m;
 }
@@ -16844,6 +17272,7 @@ const LotteryInfoList$defaults: LotteryInfoList = {
 
 /** Decodes `douyin.LotteryInfoList` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLotteryInfoList(r: ProtoReader, end: number): LotteryInfoList {
+  r.enter();
   const m: LotteryInfoList = Object.create(LotteryInfoList$defaults) as LotteryInfoList;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16891,6 +17320,7 @@ export function decodeLotteryInfoList(r: ProtoReader, end: number): LotteryInfoL
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[185] = m;
   return m;
 }
@@ -16935,6 +17365,7 @@ const BenefitLabel$defaults: BenefitLabel = {
 
 /** Decodes `douyin.BenefitLabel` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBenefitLabel(r: ProtoReader, end: number): BenefitLabel {
+  r.enter();
   const m: BenefitLabel = Object.create(BenefitLabel$defaults) as BenefitLabel;
   while (r.pos < end) {
     const t = r.uint32();
@@ -16958,6 +17389,7 @@ export function decodeBenefitLabel(r: ProtoReader, end: number): BenefitLabel {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[186] = m;
   return m;
 }
@@ -17013,6 +17445,7 @@ const HotAtmosphere$defaults: HotAtmosphere = {
 
 /** Decodes `douyin.HotAtmosphere` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHotAtmosphere(r: ProtoReader, end: number): HotAtmosphere {
+  r.enter();
   const m: HotAtmosphere = Object.create(HotAtmosphere$defaults) as HotAtmosphere;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17054,6 +17487,7 @@ export function decodeHotAtmosphere(r: ProtoReader, end: number): HotAtmosphere 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[187] = m;
   return m;
 }
@@ -17088,6 +17522,7 @@ const RoomTagOfflineInfo$defaults: RoomTagOfflineInfo = {
 
 /** Decodes `douyin.RoomTagOfflineInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomTagOfflineInfo(r: ProtoReader, end: number): RoomTagOfflineInfo {
+  r.enter();
   const m: RoomTagOfflineInfo = Object.create(RoomTagOfflineInfo$defaults) as RoomTagOfflineInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17102,6 +17537,7 @@ export function decodeRoomTagOfflineInfo(r: ProtoReader, end: number): RoomTagOf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[188] = m;
   return m;
 }
@@ -17127,6 +17563,7 @@ const FilterSwitchChangeData$defaults: FilterSwitchChangeData = {
 
 /** Decodes `douyin.FilterSwitchChangeData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFilterSwitchChangeData(r: ProtoReader, end: number): FilterSwitchChangeData {
+  r.enter();
   const m: FilterSwitchChangeData = Object.create(FilterSwitchChangeData$defaults) as FilterSwitchChangeData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17144,6 +17581,7 @@ export function decodeFilterSwitchChangeData(r: ProtoReader, end: number): Filte
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[189] = m;
   return m;
 }
@@ -17175,6 +17613,7 @@ const UpIcon$defaults: UpIcon = {
 
 /** Decodes `douyin.UpIcon` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUpIcon(r: ProtoReader, end: number): UpIcon {
+  r.enter();
   const m: UpIcon = Object.create(UpIcon$defaults) as UpIcon;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17195,6 +17634,7 @@ export function decodeUpIcon(r: ProtoReader, end: number): UpIcon {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[190] = m;
   return m;
 }
@@ -17222,6 +17662,7 @@ const InteractionData$defaults: InteractionData = {
 
 /** Decodes `douyin.InteractionData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractionData(r: ProtoReader, end: number): InteractionData {
+  r.enter();
   const m: InteractionData = Object.create(InteractionData$defaults) as InteractionData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17239,6 +17680,7 @@ export function decodeInteractionData(r: ProtoReader, end: number): InteractionD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[191] = m;
   return m;
 }
@@ -17273,6 +17715,7 @@ const InteractionContent$defaults: InteractionContent = {
 
 /** Decodes `douyin.InteractionContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractionContent(r: ProtoReader, end: number): InteractionContent {
+  r.enter();
   const m: InteractionContent = Object.create(InteractionContent$defaults) as InteractionContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17297,6 +17740,7 @@ export function decodeInteractionContent(r: ProtoReader, end: number): Interacti
       }
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -17306,6 +17750,7 @@ export function decodeInteractionContent(r: ProtoReader, end: number): Interacti
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.eventParam === EMPTY_MAP) m.eventParam = Object.create(null) as typeof m.eventParam;
         m.eventParam[String(k)] = v;
         break;
@@ -17314,6 +17759,7 @@ export function decodeInteractionContent(r: ProtoReader, end: number): Interacti
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[192] = m;
   return m;
 }
@@ -17350,6 +17796,7 @@ const InteractionContentCheck$defaults: InteractionContentCheck = {
 
 /** Decodes `douyin.InteractionContentCheck` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractionContentCheck(r: ProtoReader, end: number): InteractionContentCheck {
+  r.enter();
   const m: InteractionContentCheck = Object.create(InteractionContentCheck$defaults) as InteractionContentCheck;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17364,6 +17811,7 @@ export function decodeInteractionContentCheck(r: ProtoReader, end: number): Inte
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[193] = m;
   return m;
 }
@@ -17398,6 +17846,7 @@ const InteractionElement$defaults: InteractionElement = {
 
 /** Decodes `douyin.InteractionElement` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractionElement(r: ProtoReader, end: number): InteractionElement {
+  r.enter();
   const m: InteractionElement = Object.create(InteractionElement$defaults) as InteractionElement;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17424,6 +17873,7 @@ export function decodeInteractionElement(r: ProtoReader, end: number): Interacti
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[194] = m;
   return m;
 }
@@ -17455,6 +17905,7 @@ const InteractionAvatar$defaults: InteractionAvatar = {
 
 /** Decodes `douyin.InteractionAvatar` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractionAvatar(r: ProtoReader, end: number): InteractionAvatar {
+  r.enter();
   const m: InteractionAvatar = Object.create(InteractionAvatar$defaults) as InteractionAvatar;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17472,6 +17923,7 @@ export function decodeInteractionAvatar(r: ProtoReader, end: number): Interactio
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[195] = m;
   return m;
 }
@@ -17519,6 +17971,7 @@ const ProductChangeMessage$defaults: ProductChangeMessage = {
 
 /** Decodes `douyin.ProductChangeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProductChangeMessage(r: ProtoReader, end: number): ProductChangeMessage {
+  r.enter();
   const m: ProductChangeMessage = Object.create(ProductChangeMessage$defaults) as ProductChangeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17570,6 +18023,7 @@ export function decodeProductChangeMessage(r: ProtoReader, end: number): Product
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[196] = m;
   return m;
 }
@@ -17614,6 +18068,7 @@ const ProductChangeInfo$defaults: ProductChangeInfo = {
 
 /** Decodes `douyin.ProductChangeInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProductChangeInfo(r: ProtoReader, end: number): ProductChangeInfo {
+  r.enter();
   const m: ProductChangeInfo = Object.create(ProductChangeInfo$defaults) as ProductChangeInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17644,6 +18099,7 @@ export function decodeProductChangeInfo(r: ProtoReader, end: number): ProductCha
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[197] = m;
   return m;
 }
@@ -17684,6 +18140,7 @@ const ProductCategoryInfo$defaults: ProductCategoryInfo = {
 
 /** Decodes `douyin.ProductCategoryInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProductCategoryInfo(r: ProtoReader, end: number): ProductCategoryInfo {
+  r.enter();
   const m: ProductCategoryInfo = Object.create(ProductCategoryInfo$defaults) as ProductCategoryInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17707,6 +18164,7 @@ export function decodeProductCategoryInfo(r: ProtoReader, end: number): ProductC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[198] = m;
   return m;
 }
@@ -17750,6 +18208,7 @@ const LiveEcomGeneralMessage$defaults: LiveEcomGeneralMessage = {
 
 /** Decodes `douyin.LiveEcomGeneralMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGeneralMessage {
+  r.enter();
   const m: LiveEcomGeneralMessage = Object.create(LiveEcomGeneralMessage$defaults) as LiveEcomGeneralMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17785,6 +18244,7 @@ export function decodeLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveE
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[199] = m;
   return m;
 }
@@ -17818,6 +18278,7 @@ const EcomFansClubMessage$defaults: EcomFansClubMessage = {
 
 /** Decodes `douyin.EcomFansClubMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessage {
+  r.enter();
   const m: EcomFansClubMessage = Object.create(EcomFansClubMessage$defaults) as EcomFansClubMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17841,6 +18302,7 @@ export function decodeEcomFansClubMessage(r: ProtoReader, end: number): EcomFans
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[200] = m;
   return m;
 }
@@ -17870,6 +18332,7 @@ const EcomFansClubUserInfo$defaults: EcomFansClubUserInfo = {
 
 /** Decodes `douyin.EcomFansClubUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEcomFansClubUserInfo(r: ProtoReader, end: number): EcomFansClubUserInfo {
+  r.enter();
   const m: EcomFansClubUserInfo = Object.create(EcomFansClubUserInfo$defaults) as EcomFansClubUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17887,6 +18350,7 @@ export function decodeEcomFansClubUserInfo(r: ProtoReader, end: number): EcomFan
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[201] = m;
   return m;
 }
@@ -17913,6 +18377,7 @@ const AwemeShopExplainMessage$defaults: AwemeShopExplainMessage = {
 
 /** Decodes `douyin.AwemeShopExplainMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExplainMessage {
+  r.enter();
   const m: AwemeShopExplainMessage = Object.create(AwemeShopExplainMessage$defaults) as AwemeShopExplainMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17933,6 +18398,7 @@ export function decodeAwemeShopExplainMessage(r: ProtoReader, end: number): Awem
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[202] = m;
   return m;
 }
@@ -17958,6 +18424,7 @@ const AwemeShopExplainExtra$defaults: AwemeShopExplainExtra = {
 
 /** Decodes `douyin.AwemeShopExplainExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAwemeShopExplainExtra(r: ProtoReader, end: number): AwemeShopExplainExtra {
+  r.enter();
   const m: AwemeShopExplainExtra = Object.create(AwemeShopExplainExtra$defaults) as AwemeShopExplainExtra;
   while (r.pos < end) {
     const t = r.uint32();
@@ -17972,6 +18439,7 @@ export function decodeAwemeShopExplainExtra(r: ProtoReader, end: number): AwemeS
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[203] = m;
   return m;
 }
@@ -18018,6 +18486,7 @@ const NotifyMessage$defaults: NotifyMessage = {
 
 /** Decodes `douyin.NotifyMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
+  r.enter();
   const m: NotifyMessage = Object.create(NotifyMessage$defaults) as NotifyMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18069,6 +18538,7 @@ export function decodeNotifyMessage(r: ProtoReader, end: number): NotifyMessage 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[204] = m;
   return m;
 }
@@ -18113,6 +18583,7 @@ const NotifyMessageExtra$defaults: NotifyMessageExtra = {
 
 /** Decodes `douyin.NotifyMessageExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyMessageExtra(r: ProtoReader, end: number): NotifyMessageExtra {
+  r.enter();
   const m: NotifyMessageExtra = Object.create(NotifyMessageExtra$defaults) as NotifyMessageExtra;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18134,6 +18605,7 @@ export function decodeNotifyMessageExtra(r: ProtoReader, end: number): NotifyMes
       }
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -18143,6 +18615,7 @@ export function decodeNotifyMessageExtra(r: ProtoReader, end: number): NotifyMes
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.params === EMPTY_MAP) m.params = Object.create(null) as typeof m.params;
         m.params[String(k)] = v;
         break;
@@ -18154,6 +18627,7 @@ export function decodeNotifyMessageExtra(r: ProtoReader, end: number): NotifyMes
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[205] = m;
   return m;
 }
@@ -18196,6 +18670,7 @@ const NotifyMessageBackground$defaults: NotifyMessageBackground = {
 
 /** Decodes `douyin.NotifyMessageBackground` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyMessageBackground(r: ProtoReader, end: number): NotifyMessageBackground {
+  r.enter();
   const m: NotifyMessageBackground = Object.create(NotifyMessageBackground$defaults) as NotifyMessageBackground;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18216,6 +18691,7 @@ export function decodeNotifyMessageBackground(r: ProtoReader, end: number): Noti
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[206] = m;
   return m;
 }
@@ -18243,6 +18719,7 @@ const NotifyMessageContentList$defaults: NotifyMessageContentList = {
 
 /** Decodes `douyin.NotifyMessageContentList` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyMessageContentList(r: ProtoReader, end: number): NotifyMessageContentList {
+  r.enter();
   const m: NotifyMessageContentList = Object.create(NotifyMessageContentList$defaults) as NotifyMessageContentList;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18260,6 +18737,7 @@ export function decodeNotifyMessageContentList(r: ProtoReader, end: number): Not
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[207] = m;
   return m;
 }
@@ -18285,6 +18763,7 @@ const NotifyMessageContent$defaults: NotifyMessageContent = {
 
 /** Decodes `douyin.NotifyMessageContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyMessageContent(r: ProtoReader, end: number): NotifyMessageContent {
+  r.enter();
   const m: NotifyMessageContent = Object.create(NotifyMessageContent$defaults) as NotifyMessageContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18299,6 +18778,7 @@ export function decodeNotifyMessageContent(r: ProtoReader, end: number): NotifyM
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[208] = m;
   return m;
 }
@@ -18345,6 +18825,7 @@ const NotifyEffectMessage$defaults: NotifyEffectMessage = {
 
 /** Decodes `douyin.NotifyEffectMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessage {
+  r.enter();
   const m: NotifyEffectMessage = Object.create(NotifyEffectMessage$defaults) as NotifyEffectMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18396,6 +18877,7 @@ export function decodeNotifyEffectMessage(r: ProtoReader, end: number): NotifyEf
       }
       case 162: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -18405,6 +18887,7 @@ export function decodeNotifyEffectMessage(r: ProtoReader, end: number): NotifyEf
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.buriedPoint === EMPTY_MAP) m.buriedPoint = Object.create(null) as typeof m.buriedPoint;
         m.buriedPoint[String(k)] = v;
         break;
@@ -18413,6 +18896,7 @@ export function decodeNotifyEffectMessage(r: ProtoReader, end: number): NotifyEf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[209] = m;
   return m;
 }
@@ -18456,6 +18940,7 @@ const NotifyEffectBackground$defaults: NotifyEffectBackground = {
 
 /** Decodes `douyin.NotifyEffectBackground` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyEffectBackground(r: ProtoReader, end: number): NotifyEffectBackground {
+  r.enter();
   const m: NotifyEffectBackground = Object.create(NotifyEffectBackground$defaults) as NotifyEffectBackground;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18479,6 +18964,7 @@ export function decodeNotifyEffectBackground(r: ProtoReader, end: number): Notif
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[210] = m;
   return m;
 }
@@ -18508,6 +18994,7 @@ const NotifyEffectDynamicConfig$defaults: NotifyEffectDynamicConfig = {
 
 /** Decodes `douyin.NotifyEffectDynamicConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyEffectDynamicConfig(r: ProtoReader, end: number): NotifyEffectDynamicConfig {
+  r.enter();
   const m: NotifyEffectDynamicConfig = Object.create(NotifyEffectDynamicConfig$defaults) as NotifyEffectDynamicConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18525,6 +19012,7 @@ export function decodeNotifyEffectDynamicConfig(r: ProtoReader, end: number): No
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[211] = m;
   return m;
 }
@@ -18566,6 +19054,7 @@ const NotifyEffectSceneConfig$defaults: NotifyEffectSceneConfig = {
 
 /** Decodes `douyin.NotifyEffectSceneConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNotifyEffectSceneConfig(r: ProtoReader, end: number): NotifyEffectSceneConfig {
+  r.enter();
   const m: NotifyEffectSceneConfig = Object.create(NotifyEffectSceneConfig$defaults) as NotifyEffectSceneConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18598,6 +19087,7 @@ export function decodeNotifyEffectSceneConfig(r: ProtoReader, end: number): Noti
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[212] = m;
   return m;
 }
@@ -18643,6 +19133,7 @@ const AudioChatMessage$defaults: AudioChatMessage = {
 
 /** Decodes `douyin.AudioChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
+  r.enter();
   const m: AudioChatMessage = Object.create(AudioChatMessage$defaults) as AudioChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18684,6 +19175,7 @@ export function decodeAudioChatMessage(r: ProtoReader, end: number): AudioChatMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[213] = m;
   return m;
 }
@@ -18723,6 +19215,7 @@ const AudioBgImgMessage$defaults: AudioBgImgMessage = {
 
 /** Decodes `douyin.AudioBgImgMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
+  r.enter();
   const m: AudioBgImgMessage = Object.create(AudioBgImgMessage$defaults) as AudioBgImgMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -18752,6 +19245,7 @@ export function decodeAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImg
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[214] = m;
   return m;
 }
@@ -18876,6 +19370,7 @@ const AudioBGData$defaults: AudioBGData = {
 
 /** Decodes `douyin.AudioBGData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioBGData(r: ProtoReader, end: number): AudioBGData {
+  r.enter();
   const m: AudioBGData = Object.create(AudioBGData$defaults) as AudioBGData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19025,6 +19520,7 @@ export function decodeAudioBGData(r: ProtoReader, end: number): AudioBGData {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[215] = m;
   return m;
 }
@@ -19088,6 +19584,7 @@ const AudioSpeakingImageList$defaults: AudioSpeakingImageList = {
 
 /** Decodes `douyin.AudioSpeakingImageList` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioSpeakingImageList(r: ProtoReader, end: number): AudioSpeakingImageList {
+  r.enter();
   const m: AudioSpeakingImageList = Object.create(AudioSpeakingImageList$defaults) as AudioSpeakingImageList;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19120,6 +19617,7 @@ export function decodeAudioSpeakingImageList(r: ProtoReader, end: number): Audio
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[216] = m;
   return m;
 }
@@ -19150,6 +19648,7 @@ const SpeakingImage$defaults: SpeakingImage = {
 
 /** Decodes `douyin.SpeakingImage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSpeakingImage(r: ProtoReader, end: number): SpeakingImage {
+  r.enter();
   const m: SpeakingImage = Object.create(SpeakingImage$defaults) as SpeakingImage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19176,6 +19675,7 @@ export function decodeSpeakingImage(r: ProtoReader, end: number): SpeakingImage 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[217] = m;
   return m;
 }
@@ -19205,6 +19705,7 @@ const AnimatedBgInfo$defaults: AnimatedBgInfo = {
 
 /** Decodes `douyin.AnimatedBgInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnimatedBgInfo(r: ProtoReader, end: number): AnimatedBgInfo {
+  r.enter();
   const m: AnimatedBgInfo = Object.create(AnimatedBgInfo$defaults) as AnimatedBgInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19228,6 +19729,7 @@ export function decodeAnimatedBgInfo(r: ProtoReader, end: number): AnimatedBgInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[218] = m;
   return m;
 }
@@ -19260,6 +19762,7 @@ const ShowArea$defaults: ShowArea = {
 
 /** Decodes `douyin.ShowArea` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeShowArea(r: ProtoReader, end: number): ShowArea {
+  r.enter();
   const m: ShowArea = Object.create(ShowArea$defaults) as ShowArea;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19280,6 +19783,7 @@ export function decodeShowArea(r: ProtoReader, end: number): ShowArea {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[219] = m;
   return m;
 }
@@ -19307,6 +19811,7 @@ const ChatLikeMessage$defaults: ChatLikeMessage = {
 
 /** Decodes `douyin.ChatLikeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
+  r.enter();
   const m: ChatLikeMessage = Object.create(ChatLikeMessage$defaults) as ChatLikeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19319,6 +19824,7 @@ export function decodeChatLikeMessage(r: ProtoReader, end: number): ChatLikeMess
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: ChatLikeCount | undefined = undefined;
         while (r.pos < e) {
@@ -19328,6 +19834,7 @@ export function decodeChatLikeMessage(r: ProtoReader, end: number): ChatLikeMess
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.totalMsgData === EMPTY_MAP) m.totalMsgData = Object.create(null) as typeof m.totalMsgData;
         m.totalMsgData[String(k)] = v ?? decodeChatLikeCount(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -19336,6 +19843,7 @@ export function decodeChatLikeMessage(r: ProtoReader, end: number): ChatLikeMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[220] = m;
   return m;
 }
@@ -19369,6 +19877,7 @@ const ChatLikeCount$defaults: ChatLikeCount = {
 
 /** Decodes `douyin.ChatLikeCount` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChatLikeCount(r: ProtoReader, end: number): ChatLikeCount {
+  r.enter();
   const m: ChatLikeCount = Object.create(ChatLikeCount$defaults) as ChatLikeCount;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19383,6 +19892,7 @@ export function decodeChatLikeCount(r: ProtoReader, end: number): ChatLikeCount 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[221] = m;
   return m;
 }
@@ -19408,6 +19918,7 @@ const CommonDotMessage$defaults: CommonDotMessage = {
 
 /** Decodes `douyin.CommonDotMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
+  r.enter();
   const m: CommonDotMessage = Object.create(CommonDotMessage$defaults) as CommonDotMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19420,6 +19931,7 @@ export function decodeCommonDotMessage(r: ProtoReader, end: number): CommonDotMe
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: PanelDotInfo | undefined = undefined;
         while (r.pos < e) {
@@ -19429,6 +19941,7 @@ export function decodeCommonDotMessage(r: ProtoReader, end: number): CommonDotMe
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.panelDots === EMPTY_MAP) m.panelDots = Object.create(null) as typeof m.panelDots;
         m.panelDots[String(k)] = v ?? decodePanelDotInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -19437,6 +19950,7 @@ export function decodeCommonDotMessage(r: ProtoReader, end: number): CommonDotMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[222] = m;
   return m;
 }
@@ -19470,6 +19984,7 @@ const PanelDotInfo$defaults: PanelDotInfo = {
 
 /** Decodes `douyin.PanelDotInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePanelDotInfo(r: ProtoReader, end: number): PanelDotInfo {
+  r.enter();
   const m: PanelDotInfo = Object.create(PanelDotInfo$defaults) as PanelDotInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19479,6 +19994,7 @@ export function decodePanelDotInfo(r: ProtoReader, end: number): PanelDotInfo {
         break;
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: ItemDotInfo | undefined = undefined;
         while (r.pos < e) {
@@ -19488,6 +20004,7 @@ export function decodePanelDotInfo(r: ProtoReader, end: number): PanelDotInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.itemDots === EMPTY_MAP) m.itemDots = Object.create(null) as typeof m.itemDots;
         m.itemDots[String(k)] = v ?? decodeItemDotInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -19496,6 +20013,7 @@ export function decodePanelDotInfo(r: ProtoReader, end: number): PanelDotInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[223] = m;
   return m;
 }
@@ -19532,6 +20050,7 @@ const ItemDotInfo$defaults: ItemDotInfo = {
 
 /** Decodes `douyin.ItemDotInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeItemDotInfo(r: ProtoReader, end: number): ItemDotInfo {
+  r.enter();
   const m: ItemDotInfo = Object.create(ItemDotInfo$defaults) as ItemDotInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19552,6 +20071,7 @@ export function decodeItemDotInfo(r: ProtoReader, end: number): ItemDotInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[224] = m;
   return m;
 }
@@ -19590,6 +20110,7 @@ const CommonDot$defaults: CommonDot = {
 
 /** Decodes `douyin.CommonDot` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCommonDot(r: ProtoReader, end: number): CommonDot {
+  r.enter();
   const m: CommonDot = Object.create(CommonDot$defaults) as CommonDot;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19611,6 +20132,7 @@ export function decodeCommonDot(r: ProtoReader, end: number): CommonDot {
         break;
       case 794: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -19620,6 +20142,7 @@ export function decodeCommonDot(r: ProtoReader, end: number): CommonDot {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -19628,6 +20151,7 @@ export function decodeCommonDot(r: ProtoReader, end: number): CommonDot {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[225] = m;
   return m;
 }
@@ -19695,6 +20219,7 @@ const CommonToastMessage$defaults: CommonToastMessage = {
 
 /** Decodes `douyin.CommonToastMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage {
+  r.enter();
   const m: CommonToastMessage = Object.create(CommonToastMessage$defaults) as CommonToastMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19745,6 +20270,7 @@ export function decodeCommonToastMessage(r: ProtoReader, end: number): CommonToa
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[226] = m;
   return m;
 }
@@ -19780,6 +20306,7 @@ const DecorationModifyMessage$defaults: DecorationModifyMessage = {
 
 /** Decodes `douyin.DecorationModifyMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDecorationModifyMessage(r: ProtoReader, end: number): DecorationModifyMessage {
+  r.enter();
   const m: DecorationModifyMessage = Object.create(DecorationModifyMessage$defaults) as DecorationModifyMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19797,6 +20324,7 @@ export function decodeDecorationModifyMessage(r: ProtoReader, end: number): Deco
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[227] = m;
   return m;
 }
@@ -19822,6 +20350,7 @@ const DecorationUpdateMessage$defaults: DecorationUpdateMessage = {
 
 /** Decodes `douyin.DecorationUpdateMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpdateMessage {
+  r.enter();
   const m: DecorationUpdateMessage = Object.create(DecorationUpdateMessage$defaults) as DecorationUpdateMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19842,6 +20371,7 @@ export function decodeDecorationUpdateMessage(r: ProtoReader, end: number): Deco
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[228] = m;
   return m;
 }
@@ -19867,6 +20397,7 @@ const DecorationDetail$defaults: DecorationDetail = {
 
 /** Decodes `douyin.DecorationDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDecorationDetail(r: ProtoReader, end: number): DecorationDetail {
+  r.enter();
   const m: DecorationDetail = Object.create(DecorationDetail$defaults) as DecorationDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -19887,6 +20418,7 @@ export function decodeDecorationDetail(r: ProtoReader, end: number): DecorationD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[229] = m;
   return m;
 }
@@ -19972,6 +20504,7 @@ const Decoration$defaults: Decoration = {
 
 /** Decodes `douyin.Decoration` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDecoration(r: ProtoReader, end: number): Decoration {
+  r.enter();
   const m: Decoration = Object.create(Decoration$defaults) as Decoration;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20072,6 +20605,7 @@ export function decodeDecoration(r: ProtoReader, end: number): Decoration {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[230] = m;
   return m;
 }
@@ -20141,6 +20675,7 @@ const DecorationReservation$defaults: DecorationReservation = {
 
 /** Decodes `douyin.DecorationReservation` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDecorationReservation(r: ProtoReader, end: number): DecorationReservation {
+  r.enter();
   const m: DecorationReservation = Object.create(DecorationReservation$defaults) as DecorationReservation;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20180,6 +20715,7 @@ export function decodeDecorationReservation(r: ProtoReader, end: number): Decora
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[231] = m;
   return m;
 }
@@ -20220,6 +20756,7 @@ const DecorationFontConfig$defaults: DecorationFontConfig = {
 
 /** Decodes `douyin.DecorationFontConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDecorationFontConfig(r: ProtoReader, end: number): DecorationFontConfig {
+  r.enter();
   const m: DecorationFontConfig = Object.create(DecorationFontConfig$defaults) as DecorationFontConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20240,6 +20777,7 @@ export function decodeDecorationFontConfig(r: ProtoReader, end: number): Decorat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[232] = m;
   return m;
 }
@@ -20282,6 +20820,7 @@ const ExhibitionChatMessage$defaults: ExhibitionChatMessage = {
 
 /** Decodes `douyin.ExhibitionChatMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatMessage {
+  r.enter();
   const m: ExhibitionChatMessage = Object.create(ExhibitionChatMessage$defaults) as ExhibitionChatMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20320,6 +20859,7 @@ export function decodeExhibitionChatMessage(r: ProtoReader, end: number): Exhibi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[233] = m;
   return m;
 }
@@ -20368,6 +20908,7 @@ const GiftEffectGameMessage$defaults: GiftEffectGameMessage = {
 
 /** Decodes `douyin.GiftEffectGameMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameMessage {
+  r.enter();
   const m: GiftEffectGameMessage = Object.create(GiftEffectGameMessage$defaults) as GiftEffectGameMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20389,6 +20930,7 @@ export function decodeGiftEffectGameMessage(r: ProtoReader, end: number): GiftEf
       }
       case 34: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: GiftEffectGameScore | undefined = undefined;
         while (r.pos < e) {
@@ -20398,6 +20940,7 @@ export function decodeGiftEffectGameMessage(r: ProtoReader, end: number): GiftEf
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.scores === EMPTY_MAP) m.scores = Object.create(null) as typeof m.scores;
         m.scores[String(k)] = v ?? decodeGiftEffectGameScore(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -20427,6 +20970,7 @@ export function decodeGiftEffectGameMessage(r: ProtoReader, end: number): GiftEf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[234] = m;
   return m;
 }
@@ -20490,6 +21034,7 @@ const GiftEffectGameStruct$defaults: GiftEffectGameStruct = {
 
 /** Decodes `douyin.GiftEffectGameStruct` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameStruct(r: ProtoReader, end: number): GiftEffectGameStruct {
+  r.enter();
   const m: GiftEffectGameStruct = Object.create(GiftEffectGameStruct$defaults) as GiftEffectGameStruct;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20528,6 +21073,7 @@ export function decodeGiftEffectGameStruct(r: ProtoReader, end: number): GiftEff
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[235] = m;
   return m;
 }
@@ -20564,12 +21110,14 @@ const GiftEffectGameScore$defaults: GiftEffectGameScore = {
 
 /** Decodes `douyin.GiftEffectGameScore` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameScore(r: ProtoReader, end: number): GiftEffectGameScore {
+  r.enter();
   const m: GiftEffectGameScore = Object.create(GiftEffectGameScore$defaults) as GiftEffectGameScore;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: number = 0;
         while (r.pos < e) {
@@ -20579,12 +21127,14 @@ export function decodeGiftEffectGameScore(r: ProtoReader, end: number): GiftEffe
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.giftCount === EMPTY_MAP) m.giftCount = Object.create(null) as typeof m.giftCount;
         m.giftCount[String(k)] = v;
         break;
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: number = 0;
         while (r.pos < e) {
@@ -20594,6 +21144,7 @@ export function decodeGiftEffectGameScore(r: ProtoReader, end: number): GiftEffe
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.gameVote === EMPTY_MAP) m.gameVote = Object.create(null) as typeof m.gameVote;
         m.gameVote[String(k)] = v;
         break;
@@ -20608,6 +21159,7 @@ export function decodeGiftEffectGameScore(r: ProtoReader, end: number): GiftEffe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[236] = m;
   return m;
 }
@@ -20653,6 +21205,7 @@ const GiftEffectGameBattleScore$defaults: GiftEffectGameBattleScore = {
 
 /** Decodes `douyin.GiftEffectGameBattleScore` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameBattleScore(r: ProtoReader, end: number): GiftEffectGameBattleScore {
+  r.enter();
   const m: GiftEffectGameBattleScore = Object.create(GiftEffectGameBattleScore$defaults) as GiftEffectGameBattleScore;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20676,6 +21229,7 @@ export function decodeGiftEffectGameBattleScore(r: ProtoReader, end: number): Gi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[237] = m;
   return m;
 }
@@ -20711,6 +21265,7 @@ const GiftEffectGameBattleGate$defaults: GiftEffectGameBattleGate = {
 
 /** Decodes `douyin.GiftEffectGameBattleGate` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameBattleGate(r: ProtoReader, end: number): GiftEffectGameBattleGate {
+  r.enter();
   const m: GiftEffectGameBattleGate = Object.create(GiftEffectGameBattleGate$defaults) as GiftEffectGameBattleGate;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20737,6 +21292,7 @@ export function decodeGiftEffectGameBattleGate(r: ProtoReader, end: number): Gif
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[238] = m;
   return m;
 }
@@ -20771,6 +21327,7 @@ const GiftEffectGameBattleTreasure$defaults: GiftEffectGameBattleTreasure = {
 
 /** Decodes `douyin.GiftEffectGameBattleTreasure` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameBattleTreasure(r: ProtoReader, end: number): GiftEffectGameBattleTreasure {
+  r.enter();
   const m: GiftEffectGameBattleTreasure = Object.create(GiftEffectGameBattleTreasure$defaults) as GiftEffectGameBattleTreasure;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20791,6 +21348,7 @@ export function decodeGiftEffectGameBattleTreasure(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[239] = m;
   return m;
 }
@@ -20818,6 +21376,7 @@ const GiftEffectGameBattleGuard$defaults: GiftEffectGameBattleGuard = {
 
 /** Decodes `douyin.GiftEffectGameBattleGuard` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameBattleGuard(r: ProtoReader, end: number): GiftEffectGameBattleGuard {
+  r.enter();
   const m: GiftEffectGameBattleGuard = Object.create(GiftEffectGameBattleGuard$defaults) as GiftEffectGameBattleGuard;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20832,6 +21391,7 @@ export function decodeGiftEffectGameBattleGuard(r: ProtoReader, end: number): Gi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[240] = m;
   return m;
 }
@@ -20857,6 +21417,7 @@ const GiftEffectGameInviters$defaults: GiftEffectGameInviters = {
 
 /** Decodes `douyin.GiftEffectGameInviters` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameInviters(r: ProtoReader, end: number): GiftEffectGameInviters {
+  r.enter();
   const m: GiftEffectGameInviters = Object.create(GiftEffectGameInviters$defaults) as GiftEffectGameInviters;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20874,6 +21435,7 @@ export function decodeGiftEffectGameInviters(r: ProtoReader, end: number): GiftE
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[241] = m;
   return m;
 }
@@ -20926,6 +21488,7 @@ const GiftEffectGameGift$defaults: GiftEffectGameGift = {
 
 /** Decodes `douyin.GiftEffectGameGift` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameGift(r: ProtoReader, end: number): GiftEffectGameGift {
+  r.enter();
   const m: GiftEffectGameGift = Object.create(GiftEffectGameGift$defaults) as GiftEffectGameGift;
   while (r.pos < end) {
     const t = r.uint32();
@@ -20970,6 +21533,7 @@ export function decodeGiftEffectGameGift(r: ProtoReader, end: number): GiftEffec
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[242] = m;
   return m;
 }
@@ -21010,6 +21574,7 @@ const GiftEffectGameBattleDefense$defaults: GiftEffectGameBattleDefense = {
 
 /** Decodes `douyin.GiftEffectGameBattleDefense` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameBattleDefense(r: ProtoReader, end: number): GiftEffectGameBattleDefense {
+  r.enter();
   const m: GiftEffectGameBattleDefense = Object.create(GiftEffectGameBattleDefense$defaults) as GiftEffectGameBattleDefense;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21036,6 +21601,7 @@ export function decodeGiftEffectGameBattleDefense(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[243] = m;
   return m;
 }
@@ -21072,6 +21638,7 @@ const GiftEffectGameBattleDefenseGate$defaults: GiftEffectGameBattleDefenseGate 
 
 /** Decodes `douyin.GiftEffectGameBattleDefenseGate` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftEffectGameBattleDefenseGate(r: ProtoReader, end: number): GiftEffectGameBattleDefenseGate {
+  r.enter();
   const m: GiftEffectGameBattleDefenseGate = Object.create(GiftEffectGameBattleDefenseGate$defaults) as GiftEffectGameBattleDefenseGate;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21101,6 +21668,7 @@ export function decodeGiftEffectGameBattleDefenseGate(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[244] = m;
   return m;
 }
@@ -21135,6 +21703,7 @@ const GiftPlayEventMessage$defaults: GiftPlayEventMessage = {
 
 /** Decodes `douyin.GiftPlayEventMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMessage {
+  r.enter();
   const m: GiftPlayEventMessage = Object.create(GiftPlayEventMessage$defaults) as GiftPlayEventMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21161,6 +21730,7 @@ export function decodeGiftPlayEventMessage(r: ProtoReader, end: number): GiftPla
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[245] = m;
   return m;
 }
@@ -21191,6 +21761,7 @@ const PetEffectInfo$defaults: PetEffectInfo = {
 
 /** Decodes `douyin.PetEffectInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePetEffectInfo(r: ProtoReader, end: number): PetEffectInfo {
+  r.enter();
   const m: PetEffectInfo = Object.create(PetEffectInfo$defaults) as PetEffectInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21208,6 +21779,7 @@ export function decodePetEffectInfo(r: ProtoReader, end: number): PetEffectInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[246] = m;
   return m;
 }
@@ -21243,6 +21815,7 @@ const GiftSortMessage$defaults: GiftSortMessage = {
 
 /** Decodes `douyin.GiftSortMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
+  r.enter();
   const m: GiftSortMessage = Object.create(GiftSortMessage$defaults) as GiftSortMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21267,6 +21840,7 @@ export function decodeGiftSortMessage(r: ProtoReader, end: number): GiftSortMess
       }
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = 0;
         let v: GiftStruct | undefined = undefined;
         while (r.pos < e) {
@@ -21276,6 +21850,7 @@ export function decodeGiftSortMessage(r: ProtoReader, end: number): GiftSortMess
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.giftDetails === EMPTY_MAP) m.giftDetails = Object.create(null) as typeof m.giftDetails;
         m.giftDetails[String(k)] = v ?? decodeGiftStruct(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -21284,6 +21859,7 @@ export function decodeGiftSortMessage(r: ProtoReader, end: number): GiftSortMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[247] = m;
   return m;
 }
@@ -21344,6 +21920,7 @@ const GiftSortStrategy$defaults: GiftSortStrategy = {
 
 /** Decodes `douyin.GiftSortStrategy` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftSortStrategy(r: ProtoReader, end: number): GiftSortStrategy {
+  r.enter();
   const m: GiftSortStrategy = Object.create(GiftSortStrategy$defaults) as GiftSortStrategy;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21398,6 +21975,7 @@ export function decodeGiftSortStrategy(r: ProtoReader, end: number): GiftSortStr
       }
       case 82: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -21407,6 +21985,7 @@ export function decodeGiftSortStrategy(r: ProtoReader, end: number): GiftSortStr
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.eventTrack === EMPTY_MAP) m.eventTrack = Object.create(null) as typeof m.eventTrack;
         m.eventTrack[String(k)] = v;
         break;
@@ -21415,6 +21994,7 @@ export function decodeGiftSortStrategy(r: ProtoReader, end: number): GiftSortStr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[248] = m;
   return m;
 }
@@ -21474,6 +22054,7 @@ const ItemShareMessage$defaults: ItemShareMessage = {
 
 /** Decodes `douyin.ItemShareMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
+  r.enter();
   const m: ItemShareMessage = Object.create(ItemShareMessage$defaults) as ItemShareMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21504,6 +22085,7 @@ export function decodeItemShareMessage(r: ProtoReader, end: number): ItemShareMe
       }
       case 242: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -21513,6 +22095,7 @@ export function decodeItemShareMessage(r: ProtoReader, end: number): ItemShareMe
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.trackingParams === EMPTY_MAP) m.trackingParams = Object.create(null) as typeof m.trackingParams;
         m.trackingParams[String(k)] = v;
         break;
@@ -21521,6 +22104,7 @@ export function decodeItemShareMessage(r: ProtoReader, end: number): ItemShareMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[249] = m;
   return m;
 }
@@ -21572,6 +22156,7 @@ const ShareItemStyle$defaults: ShareItemStyle = {
 
 /** Decodes `douyin.ShareItemStyle` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeShareItemStyle(r: ProtoReader, end: number): ShareItemStyle {
+  r.enter();
   const m: ShareItemStyle = Object.create(ShareItemStyle$defaults) as ShareItemStyle;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21604,6 +22189,7 @@ export function decodeShareItemStyle(r: ProtoReader, end: number): ShareItemStyl
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[250] = m;
   return m;
 }
@@ -21634,6 +22220,7 @@ const LowPcuGuideMessage$defaults: LowPcuGuideMessage = {
 
 /** Decodes `douyin.LowPcuGuideMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage {
+  r.enter();
   const m: LowPcuGuideMessage = Object.create(LowPcuGuideMessage$defaults) as LowPcuGuideMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21654,6 +22241,7 @@ export function decodeLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGui
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[251] = m;
   return m;
 }
@@ -21685,6 +22273,7 @@ const LowPcuGuideData$defaults: LowPcuGuideData = {
 
 /** Decodes `douyin.LowPcuGuideData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLowPcuGuideData(r: ProtoReader, end: number): LowPcuGuideData {
+  r.enter();
   const m: LowPcuGuideData = Object.create(LowPcuGuideData$defaults) as LowPcuGuideData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21705,6 +22294,7 @@ export function decodeLowPcuGuideData(r: ProtoReader, end: number): LowPcuGuideD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[252] = m;
   return m;
 }
@@ -21732,6 +22322,7 @@ const PreviewCjRpMessage$defaults: PreviewCjRpMessage = {
 
 /** Decodes `douyin.PreviewCjRpMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage {
+  r.enter();
   const m: PreviewCjRpMessage = Object.create(PreviewCjRpMessage$defaults) as PreviewCjRpMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21752,6 +22343,7 @@ export function decodePreviewCjRpMessage(r: ProtoReader, end: number): PreviewCj
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[253] = m;
   return m;
 }
@@ -21807,6 +22399,7 @@ const CjRp$defaults: CjRp = {
 
 /** Decodes `douyin.CjRp` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCjRp(r: ProtoReader, end: number): CjRp {
+  r.enter();
   const m: CjRp = Object.create(CjRp$defaults) as CjRp;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21851,6 +22444,7 @@ export function decodeCjRp(r: ProtoReader, end: number): CjRp {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[254] = m;
   return m;
 }
@@ -21910,6 +22504,7 @@ const PrizeNoticeMessage$defaults: PrizeNoticeMessage = {
 
 /** Decodes `douyin.PrizeNoticeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage {
+  r.enter();
   const m: PrizeNoticeMessage = Object.create(PrizeNoticeMessage$defaults) as PrizeNoticeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -21949,6 +22544,7 @@ export function decodePrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoti
         break;
       case 74: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -21958,6 +22554,7 @@ export function decodePrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoti
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -21969,6 +22566,7 @@ export function decodePrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoti
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[255] = m;
   return m;
 }
@@ -22028,6 +22626,7 @@ const PrizeImageInfo$defaults: PrizeImageInfo = {
 
 /** Decodes `douyin.PrizeImageInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePrizeImageInfo(r: ProtoReader, end: number): PrizeImageInfo {
+  r.enter();
   const m: PrizeImageInfo = Object.create(PrizeImageInfo$defaults) as PrizeImageInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22063,6 +22662,7 @@ export function decodePrizeImageInfo(r: ProtoReader, end: number): PrizeImageInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[256] = m;
   return m;
 }
@@ -22118,6 +22718,7 @@ const RankListAwardMessage$defaults: RankListAwardMessage = {
 
 /** Decodes `douyin.RankListAwardMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMessage {
+  r.enter();
   const m: RankListAwardMessage = Object.create(RankListAwardMessage$defaults) as RankListAwardMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22168,6 +22769,7 @@ export function decodeRankListAwardMessage(r: ProtoReader, end: number): RankLis
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[257] = m;
   return m;
 }
@@ -22201,6 +22803,7 @@ const RanklistHourEntranceMessage$defaults: RanklistHourEntranceMessage = {
 
 /** Decodes `douyin.RanklistHourEntranceMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistHourEntranceMessage {
+  r.enter();
   const m: RanklistHourEntranceMessage = Object.create(RanklistHourEntranceMessage$defaults) as RanklistHourEntranceMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22221,6 +22824,7 @@ export function decodeRanklistHourEntranceMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[258] = m;
   return m;
 }
@@ -22252,6 +22856,7 @@ const RanklistHourEntrance$defaults: RanklistHourEntrance = {
 
 /** Decodes `douyin.RanklistHourEntrance` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRanklistHourEntrance(r: ProtoReader, end: number): RanklistHourEntrance {
+  r.enter();
   const m: RanklistHourEntrance = Object.create(RanklistHourEntrance$defaults) as RanklistHourEntrance;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22284,6 +22889,7 @@ export function decodeRanklistHourEntrance(r: ProtoReader, end: number): Ranklis
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[259] = m;
   return m;
 }
@@ -22308,6 +22914,7 @@ const RanklistHourEntranceInfo$defaults: RanklistHourEntranceInfo = {
 
 /** Decodes `douyin.RanklistHourEntranceInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRanklistHourEntranceInfo(r: ProtoReader, end: number): RanklistHourEntranceInfo {
+  r.enter();
   const m: RanklistHourEntranceInfo = Object.create(RanklistHourEntranceInfo$defaults) as RanklistHourEntranceInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22322,6 +22929,7 @@ export function decodeRanklistHourEntranceInfo(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[260] = m;
   return m;
 }
@@ -22358,6 +22966,7 @@ const RanklistHourEntranceDetail$defaults: RanklistHourEntranceDetail = {
 
 /** Decodes `douyin.RanklistHourEntranceDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRanklistHourEntranceDetail(r: ProtoReader, end: number): RanklistHourEntranceDetail {
+  r.enter();
   const m: RanklistHourEntranceDetail = Object.create(RanklistHourEntranceDetail$defaults) as RanklistHourEntranceDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22387,6 +22996,7 @@ export function decodeRanklistHourEntranceDetail(r: ProtoReader, end: number): R
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[261] = m;
   return m;
 }
@@ -22422,6 +23032,7 @@ const RanklistHourEntrancePage$defaults: RanklistHourEntrancePage = {
 
 /** Decodes `douyin.RanklistHourEntrancePage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRanklistHourEntrancePage(r: ProtoReader, end: number): RanklistHourEntrancePage {
+  r.enter();
   const m: RanklistHourEntrancePage = Object.create(RanklistHourEntrancePage$defaults) as RanklistHourEntrancePage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22442,6 +23053,7 @@ export function decodeRanklistHourEntrancePage(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[262] = m;
   return m;
 }
@@ -22475,6 +23087,7 @@ const ResidentGuestMessage$defaults: ResidentGuestMessage = {
 
 /** Decodes `douyin.ResidentGuestMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMessage {
+  r.enter();
   const m: ResidentGuestMessage = Object.create(ResidentGuestMessage$defaults) as ResidentGuestMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22504,6 +23117,7 @@ export function decodeResidentGuestMessage(r: ProtoReader, end: number): Residen
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[263] = m;
   return m;
 }
@@ -22528,6 +23142,7 @@ const ResidentGuestAllowContent$defaults: ResidentGuestAllowContent = {
 
 /** Decodes `douyin.ResidentGuestAllowContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeResidentGuestAllowContent(r: ProtoReader, end: number): ResidentGuestAllowContent {
+  r.enter();
   const m: ResidentGuestAllowContent = Object.create(ResidentGuestAllowContent$defaults) as ResidentGuestAllowContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22539,6 +23154,7 @@ export function decodeResidentGuestAllowContent(r: ProtoReader, end: number): Re
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[264] = m;
   return m;
 }
@@ -22569,6 +23185,7 @@ const RoomIndicatorMessage$defaults: RoomIndicatorMessage = {
 
 /** Decodes `douyin.RoomIndicatorMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMessage {
+  r.enter();
   const m: RoomIndicatorMessage = Object.create(RoomIndicatorMessage$defaults) as RoomIndicatorMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22595,6 +23212,7 @@ export function decodeRoomIndicatorMessage(r: ProtoReader, end: number): RoomInd
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[265] = m;
   return m;
 }
@@ -22625,6 +23243,7 @@ const CommonBizInfo$defaults: CommonBizInfo = {
 
 /** Decodes `douyin.CommonBizInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCommonBizInfo(r: ProtoReader, end: number): CommonBizInfo {
+  r.enter();
   const m: CommonBizInfo = Object.create(CommonBizInfo$defaults) as CommonBizInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22645,6 +23264,7 @@ export function decodeCommonBizInfo(r: ProtoReader, end: number): CommonBizInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[266] = m;
   return m;
 }
@@ -22686,6 +23306,7 @@ const BizContent$defaults: BizContent = {
 
 /** Decodes `douyin.BizContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBizContent(r: ProtoReader, end: number): BizContent {
+  r.enter();
   const m: BizContent = Object.create(BizContent$defaults) as BizContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22721,6 +23342,7 @@ export function decodeBizContent(r: ProtoReader, end: number): BizContent {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[267] = m;
   return m;
 }
@@ -22751,6 +23373,7 @@ const HotText$defaults: HotText = {
 
 /** Decodes `douyin.HotText` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHotText(r: ProtoReader, end: number): HotText {
+  r.enter();
   const m: HotText = Object.create(HotText$defaults) as HotText;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22765,6 +23388,7 @@ export function decodeHotText(r: ProtoReader, end: number): HotText {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[268] = m;
   return m;
 }
@@ -22796,6 +23420,7 @@ const TaskCenterEntranceMessage$defaults: TaskCenterEntranceMessage = {
 
 /** Decodes `douyin.TaskCenterEntranceMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterEntranceMessage {
+  r.enter();
   const m: TaskCenterEntranceMessage = Object.create(TaskCenterEntranceMessage$defaults) as TaskCenterEntranceMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22825,6 +23450,7 @@ export function decodeTaskCenterEntranceMessage(r: ProtoReader, end: number): Ta
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[269] = m;
   return m;
 }
@@ -22870,6 +23496,7 @@ const TouchPositionMeta$defaults: TouchPositionMeta = {
 
 /** Decodes `douyin.TouchPositionMeta` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTouchPositionMeta(r: ProtoReader, end: number): TouchPositionMeta {
+  r.enter();
   const m: TouchPositionMeta = Object.create(TouchPositionMeta$defaults) as TouchPositionMeta;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22908,6 +23535,7 @@ export function decodeTouchPositionMeta(r: ProtoReader, end: number): TouchPosit
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[270] = m;
   return m;
 }
@@ -22948,6 +23576,7 @@ const FreqCtrlParams$defaults: FreqCtrlParams = {
 
 /** Decodes `douyin.FreqCtrlParams` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFreqCtrlParams(r: ProtoReader, end: number): FreqCtrlParams {
+  r.enter();
   const m: FreqCtrlParams = Object.create(FreqCtrlParams$defaults) as FreqCtrlParams;
   while (r.pos < end) {
     const t = r.uint32();
@@ -22971,6 +23600,7 @@ export function decodeFreqCtrlParams(r: ProtoReader, end: number): FreqCtrlParam
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[271] = m;
   return m;
 }
@@ -22999,6 +23629,7 @@ const RefreshParams$defaults: RefreshParams = {
 
 /** Decodes `douyin.RefreshParams` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRefreshParams(r: ProtoReader, end: number): RefreshParams {
+  r.enter();
   const m: RefreshParams = Object.create(RefreshParams$defaults) as RefreshParams;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23013,6 +23644,7 @@ export function decodeRefreshParams(r: ProtoReader, end: number): RefreshParams 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[272] = m;
   return m;
 }
@@ -23050,6 +23682,7 @@ const TreasureDetail$defaults: TreasureDetail = {
 
 /** Decodes `douyin.TreasureDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTreasureDetail(r: ProtoReader, end: number): TreasureDetail {
+  r.enter();
   const m: TreasureDetail = Object.create(TreasureDetail$defaults) as TreasureDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23076,6 +23709,7 @@ export function decodeTreasureDetail(r: ProtoReader, end: number): TreasureDetai
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[273] = m;
   return m;
 }
@@ -23114,6 +23748,7 @@ const UserPrivilegeChangeMessage$defaults: UserPrivilegeChangeMessage = {
 
 /** Decodes `douyin.UserPrivilegeChangeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivilegeChangeMessage {
+  r.enter();
   const m: UserPrivilegeChangeMessage = Object.create(UserPrivilegeChangeMessage$defaults) as UserPrivilegeChangeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23146,6 +23781,7 @@ export function decodeUserPrivilegeChangeMessage(r: ProtoReader, end: number): U
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[274] = m;
   return m;
 }
@@ -23195,6 +23831,7 @@ const ProfitInteractionScoreMessage$defaults: ProfitInteractionScoreMessage = {
 
 /** Decodes `douyin.ProfitInteractionScoreMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitInteractionScoreMessage {
+  r.enter();
   const m: ProfitInteractionScoreMessage = Object.create(ProfitInteractionScoreMessage$defaults) as ProfitInteractionScoreMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23207,6 +23844,7 @@ export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number)
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: ProfitInteractionScoreAnchorInfo | undefined = undefined;
         while (r.pos < e) {
@@ -23216,6 +23854,7 @@ export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number)
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.anchorInfos === EMPTY_MAP) m.anchorInfos = Object.create(null) as typeof m.anchorInfos;
         m.anchorInfos[String(k)] = v ?? decodeProfitInteractionScoreAnchorInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -23240,6 +23879,7 @@ export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number)
         break;
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: ProfitInteractionScoreAnchorInfo | undefined = undefined;
         while (r.pos < e) {
@@ -23249,6 +23889,7 @@ export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number)
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openAnchorInfos === EMPTY_MAP) m.openAnchorInfos = Object.create(null) as typeof m.openAnchorInfos;
         m.openAnchorInfos[String(k)] = v ?? decodeProfitInteractionScoreAnchorInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -23257,6 +23898,7 @@ export function decodeProfitInteractionScoreMessage(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[275] = m;
   return m;
 }
@@ -23308,6 +23950,7 @@ const ProfitInteractionScoreAnchorInfo$defaults: ProfitInteractionScoreAnchorInf
 
 /** Decodes `douyin.ProfitInteractionScoreAnchorInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProfitInteractionScoreAnchorInfo(r: ProtoReader, end: number): ProfitInteractionScoreAnchorInfo {
+  r.enter();
   const m: ProfitInteractionScoreAnchorInfo = Object.create(ProfitInteractionScoreAnchorInfo$defaults) as ProfitInteractionScoreAnchorInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23328,6 +23971,7 @@ export function decodeProfitInteractionScoreAnchorInfo(r: ProtoReader, end: numb
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[276] = m;
   return m;
 }
@@ -23351,6 +23995,7 @@ const ProfitInteractionSetting$defaults: ProfitInteractionSetting = {
 
 /** Decodes `douyin.ProfitInteractionSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProfitInteractionSetting(r: ProtoReader, end: number): ProfitInteractionSetting {
+  r.enter();
   const m: ProfitInteractionSetting = Object.create(ProfitInteractionSetting$defaults) as ProfitInteractionSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23362,6 +24007,7 @@ export function decodeProfitInteractionSetting(r: ProtoReader, end: number): Pro
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[277] = m;
   return m;
 }
@@ -23440,6 +24086,7 @@ const ProfitGameStatusMessage$defaults: ProfitGameStatusMessage = {
 
 /** Decodes `douyin.ProfitGameStatusMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameStatusMessage {
+  r.enter();
   const m: ProfitGameStatusMessage = Object.create(ProfitGameStatusMessage$defaults) as ProfitGameStatusMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23509,6 +24156,7 @@ export function decodeProfitGameStatusMessage(r: ProtoReader, end: number): Prof
         break;
       case 146: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -23518,6 +24166,7 @@ export function decodeProfitGameStatusMessage(r: ProtoReader, end: number): Prof
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.trackInfo === EMPTY_MAP) m.trackInfo = Object.create(null) as typeof m.trackInfo;
         m.trackInfo[String(k)] = v;
         break;
@@ -23532,6 +24181,7 @@ export function decodeProfitGameStatusMessage(r: ProtoReader, end: number): Prof
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[278] = m;
   return m;
 }
@@ -23646,6 +24296,7 @@ const StreamUrl$defaults: StreamUrl = {
 
 /** Decodes `douyin.StreamUrl` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
+  r.enter();
   const m: StreamUrl = Object.create(StreamUrl$defaults) as StreamUrl;
   while (r.pos < end) {
     const t = r.uint32();
@@ -23661,6 +24312,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
         break;
       case 34: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -23670,6 +24322,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.resolutionName === EMPTY_MAP) m.resolutionName = Object.create(null) as typeof m.resolutionName;
         m.resolutionName[String(k)] = v;
         break;
@@ -23685,6 +24338,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
         break;
       case 74: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -23694,6 +24348,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.flvPullUrl === EMPTY_MAP) m.flvPullUrl = Object.create(null) as typeof m.flvPullUrl;
         m.flvPullUrl[String(k)] = v;
         break;
@@ -23712,6 +24367,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
         break;
       case 114: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -23721,6 +24377,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.flvPullUrlParams === EMPTY_MAP) m.flvPullUrlParams = Object.create(null) as typeof m.flvPullUrlParams;
         m.flvPullUrlParams[String(k)] = v;
         break;
@@ -23733,6 +24390,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
         break;
       case 146: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -23742,6 +24400,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.hlsPullUrlMap === EMPTY_MAP) m.hlsPullUrlMap = Object.create(null) as typeof m.hlsPullUrlMap;
         m.hlsPullUrlMap[String(k)] = v;
         break;
@@ -23771,6 +24430,7 @@ export function decodeStreamUrl(r: ProtoReader, end: number): StreamUrl {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[279] = m;
   return m;
 }
@@ -23960,6 +24620,7 @@ const BattleSettings$defaults: BattleSettings = {
 
 /** Decodes `douyin.BattleSettings` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleSettings(r: ProtoReader, end: number): BattleSettings {
+  r.enter();
   const m: BattleSettings = Object.create(BattleSettings$defaults) as BattleSettings;
   while (r.pos < end) {
     const t = r.uint32();
@@ -24110,6 +24771,7 @@ export function decodeBattleSettings(r: ProtoReader, end: number): BattleSetting
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[280] = m;
   return m;
 }
@@ -24277,6 +24939,7 @@ const DataBattleSettings$defaults: DataBattleSettings = {
 
 /** Decodes `douyin.DataBattleSettings` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDataBattleSettings(r: ProtoReader, end: number): DataBattleSettings {
+  r.enter();
   const m: DataBattleSettings = Object.create(DataBattleSettings$defaults) as DataBattleSettings;
   while (r.pos < end) {
     const t = r.uint32();
@@ -24415,6 +25078,7 @@ export function decodeDataBattleSettings(r: ProtoReader, end: number): DataBattl
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[281] = m;
   return m;
 }
@@ -24504,6 +25168,7 @@ const BattleTitleConfig$defaults: BattleTitleConfig = {
 
 /** Decodes `douyin.BattleTitleConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleTitleConfig(r: ProtoReader, end: number): BattleTitleConfig {
+  r.enter();
   const m: BattleTitleConfig = Object.create(BattleTitleConfig$defaults) as BattleTitleConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -24563,6 +25228,7 @@ export function decodeBattleTitleConfig(r: ProtoReader, end: number): BattleTitl
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[282] = m;
   return m;
 }
@@ -24606,6 +25272,7 @@ const BattleBarConfig$defaults: BattleBarConfig = {
 
 /** Decodes `douyin.BattleBarConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleBarConfig(r: ProtoReader, end: number): BattleBarConfig {
+  r.enter();
   const m: BattleBarConfig = Object.create(BattleBarConfig$defaults) as BattleBarConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -24632,6 +25299,7 @@ export function decodeBattleBarConfig(r: ProtoReader, end: number): BattleBarCon
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[283] = m;
   return m;
 }
@@ -24681,6 +25349,7 @@ const BattleAnimeInfo$defaults: BattleAnimeInfo = {
 
 /** Decodes `douyin.BattleAnimeInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleAnimeInfo(r: ProtoReader, end: number): BattleAnimeInfo {
+  r.enter();
   const m: BattleAnimeInfo = Object.create(BattleAnimeInfo$defaults) as BattleAnimeInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -24716,6 +25385,7 @@ export function decodeBattleAnimeInfo(r: ProtoReader, end: number): BattleAnimeI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[284] = m;
   return m;
 }
@@ -24808,6 +25478,7 @@ const BattleConfigSetting$defaults: BattleConfigSetting = {
 
 /** Decodes `douyin.BattleConfigSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleConfigSetting(r: ProtoReader, end: number): BattleConfigSetting {
+  r.enter();
   const m: BattleConfigSetting = Object.create(BattleConfigSetting$defaults) as BattleConfigSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -24918,6 +25589,7 @@ export function decodeBattleConfigSetting(r: ProtoReader, end: number): BattleCo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[285] = m;
   return m;
 }
@@ -24984,6 +25656,7 @@ const BattleSelfData$defaults: BattleSelfData = {
 
 /** Decodes `douyin.BattleSelfData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleSelfData(r: ProtoReader, end: number): BattleSelfData {
+  r.enter();
   const m: BattleSelfData = Object.create(BattleSelfData$defaults) as BattleSelfData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25019,6 +25692,7 @@ export function decodeBattleSelfData(r: ProtoReader, end: number): BattleSelfDat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[286] = m;
   return m;
 }
@@ -25054,6 +25728,7 @@ const VoteSetting$defaults: VoteSetting = {
 
 /** Decodes `douyin.VoteSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeVoteSetting(r: ProtoReader, end: number): VoteSetting {
+  r.enter();
   const m: VoteSetting = Object.create(VoteSetting$defaults) as VoteSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25071,6 +25746,7 @@ export function decodeVoteSetting(r: ProtoReader, end: number): VoteSetting {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[287] = m;
   return m;
 }
@@ -25115,6 +25791,7 @@ const BattleSelfSettingRate$defaults: BattleSelfSettingRate = {
 
 /** Decodes `douyin.BattleSelfSettingRate` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleSelfSettingRate(r: ProtoReader, end: number): BattleSelfSettingRate {
+  r.enter();
   const m: BattleSelfSettingRate = Object.create(BattleSelfSettingRate$defaults) as BattleSelfSettingRate;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25147,6 +25824,7 @@ export function decodeBattleSelfSettingRate(r: ProtoReader, end: number): Battle
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[288] = m;
   return m;
 }
@@ -25178,6 +25856,7 @@ const BattleShellConfig$defaults: BattleShellConfig = {
 
 /** Decodes `douyin.BattleShellConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleShellConfig(r: ProtoReader, end: number): BattleShellConfig {
+  r.enter();
   const m: BattleShellConfig = Object.create(BattleShellConfig$defaults) as BattleShellConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25192,6 +25871,7 @@ export function decodeBattleShellConfig(r: ProtoReader, end: number): BattleShel
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[289] = m;
   return m;
 }
@@ -25220,6 +25900,7 @@ const BreakthroughConfig$defaults: BreakthroughConfig = {
 
 /** Decodes `douyin.BreakthroughConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBreakthroughConfig(r: ProtoReader, end: number): BreakthroughConfig {
+  r.enter();
   const m: BreakthroughConfig = Object.create(BreakthroughConfig$defaults) as BreakthroughConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25243,6 +25924,7 @@ export function decodeBreakthroughConfig(r: ProtoReader, end: number): Breakthro
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[290] = m;
   return m;
 }
@@ -25287,6 +25969,7 @@ const BreakthroughStage$defaults: BreakthroughStage = {
 
 /** Decodes `douyin.BreakthroughStage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBreakthroughStage(r: ProtoReader, end: number): BreakthroughStage {
+  r.enter();
   const m: BreakthroughStage = Object.create(BreakthroughStage$defaults) as BreakthroughStage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25331,6 +26014,7 @@ export function decodeBreakthroughStage(r: ProtoReader, end: number): Breakthrou
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[291] = m;
   return m;
 }
@@ -25371,6 +26055,7 @@ const SpecifyGiftConfig$defaults: SpecifyGiftConfig = {
 
 /** Decodes `douyin.SpecifyGiftConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSpecifyGiftConfig(r: ProtoReader, end: number): SpecifyGiftConfig {
+  r.enter();
   const m: SpecifyGiftConfig = Object.create(SpecifyGiftConfig$defaults) as SpecifyGiftConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25387,6 +26072,7 @@ export function decodeSpecifyGiftConfig(r: ProtoReader, end: number): SpecifyGif
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: BattleGiftDetail | undefined = undefined;
         while (r.pos < e) {
@@ -25396,6 +26082,7 @@ export function decodeSpecifyGiftConfig(r: ProtoReader, end: number): SpecifyGif
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.giftMap === EMPTY_MAP) m.giftMap = Object.create(null) as typeof m.giftMap;
         m.giftMap[String(k)] = v ?? decodeBattleGiftDetail(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -25413,6 +26100,7 @@ export function decodeSpecifyGiftConfig(r: ProtoReader, end: number): SpecifyGif
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[292] = m;
   return m;
 }
@@ -25458,6 +26146,7 @@ const BattleGiftDetail$defaults: BattleGiftDetail = {
 
 /** Decodes `douyin.BattleGiftDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleGiftDetail(r: ProtoReader, end: number): BattleGiftDetail {
+  r.enter();
   const m: BattleGiftDetail = Object.create(BattleGiftDetail$defaults) as BattleGiftDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25481,6 +26170,7 @@ export function decodeBattleGiftDetail(r: ProtoReader, end: number): BattleGiftD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[293] = m;
   return m;
 }
@@ -25508,6 +26198,7 @@ const SurvivalConfig$defaults: SurvivalConfig = {
 
 /** Decodes `douyin.SurvivalConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSurvivalConfig(r: ProtoReader, end: number): SurvivalConfig {
+  r.enter();
   const m: SurvivalConfig = Object.create(SurvivalConfig$defaults) as SurvivalConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25525,6 +26216,7 @@ export function decodeSurvivalConfig(r: ProtoReader, end: number): SurvivalConfi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[294] = m;
   return m;
 }
@@ -25550,6 +26242,7 @@ const SurvivalStage$defaults: SurvivalStage = {
 
 /** Decodes `douyin.SurvivalStage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSurvivalStage(r: ProtoReader, end: number): SurvivalStage {
+  r.enter();
   const m: SurvivalStage = Object.create(SurvivalStage$defaults) as SurvivalStage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25567,6 +26260,7 @@ export function decodeSurvivalStage(r: ProtoReader, end: number): SurvivalStage 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[295] = m;
   return m;
 }
@@ -25592,6 +26286,7 @@ const SeasonConfig$defaults: SeasonConfig = {
 
 /** Decodes `douyin.SeasonConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSeasonConfig(r: ProtoReader, end: number): SeasonConfig {
+  r.enter();
   const m: SeasonConfig = Object.create(SeasonConfig$defaults) as SeasonConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25606,6 +26301,7 @@ export function decodeSeasonConfig(r: ProtoReader, end: number): SeasonConfig {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[296] = m;
   return m;
 }
@@ -25634,6 +26330,7 @@ const BattleCustomConfig$defaults: BattleCustomConfig = {
 
 /** Decodes `douyin.BattleCustomConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleCustomConfig(r: ProtoReader, end: number): BattleCustomConfig {
+  r.enter();
   const m: BattleCustomConfig = Object.create(BattleCustomConfig$defaults) as BattleCustomConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25654,6 +26351,7 @@ export function decodeBattleCustomConfig(r: ProtoReader, end: number): BattleCus
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[297] = m;
   return m;
 }
@@ -25680,6 +26378,7 @@ const BattleScoreElement$defaults: BattleScoreElement = {
 
 /** Decodes `douyin.BattleScoreElement` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleScoreElement(r: ProtoReader, end: number): BattleScoreElement {
+  r.enter();
   const m: BattleScoreElement = Object.create(BattleScoreElement$defaults) as BattleScoreElement;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25694,6 +26393,7 @@ export function decodeBattleScoreElement(r: ProtoReader, end: number): BattleSco
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[298] = m;
   return m;
 }
@@ -25728,6 +26428,7 @@ const BattleAuxiliaryConfig$defaults: BattleAuxiliaryConfig = {
 
 /** Decodes `douyin.BattleAuxiliaryConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleAuxiliaryConfig(r: ProtoReader, end: number): BattleAuxiliaryConfig {
+  r.enter();
   const m: BattleAuxiliaryConfig = Object.create(BattleAuxiliaryConfig$defaults) as BattleAuxiliaryConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25751,6 +26452,7 @@ export function decodeBattleAuxiliaryConfig(r: ProtoReader, end: number): Battle
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[299] = m;
   return m;
 }
@@ -25785,6 +26487,7 @@ const BattleCloudCollaborateConfig$defaults: BattleCloudCollaborateConfig = {
 
 /** Decodes `douyin.BattleCloudCollaborateConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleCloudCollaborateConfig(r: ProtoReader, end: number): BattleCloudCollaborateConfig {
+  r.enter();
   const m: BattleCloudCollaborateConfig = Object.create(BattleCloudCollaborateConfig$defaults) as BattleCloudCollaborateConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25805,6 +26508,7 @@ export function decodeBattleCloudCollaborateConfig(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[300] = m;
   return m;
 }
@@ -25856,6 +26560,7 @@ const InteractConfig$defaults: InteractConfig = {
 
 /** Decodes `douyin.InteractConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractConfig(r: ProtoReader, end: number): InteractConfig {
+  r.enter();
   const m: InteractConfig = Object.create(InteractConfig$defaults) as InteractConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25906,6 +26611,7 @@ export function decodeInteractConfig(r: ProtoReader, end: number): InteractConfi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[301] = m;
   return m;
 }
@@ -25945,6 +26651,7 @@ const InteractEffectInfo$defaults: InteractEffectInfo = {
 
 /** Decodes `douyin.InteractEffectInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractEffectInfo(r: ProtoReader, end: number): InteractEffectInfo {
+  r.enter();
   const m: InteractEffectInfo = Object.create(InteractEffectInfo$defaults) as InteractEffectInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -25968,6 +26675,7 @@ export function decodeInteractEffectInfo(r: ProtoReader, end: number): InteractE
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[302] = m;
   return m;
 }
@@ -25995,6 +26703,7 @@ const InteractRewardPunishConfig$defaults: InteractRewardPunishConfig = {
 
 /** Decodes `douyin.InteractRewardPunishConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractRewardPunishConfig(r: ProtoReader, end: number): InteractRewardPunishConfig {
+  r.enter();
   const m: InteractRewardPunishConfig = Object.create(InteractRewardPunishConfig$defaults) as InteractRewardPunishConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26015,6 +26724,7 @@ export function decodeInteractRewardPunishConfig(r: ProtoReader, end: number): I
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[303] = m;
   return m;
 }
@@ -26043,12 +26753,14 @@ const InteractCompeteEvalConfig$defaults: InteractCompeteEvalConfig = {
 
 /** Decodes `douyin.InteractCompeteEvalConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractCompeteEvalConfig(r: ProtoReader, end: number): InteractCompeteEvalConfig {
+  r.enter();
   const m: InteractCompeteEvalConfig = Object.create(InteractCompeteEvalConfig$defaults) as InteractCompeteEvalConfig;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '0';
         while (r.pos < e) {
@@ -26058,6 +26770,7 @@ export function decodeInteractCompeteEvalConfig(r: ProtoReader, end: number): In
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.likeToScore === EMPTY_MAP) m.likeToScore = Object.create(null) as typeof m.likeToScore;
         m.likeToScore[String(k)] = v;
         break;
@@ -26070,6 +26783,7 @@ export function decodeInteractCompeteEvalConfig(r: ProtoReader, end: number): In
       }
       case 26: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '0';
         while (r.pos < e) {
@@ -26079,6 +26793,7 @@ export function decodeInteractCompeteEvalConfig(r: ProtoReader, end: number): In
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.commentToScore === EMPTY_MAP) m.commentToScore = Object.create(null) as typeof m.commentToScore;
         m.commentToScore[String(k)] = v;
         break;
@@ -26087,6 +26802,7 @@ export function decodeInteractCompeteEvalConfig(r: ProtoReader, end: number): In
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[304] = m;
   return m;
 }
@@ -26135,6 +26851,7 @@ const InteractGiftEvalConfig$defaults: InteractGiftEvalConfig = {
 
 /** Decodes `douyin.InteractGiftEvalConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractGiftEvalConfig(r: ProtoReader, end: number): InteractGiftEvalConfig {
+  r.enter();
   const m: InteractGiftEvalConfig = Object.create(InteractGiftEvalConfig$defaults) as InteractGiftEvalConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26158,6 +26875,7 @@ export function decodeInteractGiftEvalConfig(r: ProtoReader, end: number): Inter
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[305] = m;
   return m;
 }
@@ -26188,6 +26906,7 @@ const BattleEndPunishMessage$defaults: BattleEndPunishMessage = {
 
 /** Decodes `douyin.BattleEndPunishMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunishMessage {
+  r.enter();
   const m: BattleEndPunishMessage = Object.create(BattleEndPunishMessage$defaults) as BattleEndPunishMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26211,6 +26930,7 @@ export function decodeBattleEndPunishMessage(r: ProtoReader, end: number): Battl
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[306] = m;
   return m;
 }
@@ -26243,6 +26963,7 @@ const BattleEffectContainerMessage$defaults: BattleEffectContainerMessage = {
 
 /** Decodes `douyin.BattleEffectContainerMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEffectContainerMessage {
+  r.enter();
   const m: BattleEffectContainerMessage = Object.create(BattleEffectContainerMessage$defaults) as BattleEffectContainerMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26266,6 +26987,7 @@ export function decodeBattleEffectContainerMessage(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[307] = m;
   return m;
 }
@@ -26302,6 +27024,7 @@ const BattlePowerContainerMessage$defaults: BattlePowerContainerMessage = {
 
 /** Decodes `douyin.BattlePowerContainerMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePowerContainerMessage {
+  r.enter();
   const m: BattlePowerContainerMessage = Object.create(BattlePowerContainerMessage$defaults) as BattlePowerContainerMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26328,6 +27051,7 @@ export function decodeBattlePowerContainerMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[308] = m;
   return m;
 }
@@ -26362,6 +27086,7 @@ const BattleUpdatePropCardTaskMessage$defaults: BattleUpdatePropCardTaskMessage 
 
 /** Decodes `douyin.BattleUpdatePropCardTaskMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): BattleUpdatePropCardTaskMessage {
+  r.enter();
   const m: BattleUpdatePropCardTaskMessage = Object.create(BattleUpdatePropCardTaskMessage$defaults) as BattleUpdatePropCardTaskMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26385,6 +27110,7 @@ export function decodeBattleUpdatePropCardTaskMessage(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[309] = m;
   return m;
 }
@@ -26409,6 +27135,7 @@ const BattleStatusMessage$defaults: BattleStatusMessage = {
 
 /** Decodes `douyin.BattleStatusMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessage {
+  r.enter();
   const m: BattleStatusMessage = Object.create(BattleStatusMessage$defaults) as BattleStatusMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26423,6 +27150,7 @@ export function decodeBattleStatusMessage(r: ProtoReader, end: number): BattleSt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[310] = m;
   return m;
 }
@@ -26447,6 +27175,7 @@ const BattleRankSeasonMessage$defaults: BattleRankSeasonMessage = {
 
 /** Decodes `douyin.BattleRankSeasonMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSeasonMessage {
+  r.enter();
   const m: BattleRankSeasonMessage = Object.create(BattleRankSeasonMessage$defaults) as BattleRankSeasonMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26467,6 +27196,7 @@ export function decodeBattleRankSeasonMessage(r: ProtoReader, end: number): Batt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[311] = m;
   return m;
 }
@@ -26495,6 +27225,7 @@ const RankSeasonResult$defaults: RankSeasonResult = {
 
 /** Decodes `douyin.RankSeasonResult` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonResult(r: ProtoReader, end: number): RankSeasonResult {
+  r.enter();
   const m: RankSeasonResult = Object.create(RankSeasonResult$defaults) as RankSeasonResult;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26518,6 +27249,7 @@ export function decodeRankSeasonResult(r: ProtoReader, end: number): RankSeasonR
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[312] = m;
   return m;
 }
@@ -26544,6 +27276,7 @@ const RankSeasonDeltaScoreInfo$defaults: RankSeasonDeltaScoreInfo = {
 
 /** Decodes `douyin.RankSeasonDeltaScoreInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonDeltaScoreInfo(r: ProtoReader, end: number): RankSeasonDeltaScoreInfo {
+  r.enter();
   const m: RankSeasonDeltaScoreInfo = Object.create(RankSeasonDeltaScoreInfo$defaults) as RankSeasonDeltaScoreInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26561,6 +27294,7 @@ export function decodeRankSeasonDeltaScoreInfo(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[313] = m;
   return m;
 }
@@ -26586,6 +27320,7 @@ const RankSeasonDeltaScoreDetail$defaults: RankSeasonDeltaScoreDetail = {
 
 /** Decodes `douyin.RankSeasonDeltaScoreDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonDeltaScoreDetail(r: ProtoReader, end: number): RankSeasonDeltaScoreDetail {
+  r.enter();
   const m: RankSeasonDeltaScoreDetail = Object.create(RankSeasonDeltaScoreDetail$defaults) as RankSeasonDeltaScoreDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26600,6 +27335,7 @@ export function decodeRankSeasonDeltaScoreDetail(r: ProtoReader, end: number): R
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[314] = m;
   return m;
 }
@@ -26631,6 +27367,7 @@ const RankSeasonRankChangeInfo$defaults: RankSeasonRankChangeInfo = {
 
 /** Decodes `douyin.RankSeasonRankChangeInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonRankChangeInfo(r: ProtoReader, end: number): RankSeasonRankChangeInfo {
+  r.enter();
   const m: RankSeasonRankChangeInfo = Object.create(RankSeasonRankChangeInfo$defaults) as RankSeasonRankChangeInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26660,6 +27397,7 @@ export function decodeRankSeasonRankChangeInfo(r: ProtoReader, end: number): Ran
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[315] = m;
   return m;
 }
@@ -26708,6 +27446,7 @@ const RankSeasonRankInfo$defaults: RankSeasonRankInfo = {
 
 /** Decodes `douyin.RankSeasonRankInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonRankInfo(r: ProtoReader, end: number): RankSeasonRankInfo {
+  r.enter();
   const m: RankSeasonRankInfo = Object.create(RankSeasonRankInfo$defaults) as RankSeasonRankInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26752,6 +27491,7 @@ export function decodeRankSeasonRankInfo(r: ProtoReader, end: number): RankSeaso
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[316] = m;
   return m;
 }
@@ -26787,6 +27527,7 @@ const RankSeasonRankChangeImgInfo$defaults: RankSeasonRankChangeImgInfo = {
 
 /** Decodes `douyin.RankSeasonRankChangeImgInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonRankChangeImgInfo(r: ProtoReader, end: number): RankSeasonRankChangeImgInfo {
+  r.enter();
   const m: RankSeasonRankChangeImgInfo = Object.create(RankSeasonRankChangeImgInfo$defaults) as RankSeasonRankChangeImgInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26813,6 +27554,7 @@ export function decodeRankSeasonRankChangeImgInfo(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[317] = m;
   return m;
 }
@@ -26842,6 +27584,7 @@ const RankSeasonStarChangeImgInfo$defaults: RankSeasonStarChangeImgInfo = {
 
 /** Decodes `douyin.RankSeasonStarChangeImgInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRankSeasonStarChangeImgInfo(r: ProtoReader, end: number): RankSeasonStarChangeImgInfo {
+  r.enter();
   const m: RankSeasonStarChangeImgInfo = Object.create(RankSeasonStarChangeImgInfo$defaults) as RankSeasonStarChangeImgInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26868,6 +27611,7 @@ export function decodeRankSeasonStarChangeImgInfo(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[318] = m;
   return m;
 }
@@ -26894,6 +27638,7 @@ const BattleStealDragonMessage$defaults: BattleStealDragonMessage = {
 
 /** Decodes `douyin.BattleStealDragonMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealDragonMessage {
+  r.enter();
   const m: BattleStealDragonMessage = Object.create(BattleStealDragonMessage$defaults) as BattleStealDragonMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26914,6 +27659,7 @@ export function decodeBattleStealDragonMessage(r: ProtoReader, end: number): Bat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[319] = m;
   return m;
 }
@@ -26954,6 +27700,7 @@ const StealDragonInfo$defaults: StealDragonInfo = {
 
 /** Decodes `douyin.StealDragonInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStealDragonInfo(r: ProtoReader, end: number): StealDragonInfo {
+  r.enter();
   const m: StealDragonInfo = Object.create(StealDragonInfo$defaults) as StealDragonInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -26992,6 +27739,7 @@ export function decodeStealDragonInfo(r: ProtoReader, end: number): StealDragonI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[320] = m;
   return m;
 }
@@ -27025,6 +27773,7 @@ const StealDragonPeriodConfig$defaults: StealDragonPeriodConfig = {
 
 /** Decodes `douyin.StealDragonPeriodConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStealDragonPeriodConfig(r: ProtoReader, end: number): StealDragonPeriodConfig {
+  r.enter();
   const m: StealDragonPeriodConfig = Object.create(StealDragonPeriodConfig$defaults) as StealDragonPeriodConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27042,6 +27791,7 @@ export function decodeStealDragonPeriodConfig(r: ProtoReader, end: number): Stea
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[321] = m;
   return m;
 }
@@ -27074,6 +27824,7 @@ const StealDragonStealInfo$defaults: StealDragonStealInfo = {
 
 /** Decodes `douyin.StealDragonStealInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStealDragonStealInfo(r: ProtoReader, end: number): StealDragonStealInfo {
+  r.enter();
   const m: StealDragonStealInfo = Object.create(StealDragonStealInfo$defaults) as StealDragonStealInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27094,6 +27845,7 @@ export function decodeStealDragonStealInfo(r: ProtoReader, end: number): StealDr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[322] = m;
   return m;
 }
@@ -27124,6 +27876,7 @@ const StealDragonSettleInfo$defaults: StealDragonSettleInfo = {
 
 /** Decodes `douyin.StealDragonSettleInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStealDragonSettleInfo(r: ProtoReader, end: number): StealDragonSettleInfo {
+  r.enter();
   const m: StealDragonSettleInfo = Object.create(StealDragonSettleInfo$defaults) as StealDragonSettleInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27141,6 +27894,7 @@ export function decodeStealDragonSettleInfo(r: ProtoReader, end: number): StealD
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[323] = m;
   return m;
 }
@@ -27170,6 +27924,7 @@ const BattleTeamTaskMessage$defaults: BattleTeamTaskMessage = {
 
 /** Decodes `douyin.BattleTeamTaskMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskMessage {
+  r.enter();
   const m: BattleTeamTaskMessage = Object.create(BattleTeamTaskMessage$defaults) as BattleTeamTaskMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27193,6 +27948,7 @@ export function decodeBattleTeamTaskMessage(r: ProtoReader, end: number): Battle
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[324] = m;
   return m;
 }
@@ -27237,6 +27993,7 @@ const TeamTask$defaults: TeamTask = {
 
 /** Decodes `douyin.TeamTask` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
+  r.enter();
   const m: TeamTask = Object.create(TeamTask$defaults) as TeamTask;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27249,6 +28006,7 @@ export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: TeamTaskInfo | undefined = undefined;
         while (r.pos < e) {
@@ -27258,6 +28016,7 @@ export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.info === EMPTY_MAP) m.info = Object.create(null) as typeof m.info;
         m.info[String(k)] = v ?? decodeTeamTaskInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -27276,6 +28035,7 @@ export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
         break;
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: TeamTaskInfo | undefined = undefined;
         while (r.pos < e) {
@@ -27285,6 +28045,7 @@ export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openInfo === EMPTY_MAP) m.openInfo = Object.create(null) as typeof m.openInfo;
         m.openInfo[String(k)] = v ?? decodeTeamTaskInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -27296,6 +28057,7 @@ export function decodeTeamTask(r: ProtoReader, end: number): TeamTask {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[325] = m;
   return m;
 }
@@ -27367,12 +28129,14 @@ const TeamTaskConfig$defaults: TeamTaskConfig = {
 
 /** Decodes `douyin.TeamTaskConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskConfig(r: ProtoReader, end: number): TeamTaskConfig {
+  r.enter();
   const m: TeamTaskConfig = Object.create(TeamTaskConfig$defaults) as TeamTaskConfig;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: TeamTaskPeriodConfig | undefined = undefined;
         while (r.pos < e) {
@@ -27382,6 +28146,7 @@ export function decodeTeamTaskConfig(r: ProtoReader, end: number): TeamTaskConfi
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.periodConfig === EMPTY_MAP) m.periodConfig = Object.create(null) as typeof m.periodConfig;
         m.periodConfig[String(k)] = v ?? decodeTeamTaskPeriodConfig(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -27425,6 +28190,7 @@ export function decodeTeamTaskConfig(r: ProtoReader, end: number): TeamTaskConfi
       }
       case 82: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -27434,6 +28200,7 @@ export function decodeTeamTaskConfig(r: ProtoReader, end: number): TeamTaskConfi
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.trackingParams === EMPTY_MAP) m.trackingParams = Object.create(null) as typeof m.trackingParams;
         m.trackingParams[String(k)] = v;
         break;
@@ -27442,6 +28209,7 @@ export function decodeTeamTaskConfig(r: ProtoReader, end: number): TeamTaskConfi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[326] = m;
   return m;
 }
@@ -27494,6 +28262,7 @@ const TeamTaskPeriodConfig$defaults: TeamTaskPeriodConfig = {
 
 /** Decodes `douyin.TeamTaskPeriodConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskPeriodConfig(r: ProtoReader, end: number): TeamTaskPeriodConfig {
+  r.enter();
   const m: TeamTaskPeriodConfig = Object.create(TeamTaskPeriodConfig$defaults) as TeamTaskPeriodConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27508,6 +28277,7 @@ export function decodeTeamTaskPeriodConfig(r: ProtoReader, end: number): TeamTas
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[327] = m;
   return m;
 }
@@ -27530,6 +28300,7 @@ const TeamTaskExtraConfig$defaults: TeamTaskExtraConfig = {
 
 /** Decodes `douyin.TeamTaskExtraConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskExtraConfig(r: ProtoReader, end: number): TeamTaskExtraConfig {
+  r.enter();
   const m: TeamTaskExtraConfig = Object.create(TeamTaskExtraConfig$defaults) as TeamTaskExtraConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27544,6 +28315,7 @@ export function decodeTeamTaskExtraConfig(r: ProtoReader, end: number): TeamTask
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[328] = m;
   return m;
 }
@@ -27577,6 +28349,7 @@ const TeamTaskSpecialGiftCountConfig$defaults: TeamTaskSpecialGiftCountConfig = 
 
 /** Decodes `douyin.TeamTaskSpecialGiftCountConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskSpecialGiftCountConfig(r: ProtoReader, end: number): TeamTaskSpecialGiftCountConfig {
+  r.enter();
   const m: TeamTaskSpecialGiftCountConfig = Object.create(TeamTaskSpecialGiftCountConfig$defaults) as TeamTaskSpecialGiftCountConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27603,6 +28376,7 @@ export function decodeTeamTaskSpecialGiftCountConfig(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[329] = m;
   return m;
 }
@@ -27628,6 +28402,7 @@ const TeamTaskGiftPanelConfig$defaults: TeamTaskGiftPanelConfig = {
 
 /** Decodes `douyin.TeamTaskGiftPanelConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskGiftPanelConfig(r: ProtoReader, end: number): TeamTaskGiftPanelConfig {
+  r.enter();
   const m: TeamTaskGiftPanelConfig = Object.create(TeamTaskGiftPanelConfig$defaults) as TeamTaskGiftPanelConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27639,6 +28414,7 @@ export function decodeTeamTaskGiftPanelConfig(r: ProtoReader, end: number): Team
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[330] = m;
   return m;
 }
@@ -27684,6 +28460,7 @@ const TeamTaskInfo$defaults: TeamTaskInfo = {
 
 /** Decodes `douyin.TeamTaskInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskInfo(r: ProtoReader, end: number): TeamTaskInfo {
+  r.enter();
   const m: TeamTaskInfo = Object.create(TeamTaskInfo$defaults) as TeamTaskInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27725,6 +28502,7 @@ export function decodeTeamTaskInfo(r: ProtoReader, end: number): TeamTaskInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[331] = m;
   return m;
 }
@@ -27766,6 +28544,7 @@ const TeamTaskReward$defaults: TeamTaskReward = {
 
 /** Decodes `douyin.TeamTaskReward` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamTaskReward(r: ProtoReader, end: number): TeamTaskReward {
+  r.enter();
   const m: TeamTaskReward = Object.create(TeamTaskReward$defaults) as TeamTaskReward;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27789,6 +28568,7 @@ export function decodeTeamTaskReward(r: ProtoReader, end: number): TeamTaskRewar
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[332] = m;
   return m;
 }
@@ -27841,6 +28621,7 @@ const ItemCardInfo$defaults: ItemCardInfo = {
 
 /** Decodes `douyin.ItemCardInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeItemCardInfo(r: ProtoReader, end: number): ItemCardInfo {
+  r.enter();
   const m: ItemCardInfo = Object.create(ItemCardInfo$defaults) as ItemCardInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -27879,6 +28660,7 @@ export function decodeItemCardInfo(r: ProtoReader, end: number): ItemCardInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[333] = m;
   return m;
 }
@@ -27972,6 +28754,7 @@ const LinkMicBattleFinish$defaults: LinkMicBattleFinish = {
 
 /** Decodes `douyin.LinkMicBattleFinish` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFinish {
+  r.enter();
   const m: LinkMicBattleFinish = Object.create(LinkMicBattleFinish$defaults) as LinkMicBattleFinish;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28008,6 +28791,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
       }
       case 50: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: BattleStarActivityGradeChange | undefined = undefined;
         while (r.pos < e) {
@@ -28017,6 +28801,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.gradeChanges === EMPTY_MAP) m.gradeChanges = Object.create(null) as typeof m.gradeChanges;
         m.gradeChanges[String(k)] = v ?? decodeBattleStarActivityGradeChange(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -28041,6 +28826,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
         break;
       case 98: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: BattleUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -28050,6 +28836,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.userInfos === EMPTY_MAP) m.userInfos = Object.create(null) as typeof m.userInfos;
         m.userInfos[String(k)] = v ?? decodeBattleUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -28083,6 +28870,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
         break;
       case 154: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: AuxiliaryScoreInfo | undefined = undefined;
         while (r.pos < e) {
@@ -28092,6 +28880,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.auxiliaryScoreInfos === EMPTY_MAP) m.auxiliaryScoreInfos = Object.create(null) as typeof m.auxiliaryScoreInfos;
         m.auxiliaryScoreInfos[String(k)] = v ?? decodeAuxiliaryScoreInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -28104,6 +28893,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
       }
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: BattleUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -28113,12 +28903,14 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openUserInfos === EMPTY_MAP) m.openUserInfos = Object.create(null) as typeof m.openUserInfos;
         m.openUserInfos[String(k)] = v ?? decodeBattleUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
       }
       case 40010: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: BattleStarActivityGradeChange | undefined = undefined;
         while (r.pos < e) {
@@ -28128,6 +28920,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openGradeChanges === EMPTY_MAP) m.openGradeChanges = Object.create(null) as typeof m.openGradeChanges;
         m.openGradeChanges[String(k)] = v ?? decodeBattleStarActivityGradeChange(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -28136,6 +28929,7 @@ export function decodeLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicB
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[334] = m;
   return m;
 }
@@ -28227,6 +29021,7 @@ const BattleArmy$defaults: BattleArmy = {
 
 /** Decodes `douyin.BattleArmy` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleArmy(r: ProtoReader, end: number): BattleArmy {
+  r.enter();
   const m: BattleArmy = Object.create(BattleArmy$defaults) as BattleArmy;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28250,6 +29045,7 @@ export function decodeBattleArmy(r: ProtoReader, end: number): BattleArmy {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[335] = m;
   return m;
 }
@@ -28292,6 +29088,7 @@ const BattleArmyRankUser$defaults: BattleArmyRankUser = {
 
 /** Decodes `douyin.BattleArmyRankUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleArmyRankUser(r: ProtoReader, end: number): BattleArmyRankUser {
+  r.enter();
   const m: BattleArmyRankUser = Object.create(BattleArmyRankUser$defaults) as BattleArmyRankUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28324,6 +29121,7 @@ export function decodeBattleArmyRankUser(r: ProtoReader, end: number): BattleArm
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[336] = m;
   return m;
 }
@@ -28423,6 +29221,7 @@ const BattleScore$defaults: BattleScore = {
 
 /** Decodes `douyin.BattleScore` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleScore(r: ProtoReader, end: number): BattleScore {
+  r.enter();
   const m: BattleScore = Object.create(BattleScore$defaults) as BattleScore;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28509,6 +29308,7 @@ export function decodeBattleScore(r: ProtoReader, end: number): BattleScore {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[337] = m;
   return m;
 }
@@ -28569,6 +29369,7 @@ const BattleStarActivityGrade$defaults: BattleStarActivityGrade = {
 
 /** Decodes `douyin.BattleStarActivityGrade` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleStarActivityGrade(r: ProtoReader, end: number): BattleStarActivityGrade {
+  r.enter();
   const m: BattleStarActivityGrade = Object.create(BattleStarActivityGrade$defaults) as BattleStarActivityGrade;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28598,6 +29399,7 @@ export function decodeBattleStarActivityGrade(r: ProtoReader, end: number): Batt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[338] = m;
   return m;
 }
@@ -28630,6 +29432,7 @@ const BattleStarActivityGradeMedal$defaults: BattleStarActivityGradeMedal = {
 
 /** Decodes `douyin.BattleStarActivityGradeMedal` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleStarActivityGradeMedal(r: ProtoReader, end: number): BattleStarActivityGradeMedal {
+  r.enter();
   const m: BattleStarActivityGradeMedal = Object.create(BattleStarActivityGradeMedal$defaults) as BattleStarActivityGradeMedal;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28656,6 +29459,7 @@ export function decodeBattleStarActivityGradeMedal(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[339] = m;
   return m;
 }
@@ -28694,6 +29498,7 @@ const BattleStarActivityGradeChange$defaults: BattleStarActivityGradeChange = {
 
 /** Decodes `douyin.BattleStarActivityGradeChange` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleStarActivityGradeChange(r: ProtoReader, end: number): BattleStarActivityGradeChange {
+  r.enter();
   const m: BattleStarActivityGradeChange = Object.create(BattleStarActivityGradeChange$defaults) as BattleStarActivityGradeChange;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28720,6 +29525,7 @@ export function decodeBattleStarActivityGradeChange(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[340] = m;
   return m;
 }
@@ -28749,6 +29555,7 @@ const OperationalPlay$defaults: OperationalPlay = {
 
 /** Decodes `douyin.OperationalPlay` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeOperationalPlay(r: ProtoReader, end: number): OperationalPlay {
+  r.enter();
   const m: OperationalPlay = Object.create(OperationalPlay$defaults) as OperationalPlay;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28766,6 +29573,7 @@ export function decodeOperationalPlay(r: ProtoReader, end: number): OperationalP
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[341] = m;
   return m;
 }
@@ -28809,12 +29617,14 @@ const MultipleMatches3$defaults: MultipleMatches3 = {
 
 /** Decodes `douyin.MultipleMatches3` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMultipleMatches3(r: ProtoReader, end: number): MultipleMatches3 {
+  r.enter();
   const m: MultipleMatches3 = Object.create(MultipleMatches3$defaults) as MultipleMatches3;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: MultipleMatchesUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -28824,6 +29634,7 @@ export function decodeMultipleMatches3(r: ProtoReader, end: number): MultipleMat
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.userInfos === EMPTY_MAP) m.userInfos = Object.create(null) as typeof m.userInfos;
         m.userInfos[String(k)] = v ?? decodeMultipleMatchesUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -28842,6 +29653,7 @@ export function decodeMultipleMatches3(r: ProtoReader, end: number): MultipleMat
         break;
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: MultipleMatchesUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -28851,6 +29663,7 @@ export function decodeMultipleMatches3(r: ProtoReader, end: number): MultipleMat
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openUserInfos === EMPTY_MAP) m.openUserInfos = Object.create(null) as typeof m.openUserInfos;
         m.openUserInfos[String(k)] = v ?? decodeMultipleMatchesUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -28865,6 +29678,7 @@ export function decodeMultipleMatches3(r: ProtoReader, end: number): MultipleMat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[342] = m;
   return m;
 }
@@ -28909,6 +29723,7 @@ const MultipleMatchesUserInfo$defaults: MultipleMatchesUserInfo = {
 
 /** Decodes `douyin.MultipleMatchesUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMultipleMatchesUserInfo(r: ProtoReader, end: number): MultipleMatchesUserInfo {
+  r.enter();
   const m: MultipleMatchesUserInfo = Object.create(MultipleMatchesUserInfo$defaults) as MultipleMatchesUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -28920,6 +29735,7 @@ export function decodeMultipleMatchesUserInfo(r: ProtoReader, end: number): Mult
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[343] = m;
   return m;
 }
@@ -28974,6 +29790,7 @@ const BattleUserInfo$defaults: BattleUserInfo = {
 
 /** Decodes `douyin.BattleUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleUserInfo(r: ProtoReader, end: number): BattleUserInfo {
+  r.enter();
   const m: BattleUserInfo = Object.create(BattleUserInfo$defaults) as BattleUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29039,6 +29856,7 @@ export function decodeBattleUserInfo(r: ProtoReader, end: number): BattleUserInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[344] = m;
   return m;
 }
@@ -29089,6 +29907,7 @@ const BattleBaseUserInfo$defaults: BattleBaseUserInfo = {
 
 /** Decodes `douyin.BattleBaseUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleBaseUserInfo(r: ProtoReader, end: number): BattleBaseUserInfo {
+  r.enter();
   const m: BattleBaseUserInfo = Object.create(BattleBaseUserInfo$defaults) as BattleBaseUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29121,6 +29940,7 @@ export function decodeBattleBaseUserInfo(r: ProtoReader, end: number): BattleBas
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[345] = m;
   return m;
 }
@@ -29160,6 +29980,7 @@ const UserImgFlipInfo$defaults: UserImgFlipInfo = {
 
 /** Decodes `douyin.UserImgFlipInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserImgFlipInfo(r: ProtoReader, end: number): UserImgFlipInfo {
+  r.enter();
   const m: UserImgFlipInfo = Object.create(UserImgFlipInfo$defaults) as UserImgFlipInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29192,6 +30013,7 @@ export function decodeUserImgFlipInfo(r: ProtoReader, end: number): UserImgFlipI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[346] = m;
   return m;
 }
@@ -29232,6 +30054,7 @@ const BattleRivalTag$defaults: BattleRivalTag = {
 
 /** Decodes `douyin.BattleRivalTag` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleRivalTag(r: ProtoReader, end: number): BattleRivalTag {
+  r.enter();
   const m: BattleRivalTag = Object.create(BattleRivalTag$defaults) as BattleRivalTag;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29264,6 +30087,7 @@ export function decodeBattleRivalTag(r: ProtoReader, end: number): BattleRivalTa
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[347] = m;
   return m;
 }
@@ -29293,6 +30117,7 @@ const BattleConsecutiveRecordInfo$defaults: BattleConsecutiveRecordInfo = {
 
 /** Decodes `douyin.BattleConsecutiveRecordInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleConsecutiveRecordInfo(r: ProtoReader, end: number): BattleConsecutiveRecordInfo {
+  r.enter();
   const m: BattleConsecutiveRecordInfo = Object.create(BattleConsecutiveRecordInfo$defaults) as BattleConsecutiveRecordInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29307,6 +30132,7 @@ export function decodeBattleConsecutiveRecordInfo(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[348] = m;
   return m;
 }
@@ -29362,6 +30188,7 @@ const BattleActivityUser$defaults: BattleActivityUser = {
 
 /** Decodes `douyin.BattleActivityUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleActivityUser(r: ProtoReader, end: number): BattleActivityUser {
+  r.enter();
   const m: BattleActivityUser = Object.create(BattleActivityUser$defaults) as BattleActivityUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29418,6 +30245,7 @@ export function decodeBattleActivityUser(r: ProtoReader, end: number): BattleAct
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[349] = m;
   return m;
 }
@@ -29471,6 +30299,7 @@ const BreakthroughInfo$defaults: BreakthroughInfo = {
 
 /** Decodes `douyin.BreakthroughInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBreakthroughInfo(r: ProtoReader, end: number): BreakthroughInfo {
+  r.enter();
   const m: BreakthroughInfo = Object.create(BreakthroughInfo$defaults) as BreakthroughInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29489,6 +30318,7 @@ export function decodeBreakthroughInfo(r: ProtoReader, end: number): Breakthroug
         break;
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: BreakthroughStageInfo | undefined = undefined;
         while (r.pos < e) {
@@ -29498,6 +30328,7 @@ export function decodeBreakthroughInfo(r: ProtoReader, end: number): Breakthroug
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.stageInfoMap === EMPTY_MAP) m.stageInfoMap = Object.create(null) as typeof m.stageInfoMap;
         m.stageInfoMap[String(k)] = v ?? decodeBreakthroughStageInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -29515,6 +30346,7 @@ export function decodeBreakthroughInfo(r: ProtoReader, end: number): Breakthroug
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[350] = m;
   return m;
 }
@@ -29551,6 +30383,7 @@ const BreakthroughStageInfo$defaults: BreakthroughStageInfo = {
 
 /** Decodes `douyin.BreakthroughStageInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBreakthroughStageInfo(r: ProtoReader, end: number): BreakthroughStageInfo {
+  r.enter();
   const m: BreakthroughStageInfo = Object.create(BreakthroughStageInfo$defaults) as BreakthroughStageInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29562,6 +30395,7 @@ export function decodeBreakthroughStageInfo(r: ProtoReader, end: number): Breakt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[351] = m;
   return m;
 }
@@ -29610,6 +30444,7 @@ const BattleSkinConfig$defaults: BattleSkinConfig = {
 
 /** Decodes `douyin.BattleSkinConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleSkinConfig(r: ProtoReader, end: number): BattleSkinConfig {
+  r.enter();
   const m: BattleSkinConfig = Object.create(BattleSkinConfig$defaults) as BattleSkinConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29657,6 +30492,7 @@ export function decodeBattleSkinConfig(r: ProtoReader, end: number): BattleSkinC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[352] = m;
   return m;
 }
@@ -29693,6 +30529,7 @@ const SurvivalInfo$defaults: SurvivalInfo = {
 
 /** Decodes `douyin.SurvivalInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSurvivalInfo(r: ProtoReader, end: number): SurvivalInfo {
+  r.enter();
   const m: SurvivalInfo = Object.create(SurvivalInfo$defaults) as SurvivalInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29702,6 +30539,7 @@ export function decodeSurvivalInfo(r: ProtoReader, end: number): SurvivalInfo {
         break;
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: SurvivalAnchorInfo | undefined = undefined;
         while (r.pos < e) {
@@ -29711,12 +30549,14 @@ export function decodeSurvivalInfo(r: ProtoReader, end: number): SurvivalInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.anchorInfoMap === EMPTY_MAP) m.anchorInfoMap = Object.create(null) as typeof m.anchorInfoMap;
         m.anchorInfoMap[String(k)] = v ?? decodeSurvivalAnchorInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
       }
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: SurvivalAnchorInfo | undefined = undefined;
         while (r.pos < e) {
@@ -29726,6 +30566,7 @@ export function decodeSurvivalInfo(r: ProtoReader, end: number): SurvivalInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openAnchorInfoMap === EMPTY_MAP) m.openAnchorInfoMap = Object.create(null) as typeof m.openAnchorInfoMap;
         m.openAnchorInfoMap[String(k)] = v ?? decodeSurvivalAnchorInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -29734,6 +30575,7 @@ export function decodeSurvivalInfo(r: ProtoReader, end: number): SurvivalInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[353] = m;
   return m;
 }
@@ -29776,6 +30618,7 @@ const SurvivalAnchorInfo$defaults: SurvivalAnchorInfo = {
 
 /** Decodes `douyin.SurvivalAnchorInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSurvivalAnchorInfo(r: ProtoReader, end: number): SurvivalAnchorInfo {
+  r.enter();
   const m: SurvivalAnchorInfo = Object.create(SurvivalAnchorInfo$defaults) as SurvivalAnchorInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29790,6 +30633,7 @@ export function decodeSurvivalAnchorInfo(r: ProtoReader, end: number): SurvivalA
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[354] = m;
   return m;
 }
@@ -29839,6 +30683,7 @@ const AuxiliaryScoreInfo$defaults: AuxiliaryScoreInfo = {
 
 /** Decodes `douyin.AuxiliaryScoreInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAuxiliaryScoreInfo(r: ProtoReader, end: number): AuxiliaryScoreInfo {
+  r.enter();
   const m: AuxiliaryScoreInfo = Object.create(AuxiliaryScoreInfo$defaults) as AuxiliaryScoreInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -29880,6 +30725,7 @@ export function decodeAuxiliaryScoreInfo(r: ProtoReader, end: number): Auxiliary
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[355] = m;
   return m;
 }
@@ -29913,12 +30759,14 @@ const LinkmicBattleFinishExtra$defaults: LinkmicBattleFinishExtra = {
 
 /** Decodes `douyin.LinkmicBattleFinishExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicBattleFinishExtra(r: ProtoReader, end: number): LinkmicBattleFinishExtra {
+  r.enter();
   const m: LinkmicBattleFinishExtra = Object.create(LinkmicBattleFinishExtra$defaults) as LinkmicBattleFinishExtra;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: boolean = false;
         while (r.pos < e) {
@@ -29928,12 +30776,14 @@ export function decodeLinkmicBattleFinishExtra(r: ProtoReader, end: number): Lin
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.isFollowLead === EMPTY_MAP) m.isFollowLead = Object.create(null) as typeof m.isFollowLead;
         m.isFollowLead[String(k)] = v;
         break;
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: boolean = false;
         while (r.pos < e) {
@@ -29943,6 +30793,7 @@ export function decodeLinkmicBattleFinishExtra(r: ProtoReader, end: number): Lin
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.isShowLike === EMPTY_MAP) m.isShowLike = Object.create(null) as typeof m.isShowLike;
         m.isShowLike[String(k)] = v;
         break;
@@ -29951,6 +30802,7 @@ export function decodeLinkmicBattleFinishExtra(r: ProtoReader, end: number): Lin
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[356] = m;
   return m;
 }
@@ -30001,6 +30853,7 @@ const LinkMicArmies$defaults: LinkMicArmies = {
 
 /** Decodes `douyin.LinkMicArmies` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
+  r.enter();
   const m: LinkMicArmies = Object.create(LinkMicArmies$defaults) as LinkMicArmies;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30013,6 +30866,7 @@ export function decodeLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies 
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: UserArmies | undefined = undefined;
         while (r.pos < e) {
@@ -30022,6 +30876,7 @@ export function decodeLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.userArmiesMap === EMPTY_MAP) m.userArmiesMap = Object.create(null) as typeof m.userArmiesMap;
         m.userArmiesMap[String(k)] = v ?? decodeUserArmies(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -30045,6 +30900,7 @@ export function decodeLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[357] = m;
   return m;
 }
@@ -30078,6 +30934,7 @@ const UserArmies$defaults: UserArmies = {
 
 /** Decodes `douyin.UserArmies` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserArmies(r: ProtoReader, end: number): UserArmies {
+  r.enter();
   const m: UserArmies = Object.create(UserArmies$defaults) as UserArmies;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30092,6 +30949,7 @@ export function decodeUserArmies(r: ProtoReader, end: number): UserArmies {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[358] = m;
   return m;
 }
@@ -30125,6 +30983,7 @@ const UserArmy$defaults: UserArmy = {
 
 /** Decodes `douyin.UserArmy` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserArmy(r: ProtoReader, end: number): UserArmy {
+  r.enter();
   const m: UserArmy = Object.create(UserArmy$defaults) as UserArmy;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30151,6 +31010,7 @@ export function decodeUserArmy(r: ProtoReader, end: number): UserArmy {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[359] = m;
   return m;
 }
@@ -30194,12 +31054,14 @@ const BattleContributorsRankListV2$defaults: BattleContributorsRankListV2 = {
 
 /** Decodes `douyin.BattleContributorsRankListV2` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleContributorsRankListV2(r: ProtoReader, end: number): BattleContributorsRankListV2 {
+  r.enter();
   const m: BattleContributorsRankListV2 = Object.create(BattleContributorsRankListV2$defaults) as BattleContributorsRankListV2;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: BattleAnchorContributors | undefined = undefined;
         while (r.pos < e) {
@@ -30209,6 +31071,7 @@ export function decodeBattleContributorsRankListV2(r: ProtoReader, end: number):
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.anchorContributors === EMPTY_MAP) m.anchorContributors = Object.create(null) as typeof m.anchorContributors;
         m.anchorContributors[String(k)] = v ?? decodeBattleAnchorContributors(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -30241,6 +31104,7 @@ export function decodeBattleContributorsRankListV2(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[360] = m;
   return m;
 }
@@ -30282,6 +31146,7 @@ const BattleAnchorContributors$defaults: BattleAnchorContributors = {
 
 /** Decodes `douyin.BattleAnchorContributors` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleAnchorContributors(r: ProtoReader, end: number): BattleAnchorContributors {
+  r.enter();
   const m: BattleAnchorContributors = Object.create(BattleAnchorContributors$defaults) as BattleAnchorContributors;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30305,6 +31170,7 @@ export function decodeBattleAnchorContributors(r: ProtoReader, end: number): Bat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[361] = m;
   return m;
 }
@@ -30340,6 +31206,7 @@ const BattleRankUser$defaults: BattleRankUser = {
 
 /** Decodes `douyin.BattleRankUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleRankUser(r: ProtoReader, end: number): BattleRankUser {
+  r.enter();
   const m: BattleRankUser = Object.create(BattleRankUser$defaults) as BattleRankUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30366,6 +31233,7 @@ export function decodeBattleRankUser(r: ProtoReader, end: number): BattleRankUse
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[362] = m;
   return m;
 }
@@ -30400,6 +31268,7 @@ const BattleBuffCardInfo$defaults: BattleBuffCardInfo = {
 
 /** Decodes `douyin.BattleBuffCardInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleBuffCardInfo(r: ProtoReader, end: number): BattleBuffCardInfo {
+  r.enter();
   const m: BattleBuffCardInfo = Object.create(BattleBuffCardInfo$defaults) as BattleBuffCardInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30423,6 +31292,7 @@ export function decodeBattleBuffCardInfo(r: ProtoReader, end: number): BattleBuf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[363] = m;
   return m;
 }
@@ -30462,6 +31332,7 @@ const BattleBuffCardMeta$defaults: BattleBuffCardMeta = {
 
 /** Decodes `douyin.BattleBuffCardMeta` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleBuffCardMeta(r: ProtoReader, end: number): BattleBuffCardMeta {
+  r.enter();
   const m: BattleBuffCardMeta = Object.create(BattleBuffCardMeta$defaults) as BattleBuffCardMeta;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30488,6 +31359,7 @@ export function decodeBattleBuffCardMeta(r: ProtoReader, end: number): BattleBuf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[364] = m;
   return m;
 }
@@ -30568,6 +31440,7 @@ const ListUser$defaults: ListUser = {
 
 /** Decodes `douyin.ListUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeListUser(r: ProtoReader, end: number): ListUser {
+  r.enter();
   const m: ListUser = Object.create(ListUser$defaults) as ListUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30645,6 +31518,7 @@ export function decodeListUser(r: ProtoReader, end: number): ListUser {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[365] = m;
   return m;
 }
@@ -30690,6 +31564,7 @@ const ListUserContent$defaults: ListUserContent = {
 
 /** Decodes `douyin.ListUserContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeListUserContent(r: ProtoReader, end: number): ListUserContent {
+  r.enter();
   const m: ListUserContent = Object.create(ListUserContent$defaults) as ListUserContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30716,6 +31591,7 @@ export function decodeListUserContent(r: ProtoReader, end: number): ListUserCont
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[366] = m;
   return m;
 }
@@ -30736,6 +31612,7 @@ const ListUserPKContent$defaults: ListUserPKContent = {
 
 /** Decodes `douyin.ListUserPKContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeListUserPKContent(r: ProtoReader, end: number): ListUserPKContent {
+  r.enter();
   const m: ListUserPKContent = Object.create(ListUserPKContent$defaults) as ListUserPKContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30744,6 +31621,7 @@ export function decodeListUserPKContent(r: ProtoReader, end: number): ListUserPK
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[367] = m;
   return m;
 }
@@ -30806,6 +31684,7 @@ const ListUserLinkmicContent$defaults: ListUserLinkmicContent = {
 
 /** Decodes `douyin.ListUserLinkmicContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeListUserLinkmicContent(r: ProtoReader, end: number): ListUserLinkmicContent {
+  r.enter();
   const m: ListUserLinkmicContent = Object.create(ListUserLinkmicContent$defaults) as ListUserLinkmicContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30862,6 +31741,7 @@ export function decodeListUserLinkmicContent(r: ProtoReader, end: number): ListU
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[368] = m;
   return m;
 }
@@ -30903,6 +31783,7 @@ const AnchorLinkmicIDInfo$defaults: AnchorLinkmicIDInfo = {
 
 /** Decodes `douyin.AnchorLinkmicIDInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorLinkmicIDInfo(r: ProtoReader, end: number): AnchorLinkmicIDInfo {
+  r.enter();
   const m: AnchorLinkmicIDInfo = Object.create(AnchorLinkmicIDInfo$defaults) as AnchorLinkmicIDInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -30920,6 +31801,7 @@ export function decodeAnchorLinkmicIDInfo(r: ProtoReader, end: number): AnchorLi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[369] = m;
   return m;
 }
@@ -31033,6 +31915,7 @@ const ListUserLinkmicAudienceContent$defaults: ListUserLinkmicAudienceContent = 
 
 /** Decodes `douyin.ListUserLinkmicAudienceContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeListUserLinkmicAudienceContent(r: ProtoReader, end: number): ListUserLinkmicAudienceContent {
+  r.enter();
   const m: ListUserLinkmicAudienceContent = Object.create(ListUserLinkmicAudienceContent$defaults) as ListUserLinkmicAudienceContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31147,6 +32030,7 @@ export function decodeListUserLinkmicAudienceContent(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[370] = m;
   return m;
 }
@@ -31210,6 +32094,7 @@ const MicDress$defaults: MicDress = {
 
 /** Decodes `douyin.MicDress` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMicDress(r: ProtoReader, end: number): MicDress {
+  r.enter();
   const m: MicDress = Object.create(MicDress$defaults) as MicDress;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31242,6 +32127,7 @@ export function decodeMicDress(r: ProtoReader, end: number): MicDress {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[371] = m;
   return m;
 }
@@ -31275,6 +32161,7 @@ const MicVoiceWave$defaults: MicVoiceWave = {
 
 /** Decodes `douyin.MicVoiceWave` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMicVoiceWave(r: ProtoReader, end: number): MicVoiceWave {
+  r.enter();
   const m: MicVoiceWave = Object.create(MicVoiceWave$defaults) as MicVoiceWave;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31304,6 +32191,7 @@ export function decodeMicVoiceWave(r: ProtoReader, end: number): MicVoiceWave {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[372] = m;
   return m;
 }
@@ -31331,6 +32219,7 @@ const LinkmicBadge$defaults: LinkmicBadge = {
 
 /** Decodes `douyin.LinkmicBadge` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicBadge(r: ProtoReader, end: number): LinkmicBadge {
+  r.enter();
   const m: LinkmicBadge = Object.create(LinkmicBadge$defaults) as LinkmicBadge;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31345,6 +32234,7 @@ export function decodeLinkmicBadge(r: ProtoReader, end: number): LinkmicBadge {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[373] = m;
   return m;
 }
@@ -31385,6 +32275,7 @@ const LinkmicCustomizedRandomEmoji$defaults: LinkmicCustomizedRandomEmoji = {
 
 /** Decodes `douyin.LinkmicCustomizedRandomEmoji` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicCustomizedRandomEmoji(r: ProtoReader, end: number): LinkmicCustomizedRandomEmoji {
+  r.enter();
   const m: LinkmicCustomizedRandomEmoji = Object.create(LinkmicCustomizedRandomEmoji$defaults) as LinkmicCustomizedRandomEmoji;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31420,6 +32311,7 @@ export function decodeLinkmicCustomizedRandomEmoji(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[374] = m;
   return m;
 }
@@ -31450,6 +32342,7 @@ const Linkmic2DAvatar$defaults: Linkmic2DAvatar = {
 
 /** Decodes `douyin.Linkmic2DAvatar` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmic2DAvatar(r: ProtoReader, end: number): Linkmic2DAvatar {
+  r.enter();
   const m: Linkmic2DAvatar = Object.create(Linkmic2DAvatar$defaults) as Linkmic2DAvatar;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31467,6 +32360,7 @@ export function decodeLinkmic2DAvatar(r: ProtoReader, end: number): Linkmic2DAva
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[375] = m;
   return m;
 }
@@ -31492,6 +32386,7 @@ const LinkHostInfo$defaults: LinkHostInfo = {
 
 /** Decodes `douyin.LinkHostInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkHostInfo(r: ProtoReader, end: number): LinkHostInfo {
+  r.enter();
   const m: LinkHostInfo = Object.create(LinkHostInfo$defaults) as LinkHostInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31506,6 +32401,7 @@ export function decodeLinkHostInfo(r: ProtoReader, end: number): LinkHostInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[376] = m;
   return m;
 }
@@ -31549,6 +32445,7 @@ const MicPosTagInfo$defaults: MicPosTagInfo = {
 
 /** Decodes `douyin.MicPosTagInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMicPosTagInfo(r: ProtoReader, end: number): MicPosTagInfo {
+  r.enter();
   const m: MicPosTagInfo = Object.create(MicPosTagInfo$defaults) as MicPosTagInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31584,6 +32481,7 @@ export function decodeMicPosTagInfo(r: ProtoReader, end: number): MicPosTagInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[377] = m;
   return m;
 }
@@ -31630,6 +32528,7 @@ const RoomLinkerContent$defaults: RoomLinkerContent = {
 
 /** Decodes `douyin.RoomLinkerContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomLinkerContent(r: ProtoReader, end: number): RoomLinkerContent {
+  r.enter();
   const m: RoomLinkerContent = Object.create(RoomLinkerContent$defaults) as RoomLinkerContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31662,6 +32561,7 @@ export function decodeRoomLinkerContent(r: ProtoReader, end: number): RoomLinker
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[378] = m;
   return m;
 }
@@ -31713,6 +32613,7 @@ const LinkerBaseInfo$defaults: LinkerBaseInfo = {
 
 /** Decodes `douyin.LinkerBaseInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerBaseInfo(r: ProtoReader, end: number): LinkerBaseInfo {
+  r.enter();
   const m: LinkerBaseInfo = Object.create(LinkerBaseInfo$defaults) as LinkerBaseInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31755,6 +32656,7 @@ export function decodeLinkerBaseInfo(r: ProtoReader, end: number): LinkerBaseInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[379] = m;
   return m;
 }
@@ -31805,6 +32707,7 @@ const BanUser$defaults: BanUser = {
 
 /** Decodes `douyin.BanUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBanUser(r: ProtoReader, end: number): BanUser {
+  r.enter();
   const m: BanUser = Object.create(BanUser$defaults) as BanUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31834,6 +32737,7 @@ export function decodeBanUser(r: ProtoReader, end: number): BanUser {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[380] = m;
   return m;
 }
@@ -31876,6 +32780,7 @@ const LinkmicPositionItem$defaults: LinkmicPositionItem = {
 
 /** Decodes `douyin.LinkmicPositionItem` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicPositionItem(r: ProtoReader, end: number): LinkmicPositionItem {
+  r.enter();
   const m: LinkmicPositionItem = Object.create(LinkmicPositionItem$defaults) as LinkmicPositionItem;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31902,6 +32807,7 @@ export function decodeLinkmicPositionItem(r: ProtoReader, end: number): LinkmicP
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[381] = m;
   return m;
 }
@@ -31931,6 +32837,7 @@ const MultiChannelInfo$defaults: MultiChannelInfo = {
 
 /** Decodes `douyin.MultiChannelInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMultiChannelInfo(r: ProtoReader, end: number): MultiChannelInfo {
+  r.enter();
   const m: MultiChannelInfo = Object.create(MultiChannelInfo$defaults) as MultiChannelInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -31940,6 +32847,7 @@ export function decodeMultiChannelInfo(r: ProtoReader, end: number): MultiChanne
         break;
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '';
         while (r.pos < e) {
@@ -31949,6 +32857,7 @@ export function decodeMultiChannelInfo(r: ProtoReader, end: number): MultiChanne
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkmicInfos === EMPTY_MAP) m.linkmicInfos = Object.create(null) as typeof m.linkmicInfos;
         m.linkmicInfos[String(k)] = v;
         break;
@@ -31957,6 +32866,7 @@ export function decodeMultiChannelInfo(r: ProtoReader, end: number): MultiChanne
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[382] = m;
   return m;
 }
@@ -31996,12 +32906,14 @@ const PreRTCInfo$defaults: PreRTCInfo = {
 
 /** Decodes `douyin.PreRTCInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePreRTCInfo(r: ProtoReader, end: number): PreRTCInfo {
+  r.enter();
   const m: PreRTCInfo = Object.create(PreRTCInfo$defaults) as PreRTCInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: PreRTCLinkUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -32011,6 +32923,7 @@ export function decodePreRTCInfo(r: ProtoReader, end: number): PreRTCInfo {
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.preRtcUserInfo === EMPTY_MAP) m.preRtcUserInfo = Object.create(null) as typeof m.preRtcUserInfo;
         m.preRtcUserInfo[String(k)] = v ?? decodePreRTCLinkUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -32028,6 +32941,7 @@ export function decodePreRTCInfo(r: ProtoReader, end: number): PreRTCInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[383] = m;
   return m;
 }
@@ -32072,6 +32986,7 @@ const PreRTCLinkUserInfo$defaults: PreRTCLinkUserInfo = {
 
 /** Decodes `douyin.PreRTCLinkUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePreRTCLinkUserInfo(r: ProtoReader, end: number): PreRTCLinkUserInfo {
+  r.enter();
   const m: PreRTCLinkUserInfo = Object.create(PreRTCLinkUserInfo$defaults) as PreRTCLinkUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32095,6 +33010,7 @@ export function decodePreRTCLinkUserInfo(r: ProtoReader, end: number): PreRTCLin
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[384] = m;
   return m;
 }
@@ -32144,6 +33060,7 @@ const MultiRtcInfo$defaults: MultiRtcInfo = {
 
 /** Decodes `douyin.MultiRtcInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMultiRtcInfo(r: ProtoReader, end: number): MultiRtcInfo {
+  r.enter();
   const m: MultiRtcInfo = Object.create(MultiRtcInfo$defaults) as MultiRtcInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32203,6 +33120,7 @@ export function decodeMultiRtcInfo(r: ProtoReader, end: number): MultiRtcInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[385] = m;
   return m;
 }
@@ -32253,6 +33171,7 @@ const MultiLiveCoreInfo$defaults: MultiLiveCoreInfo = {
 
 /** Decodes `douyin.MultiLiveCoreInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMultiLiveCoreInfo(r: ProtoReader, end: number): MultiLiveCoreInfo {
+  r.enter();
   const m: MultiLiveCoreInfo = Object.create(MultiLiveCoreInfo$defaults) as MultiLiveCoreInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32306,6 +33225,7 @@ export function decodeMultiLiveCoreInfo(r: ProtoReader, end: number): MultiLiveC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[386] = m;
   return m;
 }
@@ -32334,12 +33254,14 @@ const LinkmicIdStringMap$defaults: LinkmicIdStringMap = {
 
 /** Decodes `douyin.LinkmicIdStringMap` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicIdStringMap(r: ProtoReader, end: number): LinkmicIdStringMap {
+  r.enter();
   const m: LinkmicIdStringMap = Object.create(LinkmicIdStringMap$defaults) as LinkmicIdStringMap;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '';
         while (r.pos < e) {
@@ -32349,6 +33271,7 @@ export function decodeLinkmicIdStringMap(r: ProtoReader, end: number): LinkmicId
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.infoMap === EMPTY_MAP) m.infoMap = Object.create(null) as typeof m.infoMap;
         m.infoMap[String(k)] = v;
         break;
@@ -32357,6 +33280,7 @@ export function decodeLinkmicIdStringMap(r: ProtoReader, end: number): LinkmicId
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[387] = m;
   return m;
 }
@@ -32389,12 +33313,14 @@ const MultiAnchorLinkmicRtcInfo$defaults: MultiAnchorLinkmicRtcInfo = {
 
 /** Decodes `douyin.MultiAnchorLinkmicRtcInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): MultiAnchorLinkmicRtcInfo {
+  r.enter();
   const m: MultiAnchorLinkmicRtcInfo = Object.create(MultiAnchorLinkmicRtcInfo$defaults) as MultiAnchorLinkmicRtcInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '';
         while (r.pos < e) {
@@ -32404,12 +33330,14 @@ export function decodeMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): Mu
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.infoMap === EMPTY_MAP) m.infoMap = Object.create(null) as typeof m.infoMap;
         m.infoMap[String(k)] = v;
         break;
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '';
         while (r.pos < e) {
@@ -32419,6 +33347,7 @@ export function decodeMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): Mu
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.pushStreamModeMap === EMPTY_MAP) m.pushStreamModeMap = Object.create(null) as typeof m.pushStreamModeMap;
         m.pushStreamModeMap[String(k)] = v;
         break;
@@ -32427,6 +33356,7 @@ export function decodeMultiAnchorLinkmicRtcInfo(r: ProtoReader, end: number): Mu
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[388] = m;
   return m;
 }
@@ -32465,12 +33395,14 @@ const UILayoutPositionInfo$defaults: UILayoutPositionInfo = {
 
 /** Decodes `douyin.UILayoutPositionInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUILayoutPositionInfo(r: ProtoReader, end: number): UILayoutPositionInfo {
+  r.enter();
   const m: UILayoutPositionInfo = Object.create(UILayoutPositionInfo$defaults) as UILayoutPositionInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: LinkmicIdStringMap | undefined = undefined;
         while (r.pos < e) {
@@ -32480,6 +33412,7 @@ export function decodeUILayoutPositionInfo(r: ProtoReader, end: number): UILayou
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.infoMap === EMPTY_MAP) m.infoMap = Object.create(null) as typeof m.infoMap;
         m.infoMap[String(k)] = v ?? decodeLinkmicIdStringMap(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -32488,6 +33421,7 @@ export function decodeUILayoutPositionInfo(r: ProtoReader, end: number): UILayou
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[389] = m;
   return m;
 }
@@ -32520,6 +33454,7 @@ const GameBarrageRtcInfo$defaults: GameBarrageRtcInfo = {
 
 /** Decodes `douyin.GameBarrageRtcInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGameBarrageRtcInfo(r: ProtoReader, end: number): GameBarrageRtcInfo {
+  r.enter();
   const m: GameBarrageRtcInfo = Object.create(GameBarrageRtcInfo$defaults) as GameBarrageRtcInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32534,6 +33469,7 @@ export function decodeGameBarrageRtcInfo(r: ProtoReader, end: number): GameBarra
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[390] = m;
   return m;
 }
@@ -32574,6 +33510,7 @@ const LinkmicMediaInfo$defaults: LinkmicMediaInfo = {
 
 /** Decodes `douyin.LinkmicMediaInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicMediaInfo(r: ProtoReader, end: number): LinkmicMediaInfo {
+  r.enter();
   const m: LinkmicMediaInfo = Object.create(LinkmicMediaInfo$defaults) as LinkmicMediaInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32609,6 +33546,7 @@ export function decodeLinkmicMediaInfo(r: ProtoReader, end: number): LinkmicMedi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[391] = m;
   return m;
 }
@@ -32642,6 +33580,7 @@ const AnchorLinkmicInfo$defaults: AnchorLinkmicInfo = {
 
 /** Decodes `douyin.AnchorLinkmicInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorLinkmicInfo(r: ProtoReader, end: number): AnchorLinkmicInfo {
+  r.enter();
   const m: AnchorLinkmicInfo = Object.create(AnchorLinkmicInfo$defaults) as AnchorLinkmicInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32659,6 +33598,7 @@ export function decodeAnchorLinkmicInfo(r: ProtoReader, end: number): AnchorLink
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[392] = m;
   return m;
 }
@@ -32700,6 +33640,7 @@ const MsgBoardItemInfo$defaults: MsgBoardItemInfo = {
 
 /** Decodes `douyin.MsgBoardItemInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMsgBoardItemInfo(r: ProtoReader, end: number): MsgBoardItemInfo {
+  r.enter();
   const m: MsgBoardItemInfo = Object.create(MsgBoardItemInfo$defaults) as MsgBoardItemInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32732,6 +33673,7 @@ export function decodeMsgBoardItemInfo(r: ProtoReader, end: number): MsgBoardIte
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[393] = m;
   return m;
 }
@@ -32759,6 +33701,7 @@ const LinkIconConfig$defaults: LinkIconConfig = {
 
 /** Decodes `douyin.LinkIconConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkIconConfig(r: ProtoReader, end: number): LinkIconConfig {
+  r.enter();
   const m: LinkIconConfig = Object.create(LinkIconConfig$defaults) as LinkIconConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32770,6 +33713,7 @@ export function decodeLinkIconConfig(r: ProtoReader, end: number): LinkIconConfi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[394] = m;
   return m;
 }
@@ -32797,6 +33741,7 @@ const LinkmicUIConfig$defaults: LinkmicUIConfig = {
 
 /** Decodes `douyin.LinkmicUIConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicUIConfig(r: ProtoReader, end: number): LinkmicUIConfig {
+  r.enter();
   const m: LinkmicUIConfig = Object.create(LinkmicUIConfig$defaults) as LinkmicUIConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32823,6 +33768,7 @@ export function decodeLinkmicUIConfig(r: ProtoReader, end: number): LinkmicUICon
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[395] = m;
   return m;
 }
@@ -32849,6 +33795,7 @@ const MatchEffect$defaults: MatchEffect = {
 
 /** Decodes `douyin.MatchEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMatchEffect(r: ProtoReader, end: number): MatchEffect {
+  r.enter();
   const m: MatchEffect = Object.create(MatchEffect$defaults) as MatchEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32866,6 +33813,7 @@ export function decodeMatchEffect(r: ProtoReader, end: number): MatchEffect {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[396] = m;
   return m;
 }
@@ -32897,6 +33845,7 @@ const CityEffect$defaults: CityEffect = {
 
 /** Decodes `douyin.CityEffect` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCityEffect(r: ProtoReader, end: number): CityEffect {
+  r.enter();
   const m: CityEffect = Object.create(CityEffect$defaults) as CityEffect;
   while (r.pos < end) {
     const t = r.uint32();
@@ -32927,6 +33876,7 @@ export function decodeCityEffect(r: ProtoReader, end: number): CityEffect {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[397] = m;
   return m;
 }
@@ -32969,6 +33919,7 @@ const ClientUIInfo$defaults: ClientUIInfo = {
 
 /** Decodes `douyin.ClientUIInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeClientUIInfo(r: ProtoReader, end: number): ClientUIInfo {
+  r.enter();
   const m: ClientUIInfo = Object.create(ClientUIInfo$defaults) as ClientUIInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33017,6 +33968,7 @@ export function decodeClientUIInfo(r: ProtoReader, end: number): ClientUIInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[398] = m;
   return m;
 }
@@ -33046,6 +33998,7 @@ const UITranslation$defaults: UITranslation = {
 
 /** Decodes `douyin.UITranslation` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUITranslation(r: ProtoReader, end: number): UITranslation {
+  r.enter();
   const m: UITranslation = Object.create(UITranslation$defaults) as UITranslation;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33057,6 +34010,7 @@ export function decodeUITranslation(r: ProtoReader, end: number): UITranslation 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[399] = m;
   return m;
 }
@@ -33081,12 +34035,14 @@ const AudioChatCycleUIInfo$defaults: AudioChatCycleUIInfo = {
 
 /** Decodes `douyin.AudioChatCycleUIInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioChatCycleUIInfo(r: ProtoReader, end: number): AudioChatCycleUIInfo {
+  r.enter();
   const m: AudioChatCycleUIInfo = Object.create(AudioChatCycleUIInfo$defaults) as AudioChatCycleUIInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 26: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: AudioChatCycleInfo | undefined = undefined;
         while (r.pos < e) {
@@ -33096,6 +34052,7 @@ export function decodeAudioChatCycleUIInfo(r: ProtoReader, end: number): AudioCh
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.uiInfo === EMPTY_MAP) m.uiInfo = Object.create(null) as typeof m.uiInfo;
         m.uiInfo[String(k)] = v ?? decodeAudioChatCycleInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -33107,6 +34064,7 @@ export function decodeAudioChatCycleUIInfo(r: ProtoReader, end: number): AudioCh
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[400] = m;
   return m;
 }
@@ -33140,6 +34098,7 @@ const AudioChatCycleInfo$defaults: AudioChatCycleInfo = {
 
 /** Decodes `douyin.AudioChatCycleInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioChatCycleInfo(r: ProtoReader, end: number): AudioChatCycleInfo {
+  r.enter();
   const m: AudioChatCycleInfo = Object.create(AudioChatCycleInfo$defaults) as AudioChatCycleInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33154,6 +34113,7 @@ export function decodeAudioChatCycleInfo(r: ProtoReader, end: number): AudioChat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[401] = m;
   return m;
 }
@@ -33212,6 +34172,7 @@ const RealTimeChorusUIInfo$defaults: RealTimeChorusUIInfo = {
 
 /** Decodes `douyin.RealTimeChorusUIInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTimeChorusUIInfo {
+  r.enter();
   const m: RealTimeChorusUIInfo = Object.create(RealTimeChorusUIInfo$defaults) as RealTimeChorusUIInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33224,6 +34185,7 @@ export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTim
         break;
       case 26: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: UserChorusInfo | undefined = undefined;
         while (r.pos < e) {
@@ -33233,6 +34195,7 @@ export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTim
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.userInfos === EMPTY_MAP) m.userInfos = Object.create(null) as typeof m.userInfos;
         m.userInfos[String(k)] = v ?? decodeUserChorusInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -33267,6 +34230,7 @@ export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTim
         break;
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: UserChorusInfo | undefined = undefined;
         while (r.pos < e) {
@@ -33276,6 +34240,7 @@ export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTim
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openUserInfos === EMPTY_MAP) m.openUserInfos = Object.create(null) as typeof m.openUserInfos;
         m.openUserInfos[String(k)] = v ?? decodeUserChorusInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -33290,6 +34255,7 @@ export function decodeRealTimeChorusUIInfo(r: ProtoReader, end: number): RealTim
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[402] = m;
   return m;
 }
@@ -33363,6 +34329,7 @@ const UserChorusInfo$defaults: UserChorusInfo = {
 
 /** Decodes `douyin.UserChorusInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserChorusInfo(r: ProtoReader, end: number): UserChorusInfo {
+  r.enter();
   const m: UserChorusInfo = Object.create(UserChorusInfo$defaults) as UserChorusInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33395,6 +34362,7 @@ export function decodeUserChorusInfo(r: ProtoReader, end: number): UserChorusInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[403] = m;
   return m;
 }
@@ -33426,6 +34394,7 @@ const VideoChatDynamic1V7Info$defaults: VideoChatDynamic1V7Info = {
 
 /** Decodes `douyin.VideoChatDynamic1V7Info` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeVideoChatDynamic1V7Info(r: ProtoReader, end: number): VideoChatDynamic1V7Info {
+  r.enter();
   const m: VideoChatDynamic1V7Info = Object.create(VideoChatDynamic1V7Info$defaults) as VideoChatDynamic1V7Info;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33440,6 +34409,7 @@ export function decodeVideoChatDynamic1V7Info(r: ProtoReader, end: number): Vide
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[404] = m;
   return m;
 }
@@ -33465,12 +34435,14 @@ const CrossRoomLinkmicUIInfo$defaults: CrossRoomLinkmicUIInfo = {
 
 /** Decodes `douyin.CrossRoomLinkmicUIInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): CrossRoomLinkmicUIInfo {
+  r.enter();
   const m: CrossRoomLinkmicUIInfo = Object.create(CrossRoomLinkmicUIInfo$defaults) as CrossRoomLinkmicUIInfo;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: CrossRoomLinkmicUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -33480,12 +34452,14 @@ export function decodeCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): Cross
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.userInfos === EMPTY_MAP) m.userInfos = Object.create(null) as typeof m.userInfos;
         m.userInfos[String(k)] = v ?? decodeCrossRoomLinkmicUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
       }
       case 40002: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: CrossRoomLinkmicUserInfo | undefined = undefined;
         while (r.pos < e) {
@@ -33495,6 +34469,7 @@ export function decodeCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): Cross
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.openUserInfos === EMPTY_MAP) m.openUserInfos = Object.create(null) as typeof m.openUserInfos;
         m.openUserInfos[String(k)] = v ?? decodeCrossRoomLinkmicUserInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -33503,6 +34478,7 @@ export function decodeCrossRoomLinkmicUIInfo(r: ProtoReader, end: number): Cross
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[405] = m;
   return m;
 }
@@ -33541,6 +34517,7 @@ const CrossRoomLinkmicUserInfo$defaults: CrossRoomLinkmicUserInfo = {
 
 /** Decodes `douyin.CrossRoomLinkmicUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeCrossRoomLinkmicUserInfo(r: ProtoReader, end: number): CrossRoomLinkmicUserInfo {
+  r.enter();
   const m: CrossRoomLinkmicUserInfo = Object.create(CrossRoomLinkmicUserInfo$defaults) as CrossRoomLinkmicUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33552,6 +34529,7 @@ export function decodeCrossRoomLinkmicUserInfo(r: ProtoReader, end: number): Cro
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[406] = m;
   return m;
 }
@@ -33594,6 +34572,7 @@ const LinkmicQuickInteract$defaults: LinkmicQuickInteract = {
 
 /** Decodes `douyin.LinkmicQuickInteract` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicQuickInteract(r: ProtoReader, end: number): LinkmicQuickInteract {
+  r.enter();
   const m: LinkmicQuickInteract = Object.create(LinkmicQuickInteract$defaults) as LinkmicQuickInteract;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33632,6 +34611,7 @@ export function decodeLinkmicQuickInteract(r: ProtoReader, end: number): Linkmic
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[407] = m;
   return m;
 }
@@ -33669,6 +34649,7 @@ const FundCheckExtraInfo$defaults: FundCheckExtraInfo = {
 
 /** Decodes `douyin.FundCheckExtraInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeFundCheckExtraInfo(r: ProtoReader, end: number): FundCheckExtraInfo {
+  r.enter();
   const m: FundCheckExtraInfo = Object.create(FundCheckExtraInfo$defaults) as FundCheckExtraInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33689,6 +34670,7 @@ export function decodeFundCheckExtraInfo(r: ProtoReader, end: number): FundCheck
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[408] = m;
   return m;
 }
@@ -33770,6 +34752,7 @@ const LinkMessage$defaults: LinkMessage = {
 
 /** Decodes `douyin.LinkMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMessage(r: ProtoReader, end: number): LinkMessage {
+  r.enter();
   const m: LinkMessage = Object.create(LinkMessage$defaults) as LinkMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33877,6 +34860,7 @@ export function decodeLinkMessage(r: ProtoReader, end: number): LinkMessage {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[409] = m;
   return m;
 }
@@ -33926,6 +34910,7 @@ const LinkerCreateContent$defaults: LinkerCreateContent = {
 
 /** Decodes `douyin.LinkerCreateContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerCreateContent(r: ProtoReader, end: number): LinkerCreateContent {
+  r.enter();
   const m: LinkerCreateContent = Object.create(LinkerCreateContent$defaults) as LinkerCreateContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33946,6 +34931,7 @@ export function decodeLinkerCreateContent(r: ProtoReader, end: number): LinkerCr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[410] = m;
   return m;
 }
@@ -33976,6 +34962,7 @@ const LinkerCloseContent$defaults: LinkerCloseContent = {
 
 /** Decodes `douyin.LinkerCloseContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerCloseContent(r: ProtoReader, end: number): LinkerCloseContent {
+  r.enter();
   const m: LinkerCloseContent = Object.create(LinkerCloseContent$defaults) as LinkerCloseContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -33996,6 +34983,7 @@ export function decodeLinkerCloseContent(r: ProtoReader, end: number): LinkerClo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[411] = m;
   return m;
 }
@@ -34064,6 +35052,7 @@ const LinkerEnterContent$defaults: LinkerEnterContent = {
 
 /** Decodes `douyin.LinkerEnterContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerEnterContent(r: ProtoReader, end: number): LinkerEnterContent {
+  r.enter();
   const m: LinkerEnterContent = Object.create(LinkerEnterContent$defaults) as LinkerEnterContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34103,6 +35092,7 @@ export function decodeLinkerEnterContent(r: ProtoReader, end: number): LinkerEnt
         break;
       case 66: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: RoomLinkerContent | undefined = undefined;
         while (r.pos < e) {
@@ -34112,6 +35102,7 @@ export function decodeLinkerEnterContent(r: ProtoReader, end: number): LinkerEnt
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkerContentMap === EMPTY_MAP) m.linkerContentMap = Object.create(null) as typeof m.linkerContentMap;
         m.linkerContentMap[String(k)] = v ?? decodeRoomLinkerContent(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -34156,6 +35147,7 @@ export function decodeLinkerEnterContent(r: ProtoReader, end: number): LinkerEnt
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[412] = m;
   return m;
 }
@@ -34236,6 +35228,7 @@ const LinkerLeaveContent$defaults: LinkerLeaveContent = {
 
 /** Decodes `douyin.LinkerLeaveContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerLeaveContent(r: ProtoReader, end: number): LinkerLeaveContent {
+  r.enter();
   const m: LinkerLeaveContent = Object.create(LinkerLeaveContent$defaults) as LinkerLeaveContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34266,6 +35259,7 @@ export function decodeLinkerLeaveContent(r: ProtoReader, end: number): LinkerLea
         break;
       case 50: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: RoomLinkerContent | undefined = undefined;
         while (r.pos < e) {
@@ -34275,6 +35269,7 @@ export function decodeLinkerLeaveContent(r: ProtoReader, end: number): LinkerLea
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkerContentMap === EMPTY_MAP) m.linkerContentMap = Object.create(null) as typeof m.linkerContentMap;
         m.linkerContentMap[String(k)] = v ?? decodeRoomLinkerContent(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -34316,6 +35311,7 @@ export function decodeLinkerLeaveContent(r: ProtoReader, end: number): LinkerLea
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[413] = m;
   return m;
 }
@@ -34375,6 +35371,7 @@ const LinkerCancelContent$defaults: LinkerCancelContent = {
 
 /** Decodes `douyin.LinkerCancelContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerCancelContent(r: ProtoReader, end: number): LinkerCancelContent {
+  r.enter();
   const m: LinkerCancelContent = Object.create(LinkerCancelContent$defaults) as LinkerCancelContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34404,6 +35401,7 @@ export function decodeLinkerCancelContent(r: ProtoReader, end: number): LinkerCa
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[414] = m;
   return m;
 }
@@ -34449,6 +35447,7 @@ const LinkerKickOutContent$defaults: LinkerKickOutContent = {
 
 /** Decodes `douyin.LinkerKickOutContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerKickOutContent(r: ProtoReader, end: number): LinkerKickOutContent {
+  r.enter();
   const m: LinkerKickOutContent = Object.create(LinkerKickOutContent$defaults) as LinkerKickOutContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34478,6 +35477,7 @@ export function decodeLinkerKickOutContent(r: ProtoReader, end: number): LinkerK
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[415] = m;
   return m;
 }
@@ -34523,6 +35523,7 @@ const LinkerLinkedListChangeContent$defaults: LinkerLinkedListChangeContent = {
 
 /** Decodes `douyin.LinkerLinkedListChangeContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerLinkedListChangeContent(r: ProtoReader, end: number): LinkerLinkedListChangeContent {
+  r.enter();
   const m: LinkerLinkedListChangeContent = Object.create(LinkerLinkedListChangeContent$defaults) as LinkerLinkedListChangeContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34547,6 +35548,7 @@ export function decodeLinkerLinkedListChangeContent(r: ProtoReader, end: number)
         break;
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: RoomLinkerContent | undefined = undefined;
         while (r.pos < e) {
@@ -34556,6 +35558,7 @@ export function decodeLinkerLinkedListChangeContent(r: ProtoReader, end: number)
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkerContentMap === EMPTY_MAP) m.linkerContentMap = Object.create(null) as typeof m.linkerContentMap;
         m.linkerContentMap[String(k)] = v ?? decodeRoomLinkerContent(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -34573,6 +35576,7 @@ export function decodeLinkerLinkedListChangeContent(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[416] = m;
   return m;
 }
@@ -34638,6 +35642,7 @@ const LinkerUpdateUserContent$defaults: LinkerUpdateUserContent = {
 
 /** Decodes `douyin.LinkerUpdateUserContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): LinkerUpdateUserContent {
+  r.enter();
   const m: LinkerUpdateUserContent = Object.create(LinkerUpdateUserContent$defaults) as LinkerUpdateUserContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34650,6 +35655,7 @@ export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): Link
         break;
       case 26: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -34659,6 +35665,7 @@ export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): Link
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.updateInfo === EMPTY_MAP) m.updateInfo = Object.create(null) as typeof m.updateInfo;
         m.updateInfo[String(k)] = v;
         break;
@@ -34677,6 +35684,7 @@ export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): Link
         break;
       case 58: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: RoomLinkerContent | undefined = undefined;
         while (r.pos < e) {
@@ -34686,6 +35694,7 @@ export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): Link
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkerContentMap === EMPTY_MAP) m.linkerContentMap = Object.create(null) as typeof m.linkerContentMap;
         m.linkerContentMap[String(k)] = v ?? decodeRoomLinkerContent(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -34709,6 +35718,7 @@ export function decodeLinkerUpdateUserContent(r: ProtoReader, end: number): Link
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[417] = m;
   return m;
 }
@@ -34765,6 +35775,7 @@ const LinkerWaitingListChangeContent$defaults: LinkerWaitingListChangeContent = 
 
 /** Decodes `douyin.LinkerWaitingListChangeContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerWaitingListChangeContent(r: ProtoReader, end: number): LinkerWaitingListChangeContent {
+  r.enter();
   const m: LinkerWaitingListChangeContent = Object.create(LinkerWaitingListChangeContent$defaults) as LinkerWaitingListChangeContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34794,6 +35805,7 @@ export function decodeLinkerWaitingListChangeContent(r: ProtoReader, end: number
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[418] = m;
   return m;
 }
@@ -34833,6 +35845,7 @@ const LinkerSysKickOutContent$defaults: LinkerSysKickOutContent = {
 
 /** Decodes `douyin.LinkerSysKickOutContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerSysKickOutContent(r: ProtoReader, end: number): LinkerSysKickOutContent {
+  r.enter();
   const m: LinkerSysKickOutContent = Object.create(LinkerSysKickOutContent$defaults) as LinkerSysKickOutContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -34859,6 +35872,7 @@ export function decodeLinkerSysKickOutContent(r: ProtoReader, end: number): Link
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[419] = m;
   return m;
 }
@@ -35233,6 +36247,7 @@ const LinkMicMethod$defaults: LinkMicMethod = {
 
 /** Decodes `douyin.LinkMicMethod` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
+  r.enter();
   const m: LinkMicMethod = Object.create(LinkMicMethod$defaults) as LinkMicMethod;
   while (r.pos < end) {
     const t = r.uint32();
@@ -35308,6 +36323,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
         break;
       case 178: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: LinkMicContributorList | undefined = undefined;
         while (r.pos < e) {
@@ -35317,6 +36333,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.contributors === EMPTY_MAP) m.contributors = Object.create(null) as typeof m.contributors;
         m.contributors[String(k)] = v ?? decodeLinkMicContributorList(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -35528,6 +36545,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
         break;
       case 610: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: RoomLinkerContent | undefined = undefined;
         while (r.pos < e) {
@@ -35537,6 +36555,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkerContentMap === EMPTY_MAP) m.linkerContentMap = Object.create(null) as typeof m.linkerContentMap;
         m.linkerContentMap[String(k)] = v ?? decodeRoomLinkerContent(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -35612,6 +36631,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
       }
       case 738: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: AuxiliaryScoreInfo | undefined = undefined;
         while (r.pos < e) {
@@ -35621,6 +36641,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.auxiliaryScoreInfos === EMPTY_MAP) m.auxiliaryScoreInfos = Object.create(null) as typeof m.auxiliaryScoreInfos;
         m.auxiliaryScoreInfos[String(k)] = v ?? decodeAuxiliaryScoreInfo(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -35722,6 +36743,7 @@ export function decodeLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[420] = m;
   return m;
 }
@@ -35937,6 +36959,7 @@ const LinkMicUserScores$defaults: LinkMicUserScores = {
 
 /** Decodes `douyin.LinkMicUserScores` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicUserScores(r: ProtoReader, end: number): LinkMicUserScores {
+  r.enter();
   const m: LinkMicUserScores = Object.create(LinkMicUserScores$defaults) as LinkMicUserScores;
   while (r.pos < end) {
     const t = r.uint32();
@@ -35999,6 +37022,7 @@ export function decodeLinkMicUserScores(r: ProtoReader, end: number): LinkMicUse
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[421] = m;
   return m;
 }
@@ -36046,6 +37070,7 @@ const LinkMicContributor$defaults: LinkMicContributor = {
 
 /** Decodes `douyin.LinkMicContributor` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicContributor(r: ProtoReader, end: number): LinkMicContributor {
+  r.enter();
   const m: LinkMicContributor = Object.create(LinkMicContributor$defaults) as LinkMicContributor;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36069,6 +37094,7 @@ export function decodeLinkMicContributor(r: ProtoReader, end: number): LinkMicCo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[422] = m;
   return m;
 }
@@ -36093,6 +37119,7 @@ const LinkMicContributorList$defaults: LinkMicContributorList = {
 
 /** Decodes `douyin.LinkMicContributorList` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicContributorList(r: ProtoReader, end: number): LinkMicContributorList {
+  r.enter();
   const m: LinkMicContributorList = Object.create(LinkMicContributorList$defaults) as LinkMicContributorList;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36107,6 +37134,7 @@ export function decodeLinkMicContributorList(r: ProtoReader, end: number): LinkM
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[423] = m;
   return m;
 }
@@ -36131,6 +37159,7 @@ const LinkMicInvitorInfo$defaults: LinkMicInvitorInfo = {
 
 /** Decodes `douyin.LinkMicInvitorInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicInvitorInfo(r: ProtoReader, end: number): LinkMicInvitorInfo {
+  r.enter();
   const m: LinkMicInvitorInfo = Object.create(LinkMicInvitorInfo$defaults) as LinkMicInvitorInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36148,6 +37177,7 @@ export function decodeLinkMicInvitorInfo(r: ProtoReader, end: number): LinkMicIn
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[424] = m;
   return m;
 }
@@ -36203,6 +37233,7 @@ const RivalExtraInfo$defaults: RivalExtraInfo = {
 
 /** Decodes `douyin.RivalExtraInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRivalExtraInfo(r: ProtoReader, end: number): RivalExtraInfo {
+  r.enter();
   const m: RivalExtraInfo = Object.create(RivalExtraInfo$defaults) as RivalExtraInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36259,6 +37290,7 @@ export function decodeRivalExtraInfo(r: ProtoReader, end: number): RivalExtraInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[425] = m;
   return m;
 }
@@ -36291,6 +37323,7 @@ const RivalLinkerInfo$defaults: RivalLinkerInfo = {
 
 /** Decodes `douyin.RivalLinkerInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRivalLinkerInfo(r: ProtoReader, end: number): RivalLinkerInfo {
+  r.enter();
   const m: RivalLinkerInfo = Object.create(RivalLinkerInfo$defaults) as RivalLinkerInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36305,6 +37338,7 @@ export function decodeRivalLinkerInfo(r: ProtoReader, end: number): RivalLinkerI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[426] = m;
   return m;
 }
@@ -36341,6 +37375,7 @@ const RivalLinkedUser$defaults: RivalLinkedUser = {
 
 /** Decodes `douyin.RivalLinkedUser` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRivalLinkedUser(r: ProtoReader, end: number): RivalLinkedUser {
+  r.enter();
   const m: RivalLinkedUser = Object.create(RivalLinkedUser$defaults) as RivalLinkedUser;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36370,6 +37405,7 @@ export function decodeRivalLinkedUser(r: ProtoReader, end: number): RivalLinkedU
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[427] = m;
   return m;
 }
@@ -36399,6 +37435,7 @@ const RivalGameInfo$defaults: RivalGameInfo = {
 
 /** Decodes `douyin.RivalGameInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRivalGameInfo(r: ProtoReader, end: number): RivalGameInfo {
+  r.enter();
   const m: RivalGameInfo = Object.create(RivalGameInfo$defaults) as RivalGameInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36413,6 +37450,7 @@ export function decodeRivalGameInfo(r: ProtoReader, end: number): RivalGameInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[428] = m;
   return m;
 }
@@ -36477,6 +37515,7 @@ const AnchorLinkmicUserSettings$defaults: AnchorLinkmicUserSettings = {
 
 /** Decodes `douyin.AnchorLinkmicUserSettings` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorLinkmicUserSettings(r: ProtoReader, end: number): AnchorLinkmicUserSettings {
+  r.enter();
   const m: AnchorLinkmicUserSettings = Object.create(AnchorLinkmicUserSettings$defaults) as AnchorLinkmicUserSettings;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36530,6 +37569,7 @@ export function decodeAnchorLinkmicUserSettings(r: ProtoReader, end: number): An
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[429] = m;
   return m;
 }
@@ -36616,6 +37656,7 @@ const BattleUserSettings$defaults: BattleUserSettings = {
 
 /** Decodes `douyin.BattleUserSettings` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBattleUserSettings(r: ProtoReader, end: number): BattleUserSettings {
+  r.enter();
   const m: BattleUserSettings = Object.create(BattleUserSettings$defaults) as BattleUserSettings;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36678,6 +37719,7 @@ export function decodeBattleUserSettings(r: ProtoReader, end: number): BattleUse
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[430] = m;
   return m;
 }
@@ -36719,6 +37761,7 @@ const JoinTeamfightInfo$defaults: JoinTeamfightInfo = {
 
 /** Decodes `douyin.JoinTeamfightInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeJoinTeamfightInfo(r: ProtoReader, end: number): JoinTeamfightInfo {
+  r.enter();
   const m: JoinTeamfightInfo = Object.create(JoinTeamfightInfo$defaults) as JoinTeamfightInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36733,6 +37776,7 @@ export function decodeJoinTeamfightInfo(r: ProtoReader, end: number): JoinTeamfi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[431] = m;
   return m;
 }
@@ -36755,6 +37799,7 @@ const GameInviteInfo$defaults: GameInviteInfo = {
 
 /** Decodes `douyin.GameInviteInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGameInviteInfo(r: ProtoReader, end: number): GameInviteInfo {
+  r.enter();
   const m: GameInviteInfo = Object.create(GameInviteInfo$defaults) as GameInviteInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36766,6 +37811,7 @@ export function decodeGameInviteInfo(r: ProtoReader, end: number): GameInviteInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[432] = m;
   return m;
 }
@@ -36790,6 +37836,7 @@ const MCUContent$defaults: MCUContent = {
 
 /** Decodes `douyin.MCUContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeMCUContent(r: ProtoReader, end: number): MCUContent {
+  r.enter();
   const m: MCUContent = Object.create(MCUContent$defaults) as MCUContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36804,6 +37851,7 @@ export function decodeMCUContent(r: ProtoReader, end: number): MCUContent {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[433] = m;
   return m;
 }
@@ -36829,6 +37877,7 @@ const AudienceActionSource$defaults: AudienceActionSource = {
 
 /** Decodes `douyin.AudienceActionSource` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudienceActionSource(r: ProtoReader, end: number): AudienceActionSource {
+  r.enter();
   const m: AudienceActionSource = Object.create(AudienceActionSource$defaults) as AudienceActionSource;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36843,6 +37892,7 @@ export function decodeAudienceActionSource(r: ProtoReader, end: number): Audienc
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[434] = m;
   return m;
 }
@@ -36880,6 +37930,7 @@ const LinkGameInfo$defaults: LinkGameInfo = {
 
 /** Decodes `douyin.LinkGameInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkGameInfo(r: ProtoReader, end: number): LinkGameInfo {
+  r.enter();
   const m: LinkGameInfo = Object.create(LinkGameInfo$defaults) as LinkGameInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36909,6 +37960,7 @@ export function decodeLinkGameInfo(r: ProtoReader, end: number): LinkGameInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[435] = m;
   return m;
 }
@@ -36938,6 +37990,7 @@ const LinkMicBizExtra$defaults: LinkMicBizExtra = {
 
 /** Decodes `douyin.LinkMicBizExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkMicBizExtra(r: ProtoReader, end: number): LinkMicBizExtra {
+  r.enter();
   const m: LinkMicBizExtra = Object.create(LinkMicBizExtra$defaults) as LinkMicBizExtra;
   while (r.pos < end) {
     const t = r.uint32();
@@ -36955,6 +38008,7 @@ export function decodeLinkMicBizExtra(r: ProtoReader, end: number): LinkMicBizEx
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[436] = m;
   return m;
 }
@@ -36986,6 +38040,7 @@ const OpenGameConfig$defaults: OpenGameConfig = {
 
 /** Decodes `douyin.OpenGameConfig` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeOpenGameConfig(r: ProtoReader, end: number): OpenGameConfig {
+  r.enter();
   const m: OpenGameConfig = Object.create(OpenGameConfig$defaults) as OpenGameConfig;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37009,6 +38064,7 @@ export function decodeOpenGameConfig(r: ProtoReader, end: number): OpenGameConfi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[437] = m;
   return m;
 }
@@ -37078,6 +38134,7 @@ const LinkmicJoinChannelData$defaults: LinkmicJoinChannelData = {
 
 /** Decodes `douyin.LinkmicJoinChannelData` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicJoinChannelData(r: ProtoReader, end: number): LinkmicJoinChannelData {
+  r.enter();
   const m: LinkmicJoinChannelData = Object.create(LinkmicJoinChannelData$defaults) as LinkmicJoinChannelData;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37144,6 +38201,7 @@ export function decodeLinkmicJoinChannelData(r: ProtoReader, end: number): Linkm
       }
       case 130: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: RoomLinkerContent | undefined = undefined;
         while (r.pos < e) {
@@ -37153,6 +38211,7 @@ export function decodeLinkmicJoinChannelData(r: ProtoReader, end: number): Linkm
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.linkerContentMap === EMPTY_MAP) m.linkerContentMap = Object.create(null) as typeof m.linkerContentMap;
         m.linkerContentMap[String(k)] = v ?? decodeRoomLinkerContent(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -37167,6 +38226,7 @@ export function decodeLinkmicJoinChannelData(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[438] = m;
   return m;
 }
@@ -37223,6 +38283,7 @@ const LinkmicDelegateSetting$defaults: LinkmicDelegateSetting = {
 
 /** Decodes `douyin.LinkmicDelegateSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicDelegateSetting(r: ProtoReader, end: number): LinkmicDelegateSetting {
+  r.enter();
   const m: LinkmicDelegateSetting = Object.create(LinkmicDelegateSetting$defaults) as LinkmicDelegateSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37249,6 +38310,7 @@ export function decodeLinkmicDelegateSetting(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[439] = m;
   return m;
 }
@@ -37280,6 +38342,7 @@ const ChorusCDNInfo$defaults: ChorusCDNInfo = {
 
 /** Decodes `douyin.ChorusCDNInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChorusCDNInfo(r: ProtoReader, end: number): ChorusCDNInfo {
+  r.enter();
   const m: ChorusCDNInfo = Object.create(ChorusCDNInfo$defaults) as ChorusCDNInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37303,6 +38366,7 @@ export function decodeChorusCDNInfo(r: ProtoReader, end: number): ChorusCDNInfo 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[440] = m;
   return m;
 }
@@ -37326,6 +38390,7 @@ const ChorusCDNPlayInfo$defaults: ChorusCDNPlayInfo = {
 
 /** Decodes `douyin.ChorusCDNPlayInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChorusCDNPlayInfo(r: ProtoReader, end: number): ChorusCDNPlayInfo {
+  r.enter();
   const m: ChorusCDNPlayInfo = Object.create(ChorusCDNPlayInfo$defaults) as ChorusCDNPlayInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37337,6 +38402,7 @@ export function decodeChorusCDNPlayInfo(r: ProtoReader, end: number): ChorusCDNP
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[441] = m;
   return m;
 }
@@ -37361,6 +38427,7 @@ const ChorusCDNPushInfo$defaults: ChorusCDNPushInfo = {
 
 /** Decodes `douyin.ChorusCDNPushInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChorusCDNPushInfo(r: ProtoReader, end: number): ChorusCDNPushInfo {
+  r.enter();
   const m: ChorusCDNPushInfo = Object.create(ChorusCDNPushInfo$defaults) as ChorusCDNPushInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37375,6 +38442,7 @@ export function decodeChorusCDNPushInfo(r: ProtoReader, end: number): ChorusCDNP
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[442] = m;
   return m;
 }
@@ -37409,6 +38477,7 @@ const ThroneFightInfo$defaults: ThroneFightInfo = {
 
 /** Decodes `douyin.ThroneFightInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeThroneFightInfo(r: ProtoReader, end: number): ThroneFightInfo {
+  r.enter();
   const m: ThroneFightInfo = Object.create(ThroneFightInfo$defaults) as ThroneFightInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37444,6 +38513,7 @@ export function decodeThroneFightInfo(r: ProtoReader, end: number): ThroneFightI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[443] = m;
   return m;
 }
@@ -37469,6 +38539,7 @@ const ThroneFightStage$defaults: ThroneFightStage = {
 
 /** Decodes `douyin.ThroneFightStage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeThroneFightStage(r: ProtoReader, end: number): ThroneFightStage {
+  r.enter();
   const m: ThroneFightStage = Object.create(ThroneFightStage$defaults) as ThroneFightStage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37480,6 +38551,7 @@ export function decodeThroneFightStage(r: ProtoReader, end: number): ThroneFight
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[444] = m;
   return m;
 }
@@ -37504,6 +38576,7 @@ const ThroneFightEvenStageInfo$defaults: ThroneFightEvenStageInfo = {
 
 /** Decodes `douyin.ThroneFightEvenStageInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeThroneFightEvenStageInfo(r: ProtoReader, end: number): ThroneFightEvenStageInfo {
+  r.enter();
   const m: ThroneFightEvenStageInfo = Object.create(ThroneFightEvenStageInfo$defaults) as ThroneFightEvenStageInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37521,6 +38594,7 @@ export function decodeThroneFightEvenStageInfo(r: ProtoReader, end: number): Thr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[445] = m;
   return m;
 }
@@ -37564,6 +38638,7 @@ const ThroneFightUserInfo$defaults: ThroneFightUserInfo = {
 
 /** Decodes `douyin.ThroneFightUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeThroneFightUserInfo(r: ProtoReader, end: number): ThroneFightUserInfo {
+  r.enter();
   const m: ThroneFightUserInfo = Object.create(ThroneFightUserInfo$defaults) as ThroneFightUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37602,6 +38677,7 @@ export function decodeThroneFightUserInfo(r: ProtoReader, end: number): ThroneFi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[446] = m;
   return m;
 }
@@ -37630,6 +38706,7 @@ const ThroneFightOddStageInfo$defaults: ThroneFightOddStageInfo = {
 
 /** Decodes `douyin.ThroneFightOddStageInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeThroneFightOddStageInfo(r: ProtoReader, end: number): ThroneFightOddStageInfo {
+  r.enter();
   const m: ThroneFightOddStageInfo = Object.create(ThroneFightOddStageInfo$defaults) as ThroneFightOddStageInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37644,6 +38721,7 @@ export function decodeThroneFightOddStageInfo(r: ProtoReader, end: number): Thro
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[447] = m;
   return m;
 }
@@ -37677,6 +38755,7 @@ const ThroneFightSettleUserInfo$defaults: ThroneFightSettleUserInfo = {
 
 /** Decodes `douyin.ThroneFightSettleUserInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeThroneFightSettleUserInfo(r: ProtoReader, end: number): ThroneFightSettleUserInfo {
+  r.enter();
   const m: ThroneFightSettleUserInfo = Object.create(ThroneFightSettleUserInfo$defaults) as ThroneFightSettleUserInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37706,6 +38785,7 @@ export function decodeThroneFightSettleUserInfo(r: ProtoReader, end: number): Th
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[448] = m;
   return m;
 }
@@ -37731,6 +38811,7 @@ const StreamXInfo$defaults: StreamXInfo = {
 
 /** Decodes `douyin.StreamXInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStreamXInfo(r: ProtoReader, end: number): StreamXInfo {
+  r.enter();
   const m: StreamXInfo = Object.create(StreamXInfo$defaults) as StreamXInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37745,6 +38826,7 @@ export function decodeStreamXInfo(r: ProtoReader, end: number): StreamXInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[449] = m;
   return m;
 }
@@ -37769,6 +38851,7 @@ const StreamXRTCSetting$defaults: StreamXRTCSetting = {
 
 /** Decodes `douyin.StreamXRTCSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeStreamXRTCSetting(r: ProtoReader, end: number): StreamXRTCSetting {
+  r.enter();
   const m: StreamXRTCSetting = Object.create(StreamXRTCSetting$defaults) as StreamXRTCSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37783,6 +38866,7 @@ export function decodeStreamXRTCSetting(r: ProtoReader, end: number): StreamXRTC
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[450] = m;
   return m;
 }
@@ -37835,6 +38919,7 @@ const LinkerContributeMessage$defaults: LinkerContributeMessage = {
 
 /** Decodes `douyin.LinkerContributeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkerContributeMessage(r: ProtoReader, end: number): LinkerContributeMessage {
+  r.enter();
   const m: LinkerContributeMessage = Object.create(LinkerContributeMessage$defaults) as LinkerContributeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37888,6 +38973,7 @@ export function decodeLinkerContributeMessage(r: ProtoReader, end: number): Link
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[451] = m;
   return m;
 }
@@ -37931,6 +39017,7 @@ const UserContribute$defaults: UserContribute = {
 
 /** Decodes `douyin.UserContribute` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeUserContribute(r: ProtoReader, end: number): UserContribute {
+  r.enter();
   const m: UserContribute = Object.create(UserContribute$defaults) as UserContribute;
   while (r.pos < end) {
     const t = r.uint32();
@@ -37957,6 +39044,7 @@ export function decodeUserContribute(r: ProtoReader, end: number): UserContribut
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[452] = m;
   return m;
 }
@@ -37988,6 +39076,7 @@ const LinkSettingNotifyMessage$defaults: LinkSettingNotifyMessage = {
 
 /** Decodes `douyin.LinkSettingNotifyMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingNotifyMessage {
+  r.enter();
   const m: LinkSettingNotifyMessage = Object.create(LinkSettingNotifyMessage$defaults) as LinkSettingNotifyMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38014,6 +39103,7 @@ export function decodeLinkSettingNotifyMessage(r: ProtoReader, end: number): Lin
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[453] = m;
   return m;
 }
@@ -38043,6 +39133,7 @@ const LinkmicSetting$defaults: LinkmicSetting = {
 
 /** Decodes `douyin.LinkmicSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicSetting(r: ProtoReader, end: number): LinkmicSetting {
+  r.enter();
   const m: LinkmicSetting = Object.create(LinkmicSetting$defaults) as LinkmicSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38063,6 +39154,7 @@ export function decodeLinkmicSetting(r: ProtoReader, end: number): LinkmicSettin
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[454] = m;
   return m;
 }
@@ -38155,6 +39247,7 @@ const LinkmicSettingContent$defaults: LinkmicSettingContent = {
 
 /** Decodes `douyin.LinkmicSettingContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicSettingContent(r: ProtoReader, end: number): LinkmicSettingContent {
+  r.enter();
   const m: LinkmicSettingContent = Object.create(LinkmicSettingContent$defaults) as LinkmicSettingContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38307,6 +39400,7 @@ export function decodeLinkmicSettingContent(r: ProtoReader, end: number): Linkmi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[455] = m;
   return m;
 }
@@ -38354,6 +39448,7 @@ const ApplicationReasonContent$defaults: ApplicationReasonContent = {
 
 /** Decodes `douyin.ApplicationReasonContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeApplicationReasonContent(r: ProtoReader, end: number): ApplicationReasonContent {
+  r.enter();
   const m: ApplicationReasonContent = Object.create(ApplicationReasonContent$defaults) as ApplicationReasonContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38368,6 +39463,7 @@ export function decodeApplicationReasonContent(r: ProtoReader, end: number): App
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[456] = m;
   return m;
 }
@@ -38402,6 +39498,7 @@ const BidPaidLinkmicContent$defaults: BidPaidLinkmicContent = {
 
 /** Decodes `douyin.BidPaidLinkmicContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBidPaidLinkmicContent(r: ProtoReader, end: number): BidPaidLinkmicContent {
+  r.enter();
   const m: BidPaidLinkmicContent = Object.create(BidPaidLinkmicContent$defaults) as BidPaidLinkmicContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38428,6 +39525,7 @@ export function decodeBidPaidLinkmicContent(r: ProtoReader, end: number): BidPai
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[457] = m;
   return m;
 }
@@ -38459,6 +39557,7 @@ const BidPaidLinkmicOptionalStep$defaults: BidPaidLinkmicOptionalStep = {
 
 /** Decodes `douyin.BidPaidLinkmicOptionalStep` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBidPaidLinkmicOptionalStep(r: ProtoReader, end: number): BidPaidLinkmicOptionalStep {
+  r.enter();
   const m: BidPaidLinkmicOptionalStep = Object.create(BidPaidLinkmicOptionalStep$defaults) as BidPaidLinkmicOptionalStep;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38476,6 +39575,7 @@ export function decodeBidPaidLinkmicOptionalStep(r: ProtoReader, end: number): B
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[458] = m;
   return m;
 }
@@ -38502,6 +39602,7 @@ const NormalPaidLinkmicSettingContent$defaults: NormalPaidLinkmicSettingContent 
 
 /** Decodes `douyin.NormalPaidLinkmicSettingContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicSettingContent(r: ProtoReader, end: number): NormalPaidLinkmicSettingContent {
+  r.enter();
   const m: NormalPaidLinkmicSettingContent = Object.create(NormalPaidLinkmicSettingContent$defaults) as NormalPaidLinkmicSettingContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38516,6 +39617,7 @@ export function decodeNormalPaidLinkmicSettingContent(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[459] = m;
   return m;
 }
@@ -38547,6 +39649,7 @@ const NormalPaidLinkmicDescContent$defaults: NormalPaidLinkmicDescContent = {
 
 /** Decodes `douyin.NormalPaidLinkmicDescContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicDescContent(r: ProtoReader, end: number): NormalPaidLinkmicDescContent {
+  r.enter();
   const m: NormalPaidLinkmicDescContent = Object.create(NormalPaidLinkmicDescContent$defaults) as NormalPaidLinkmicDescContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38577,6 +39680,7 @@ export function decodeNormalPaidLinkmicDescContent(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[460] = m;
   return m;
 }
@@ -38610,6 +39714,7 @@ const PaidLinkmicTag$defaults: PaidLinkmicTag = {
 
 /** Decodes `douyin.PaidLinkmicTag` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePaidLinkmicTag(r: ProtoReader, end: number): PaidLinkmicTag {
+  r.enter();
   const m: PaidLinkmicTag = Object.create(PaidLinkmicTag$defaults) as PaidLinkmicTag;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38630,6 +39735,7 @@ export function decodePaidLinkmicTag(r: ProtoReader, end: number): PaidLinkmicTa
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[461] = m;
   return m;
 }
@@ -38656,6 +39762,7 @@ const BidPaidLinkmicSettingContent$defaults: BidPaidLinkmicSettingContent = {
 
 /** Decodes `douyin.BidPaidLinkmicSettingContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBidPaidLinkmicSettingContent(r: ProtoReader, end: number): BidPaidLinkmicSettingContent {
+  r.enter();
   const m: BidPaidLinkmicSettingContent = Object.create(BidPaidLinkmicSettingContent$defaults) as BidPaidLinkmicSettingContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38670,6 +39777,7 @@ export function decodeBidPaidLinkmicSettingContent(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[462] = m;
   return m;
 }
@@ -38695,6 +39803,7 @@ const KTVChallengeContent$defaults: KTVChallengeContent = {
 
 /** Decodes `douyin.KTVChallengeContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeKTVChallengeContent(r: ProtoReader, end: number): KTVChallengeContent {
+  r.enter();
   const m: KTVChallengeContent = Object.create(KTVChallengeContent$defaults) as KTVChallengeContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38709,6 +39818,7 @@ export function decodeKTVChallengeContent(r: ProtoReader, end: number): KTVChall
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[463] = m;
   return m;
 }
@@ -38749,6 +39859,7 @@ const RoomBattleSettingContent$defaults: RoomBattleSettingContent = {
 
 /** Decodes `douyin.RoomBattleSettingContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomBattleSettingContent(r: ProtoReader, end: number): RoomBattleSettingContent {
+  r.enter();
   const m: RoomBattleSettingContent = Object.create(RoomBattleSettingContent$defaults) as RoomBattleSettingContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38781,6 +39892,7 @@ export function decodeRoomBattleSettingContent(r: ProtoReader, end: number): Roo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[464] = m;
   return m;
 }
@@ -38817,6 +39929,7 @@ const RoomBattleThemeParam$defaults: RoomBattleThemeParam = {
 
 /** Decodes `douyin.RoomBattleThemeParam` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomBattleThemeParam(r: ProtoReader, end: number): RoomBattleThemeParam {
+  r.enter();
   const m: RoomBattleThemeParam = Object.create(RoomBattleThemeParam$defaults) as RoomBattleThemeParam;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38837,6 +39950,7 @@ export function decodeRoomBattleThemeParam(r: ProtoReader, end: number): RoomBat
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[465] = m;
   return m;
 }
@@ -38864,6 +39978,7 @@ const NormalPaidLinkmicAddPriceContent$defaults: NormalPaidLinkmicAddPriceConten
 
 /** Decodes `douyin.NormalPaidLinkmicAddPriceContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicAddPriceContent(r: ProtoReader, end: number): NormalPaidLinkmicAddPriceContent {
+  r.enter();
   const m: NormalPaidLinkmicAddPriceContent = Object.create(NormalPaidLinkmicAddPriceContent$defaults) as NormalPaidLinkmicAddPriceContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38878,6 +39993,7 @@ export function decodeNormalPaidLinkmicAddPriceContent(r: ProtoReader, end: numb
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[466] = m;
   return m;
 }
@@ -38918,6 +40034,7 @@ const GuestBattleConfigContent$defaults: GuestBattleConfigContent = {
 
 /** Decodes `douyin.GuestBattleConfigContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGuestBattleConfigContent(r: ProtoReader, end: number): GuestBattleConfigContent {
+  r.enter();
   const m: GuestBattleConfigContent = Object.create(GuestBattleConfigContent$defaults) as GuestBattleConfigContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38947,6 +40064,7 @@ export function decodeGuestBattleConfigContent(r: ProtoReader, end: number): Gue
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[467] = m;
   return m;
 }
@@ -38974,6 +40092,7 @@ const TeamFightConfigContent$defaults: TeamFightConfigContent = {
 
 /** Decodes `douyin.TeamFightConfigContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTeamFightConfigContent(r: ProtoReader, end: number): TeamFightConfigContent {
+  r.enter();
   const m: TeamFightConfigContent = Object.create(TeamFightConfigContent$defaults) as TeamFightConfigContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -38985,6 +40104,7 @@ export function decodeTeamFightConfigContent(r: ProtoReader, end: number): TeamF
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[468] = m;
   return m;
 }
@@ -39024,6 +40144,7 @@ const SelfDisciplineInfo$defaults: SelfDisciplineInfo = {
 
 /** Decodes `douyin.SelfDisciplineInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSelfDisciplineInfo(r: ProtoReader, end: number): SelfDisciplineInfo {
+  r.enter();
   const m: SelfDisciplineInfo = Object.create(SelfDisciplineInfo$defaults) as SelfDisciplineInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39053,6 +40174,7 @@ export function decodeSelfDisciplineInfo(r: ProtoReader, end: number): SelfDisci
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[469] = m;
   return m;
 }
@@ -39083,6 +40205,7 @@ const DuoBattleConfigContent$defaults: DuoBattleConfigContent = {
 
 /** Decodes `douyin.DuoBattleConfigContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDuoBattleConfigContent(r: ProtoReader, end: number): DuoBattleConfigContent {
+  r.enter();
   const m: DuoBattleConfigContent = Object.create(DuoBattleConfigContent$defaults) as DuoBattleConfigContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39097,6 +40220,7 @@ export function decodeDuoBattleConfigContent(r: ProtoReader, end: number): DuoBa
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[470] = m;
   return m;
 }
@@ -39119,6 +40243,7 @@ const KTVComponentContent$defaults: KTVComponentContent = {
 
 /** Decodes `douyin.KTVComponentContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeKTVComponentContent(r: ProtoReader, end: number): KTVComponentContent {
+  r.enter();
   const m: KTVComponentContent = Object.create(KTVComponentContent$defaults) as KTVComponentContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39130,6 +40255,7 @@ export function decodeKTVComponentContent(r: ProtoReader, end: number): KTVCompo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[471] = m;
   return m;
 }
@@ -39154,6 +40280,7 @@ const AudioSubtitleContent$defaults: AudioSubtitleContent = {
 
 /** Decodes `douyin.AudioSubtitleContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioSubtitleContent(r: ProtoReader, end: number): AudioSubtitleContent {
+  r.enter();
   const m: AudioSubtitleContent = Object.create(AudioSubtitleContent$defaults) as AudioSubtitleContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39171,6 +40298,7 @@ export function decodeAudioSubtitleContent(r: ProtoReader, end: number): AudioSu
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[472] = m;
   return m;
 }
@@ -39205,6 +40333,7 @@ const LinkmicSubtitleStatus$defaults: LinkmicSubtitleStatus = {
 
 /** Decodes `douyin.LinkmicSubtitleStatus` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicSubtitleStatus(r: ProtoReader, end: number): LinkmicSubtitleStatus {
+  r.enter();
   const m: LinkmicSubtitleStatus = Object.create(LinkmicSubtitleStatus$defaults) as LinkmicSubtitleStatus;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39228,6 +40357,7 @@ export function decodeLinkmicSubtitleStatus(r: ProtoReader, end: number): Linkmi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[473] = m;
   return m;
 }
@@ -39259,6 +40389,7 @@ const LinkmicInitInfoContent$defaults: LinkmicInitInfoContent = {
 
 /** Decodes `douyin.LinkmicInitInfoContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicInitInfoContent(r: ProtoReader, end: number): LinkmicInitInfoContent {
+  r.enter();
   const m: LinkmicInitInfoContent = Object.create(LinkmicInitInfoContent$defaults) as LinkmicInitInfoContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39285,6 +40416,7 @@ export function decodeLinkmicInitInfoContent(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[474] = m;
   return m;
 }
@@ -39314,6 +40446,7 @@ const InitInfoSetting$defaults: InitInfoSetting = {
 
 /** Decodes `douyin.InitInfoSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInitInfoSetting(r: ProtoReader, end: number): InitInfoSetting {
+  r.enter();
   const m: InitInfoSetting = Object.create(InitInfoSetting$defaults) as InitInfoSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39331,6 +40464,7 @@ export function decodeInitInfoSetting(r: ProtoReader, end: number): InitInfoSett
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[475] = m;
   return m;
 }
@@ -39366,6 +40500,7 @@ const GuestLinkContent$defaults: GuestLinkContent = {
 
 /** Decodes `douyin.GuestLinkContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGuestLinkContent(r: ProtoReader, end: number): GuestLinkContent {
+  r.enter();
   const m: GuestLinkContent = Object.create(GuestLinkContent$defaults) as GuestLinkContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39389,6 +40524,7 @@ export function decodeGuestLinkContent(r: ProtoReader, end: number): GuestLinkCo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[476] = m;
   return m;
 }
@@ -39414,6 +40550,7 @@ const ChestGameContent$defaults: ChestGameContent = {
 
 /** Decodes `douyin.ChestGameContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChestGameContent(r: ProtoReader, end: number): ChestGameContent {
+  r.enter();
   const m: ChestGameContent = Object.create(ChestGameContent$defaults) as ChestGameContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39428,6 +40565,7 @@ export function decodeChestGameContent(r: ProtoReader, end: number): ChestGameCo
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[477] = m;
   return m;
 }
@@ -39452,6 +40590,7 @@ const ChestGameSetting$defaults: ChestGameSetting = {
 
 /** Decodes `douyin.ChestGameSetting` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeChestGameSetting(r: ProtoReader, end: number): ChestGameSetting {
+  r.enter();
   const m: ChestGameSetting = Object.create(ChestGameSetting$defaults) as ChestGameSetting;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39473,6 +40612,7 @@ export function decodeChestGameSetting(r: ProtoReader, end: number): ChestGameSe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[478] = m;
   return m;
 }
@@ -39498,6 +40638,7 @@ const GiftCommentContent$defaults: GiftCommentContent = {
 
 /** Decodes `douyin.GiftCommentContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftCommentContent(r: ProtoReader, end: number): GiftCommentContent {
+  r.enter();
   const m: GiftCommentContent = Object.create(GiftCommentContent$defaults) as GiftCommentContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39509,6 +40650,7 @@ export function decodeGiftCommentContent(r: ProtoReader, end: number): GiftComme
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[479] = m;
   return m;
 }
@@ -39539,6 +40681,7 @@ const InteractActingContent$defaults: InteractActingContent = {
 
 /** Decodes `douyin.InteractActingContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractActingContent(r: ProtoReader, end: number): InteractActingContent {
+  r.enter();
   const m: InteractActingContent = Object.create(InteractActingContent$defaults) as InteractActingContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39568,6 +40711,7 @@ export function decodeInteractActingContent(r: ProtoReader, end: number): Intera
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[480] = m;
   return m;
 }
@@ -39598,6 +40742,7 @@ const InteractActingBG$defaults: InteractActingBG = {
 
 /** Decodes `douyin.InteractActingBG` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractActingBG(r: ProtoReader, end: number): InteractActingBG {
+  r.enter();
   const m: InteractActingBG = Object.create(InteractActingBG$defaults) as InteractActingBG;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39615,6 +40760,7 @@ export function decodeInteractActingBG(r: ProtoReader, end: number): InteractAct
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[481] = m;
   return m;
 }
@@ -39641,6 +40787,7 @@ const InteractActingGift$defaults: InteractActingGift = {
 
 /** Decodes `douyin.InteractActingGift` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractActingGift(r: ProtoReader, end: number): InteractActingGift {
+  r.enter();
   const m: InteractActingGift = Object.create(InteractActingGift$defaults) as InteractActingGift;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39655,6 +40802,7 @@ export function decodeInteractActingGift(r: ProtoReader, end: number): InteractA
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[482] = m;
   return m;
 }
@@ -39683,6 +40831,7 @@ const InteractActingRole$defaults: InteractActingRole = {
 
 /** Decodes `douyin.InteractActingRole` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractActingRole(r: ProtoReader, end: number): InteractActingRole {
+  r.enter();
   const m: InteractActingRole = Object.create(InteractActingRole$defaults) as InteractActingRole;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39700,6 +40849,7 @@ export function decodeInteractActingRole(r: ProtoReader, end: number): InteractA
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[483] = m;
   return m;
 }
@@ -39732,6 +40882,7 @@ const SpecifiedGuestsPKContent$defaults: SpecifiedGuestsPKContent = {
 
 /** Decodes `douyin.SpecifiedGuestsPKContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSpecifiedGuestsPKContent(r: ProtoReader, end: number): SpecifiedGuestsPKContent {
+  r.enter();
   const m: SpecifiedGuestsPKContent = Object.create(SpecifiedGuestsPKContent$defaults) as SpecifiedGuestsPKContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39752,6 +40903,7 @@ export function decodeSpecifiedGuestsPKContent(r: ProtoReader, end: number): Spe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[484] = m;
   return m;
 }
@@ -39785,6 +40937,7 @@ const AudioHonorRankContent$defaults: AudioHonorRankContent = {
 
 /** Decodes `douyin.AudioHonorRankContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAudioHonorRankContent(r: ProtoReader, end: number): AudioHonorRankContent {
+  r.enter();
   const m: AudioHonorRankContent = Object.create(AudioHonorRankContent$defaults) as AudioHonorRankContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39805,6 +40958,7 @@ export function decodeAudioHonorRankContent(r: ProtoReader, end: number): AudioH
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[485] = m;
   return m;
 }
@@ -39832,6 +40986,7 @@ const GuestBattleV2ConfigContent$defaults: GuestBattleV2ConfigContent = {
 
 /** Decodes `douyin.GuestBattleV2ConfigContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGuestBattleV2ConfigContent(r: ProtoReader, end: number): GuestBattleV2ConfigContent {
+  r.enter();
   const m: GuestBattleV2ConfigContent = Object.create(GuestBattleV2ConfigContent$defaults) as GuestBattleV2ConfigContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39846,6 +41001,7 @@ export function decodeGuestBattleV2ConfigContent(r: ProtoReader, end: number): G
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[486] = m;
   return m;
 }
@@ -39880,6 +41036,7 @@ const VideoLinkmicDoNotDisturbContent$defaults: VideoLinkmicDoNotDisturbContent 
 
 /** Decodes `douyin.VideoLinkmicDoNotDisturbContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeVideoLinkmicDoNotDisturbContent(r: ProtoReader, end: number): VideoLinkmicDoNotDisturbContent {
+  r.enter();
   const m: VideoLinkmicDoNotDisturbContent = Object.create(VideoLinkmicDoNotDisturbContent$defaults) as VideoLinkmicDoNotDisturbContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39903,6 +41060,7 @@ export function decodeVideoLinkmicDoNotDisturbContent(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[487] = m;
   return m;
 }
@@ -39934,6 +41092,7 @@ const GiftSingContent$defaults: GiftSingContent = {
 
 /** Decodes `douyin.GiftSingContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftSingContent(r: ProtoReader, end: number): GiftSingContent {
+  r.enter();
   const m: GiftSingContent = Object.create(GiftSingContent$defaults) as GiftSingContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -39957,6 +41116,7 @@ export function decodeGiftSingContent(r: ProtoReader, end: number): GiftSingCont
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[488] = m;
   return m;
 }
@@ -39995,6 +41155,7 @@ const GiftSingCollectModeContent$defaults: GiftSingCollectModeContent = {
 
 /** Decodes `douyin.GiftSingCollectModeContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftSingCollectModeContent(r: ProtoReader, end: number): GiftSingCollectModeContent {
+  r.enter();
   const m: GiftSingCollectModeContent = Object.create(GiftSingCollectModeContent$defaults) as GiftSingCollectModeContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40021,6 +41182,7 @@ export function decodeGiftSingCollectModeContent(r: ProtoReader, end: number): G
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[489] = m;
   return m;
 }
@@ -40056,6 +41218,7 @@ const GiftSingVoteModeContent$defaults: GiftSingVoteModeContent = {
 
 /** Decodes `douyin.GiftSingVoteModeContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftSingVoteModeContent(r: ProtoReader, end: number): GiftSingVoteModeContent {
+  r.enter();
   const m: GiftSingVoteModeContent = Object.create(GiftSingVoteModeContent$defaults) as GiftSingVoteModeContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40079,6 +41242,7 @@ export function decodeGiftSingVoteModeContent(r: ProtoReader, end: number): Gift
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[490] = m;
   return m;
 }
@@ -40109,6 +41273,7 @@ const GiftSingVoteModeGuideTextInfo$defaults: GiftSingVoteModeGuideTextInfo = {
 
 /** Decodes `douyin.GiftSingVoteModeGuideTextInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftSingVoteModeGuideTextInfo(r: ProtoReader, end: number): GiftSingVoteModeGuideTextInfo {
+  r.enter();
   const m: GiftSingVoteModeGuideTextInfo = Object.create(GiftSingVoteModeGuideTextInfo$defaults) as GiftSingVoteModeGuideTextInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40126,6 +41291,7 @@ export function decodeGiftSingVoteModeGuideTextInfo(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[491] = m;
   return m;
 }
@@ -40152,6 +41318,7 @@ const PaiedOrTimeLimitChangeContent$defaults: PaiedOrTimeLimitChangeContent = {
 
 /** Decodes `douyin.PaiedOrTimeLimitChangeContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePaiedOrTimeLimitChangeContent(r: ProtoReader, end: number): PaiedOrTimeLimitChangeContent {
+  r.enter();
   const m: PaiedOrTimeLimitChangeContent = Object.create(PaiedOrTimeLimitChangeContent$defaults) as PaiedOrTimeLimitChangeContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40166,6 +41333,7 @@ export function decodePaiedOrTimeLimitChangeContent(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[492] = m;
   return m;
 }
@@ -40242,6 +41410,7 @@ const LinkmicPlayModeUpdateScoreMessage$defaults: LinkmicPlayModeUpdateScoreMess
 
 /** Decodes `douyin.LinkmicPlayModeUpdateScoreMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): LinkmicPlayModeUpdateScoreMessage {
+  r.enter();
   const m: LinkmicPlayModeUpdateScoreMessage = Object.create(LinkmicPlayModeUpdateScoreMessage$defaults) as LinkmicPlayModeUpdateScoreMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40319,6 +41488,7 @@ export function decodeLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: num
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[493] = m;
   return m;
 }
@@ -40364,6 +41534,7 @@ const PlayModeGiftContent$defaults: PlayModeGiftContent = {
 
 /** Decodes `douyin.PlayModeGiftContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePlayModeGiftContent(r: ProtoReader, end: number): PlayModeGiftContent {
+  r.enter();
   const m: PlayModeGiftContent = Object.create(PlayModeGiftContent$defaults) as PlayModeGiftContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40381,6 +41552,7 @@ export function decodePlayModeGiftContent(r: ProtoReader, end: number): PlayMode
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[494] = m;
   return m;
 }
@@ -40407,6 +41579,7 @@ const LinkmicPlaymodeMessage$defaults: LinkmicPlaymodeMessage = {
 
 /** Decodes `douyin.LinkmicPlaymodeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymodeMessage {
+  r.enter();
   const m: LinkmicPlaymodeMessage = Object.create(LinkmicPlaymodeMessage$defaults) as LinkmicPlaymodeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40427,6 +41600,7 @@ export function decodeLinkmicPlaymodeMessage(r: ProtoReader, end: number): Linkm
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[495] = m;
   return m;
 }
@@ -40464,6 +41638,7 @@ const LinkmicProfitMessage$defaults: LinkmicProfitMessage = {
 
 /** Decodes `douyin.LinkmicProfitMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMessage {
+  r.enter();
   const m: LinkmicProfitMessage = Object.create(LinkmicProfitMessage$defaults) as LinkmicProfitMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40505,6 +41680,7 @@ export function decodeLinkmicProfitMessage(r: ProtoReader, end: number): Linkmic
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[496] = m;
   return m;
 }
@@ -40546,6 +41722,7 @@ const NormalPaidLinkmicInfo$defaults: NormalPaidLinkmicInfo = {
 
 /** Decodes `douyin.NormalPaidLinkmicInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicInfo(r: ProtoReader, end: number): NormalPaidLinkmicInfo {
+  r.enter();
   const m: NormalPaidLinkmicInfo = Object.create(NormalPaidLinkmicInfo$defaults) as NormalPaidLinkmicInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40572,6 +41749,7 @@ export function decodeNormalPaidLinkmicInfo(r: ProtoReader, end: number): Normal
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[497] = m;
   return m;
 }
@@ -40607,6 +41785,7 @@ const NormalPaidLinkmicOpenContent$defaults: NormalPaidLinkmicOpenContent = {
 
 /** Decodes `douyin.NormalPaidLinkmicOpenContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicOpenContent(r: ProtoReader, end: number): NormalPaidLinkmicOpenContent {
+  r.enter();
   const m: NormalPaidLinkmicOpenContent = Object.create(NormalPaidLinkmicOpenContent$defaults) as NormalPaidLinkmicOpenContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40630,6 +41809,7 @@ export function decodeNormalPaidLinkmicOpenContent(r: ProtoReader, end: number):
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[498] = m;
   return m;
 }
@@ -40657,6 +41837,7 @@ const NormalPaidLinkmicCloseContent$defaults: NormalPaidLinkmicCloseContent = {
 
 /** Decodes `douyin.NormalPaidLinkmicCloseContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicCloseContent(r: ProtoReader, end: number): NormalPaidLinkmicCloseContent {
+  r.enter();
   const m: NormalPaidLinkmicCloseContent = Object.create(NormalPaidLinkmicCloseContent$defaults) as NormalPaidLinkmicCloseContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40671,6 +41852,7 @@ export function decodeNormalPaidLinkmicCloseContent(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[499] = m;
   return m;
 }
@@ -40699,6 +41881,7 @@ const NormalPaidLinkmicConfigUpdateContent$defaults: NormalPaidLinkmicConfigUpda
 
 /** Decodes `douyin.NormalPaidLinkmicConfigUpdateContent` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicConfigUpdateContent(r: ProtoReader, end: number): NormalPaidLinkmicConfigUpdateContent {
+  r.enter();
   const m: NormalPaidLinkmicConfigUpdateContent = Object.create(NormalPaidLinkmicConfigUpdateContent$defaults) as NormalPaidLinkmicConfigUpdateContent;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40719,6 +41902,7 @@ export function decodeNormalPaidLinkmicConfigUpdateContent(r: ProtoReader, end: 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[500] = m;
   return m;
 }
@@ -40751,6 +41935,7 @@ const NormalPaidLinkmicAddPriceNotice$defaults: NormalPaidLinkmicAddPriceNotice 
 
 /** Decodes `douyin.NormalPaidLinkmicAddPriceNotice` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNormalPaidLinkmicAddPriceNotice(r: ProtoReader, end: number): NormalPaidLinkmicAddPriceNotice {
+  r.enter();
   const m: NormalPaidLinkmicAddPriceNotice = Object.create(NormalPaidLinkmicAddPriceNotice$defaults) as NormalPaidLinkmicAddPriceNotice;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40774,6 +41959,7 @@ export function decodeNormalPaidLinkmicAddPriceNotice(r: ProtoReader, end: numbe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[501] = m;
   return m;
 }
@@ -40813,6 +41999,7 @@ const AnchorLinkmicSilenceMessage$defaults: AnchorLinkmicSilenceMessage = {
 
 /** Decodes `douyin.AnchorLinkmicSilenceMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLinkmicSilenceMessage {
+  r.enter();
   const m: AnchorLinkmicSilenceMessage = Object.create(AnchorLinkmicSilenceMessage$defaults) as AnchorLinkmicSilenceMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -40842,6 +42029,7 @@ export function decodeAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[502] = m;
   return m;
 }
@@ -40961,6 +42149,7 @@ const LuckyBoxMessage$defaults: LuckyBoxMessage = {
 
 /** Decodes `douyin.LuckyBoxMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
+  r.enter();
   const m: LuckyBoxMessage = Object.create(LuckyBoxMessage$defaults) as LuckyBoxMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41101,6 +42290,7 @@ export function decodeLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[503] = m;
   return m;
 }
@@ -41156,6 +42346,7 @@ const LuckyBoxImgText$defaults: LuckyBoxImgText = {
 
 /** Decodes `douyin.LuckyBoxImgText` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxImgText(r: ProtoReader, end: number): LuckyBoxImgText {
+  r.enter();
   const m: LuckyBoxImgText = Object.create(LuckyBoxImgText$defaults) as LuckyBoxImgText;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41173,6 +42364,7 @@ export function decodeLuckyBoxImgText(r: ProtoReader, end: number): LuckyBoxImgT
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[504] = m;
   return m;
 }
@@ -41219,6 +42411,7 @@ const LuckyBoxMeta$defaults: LuckyBoxMeta = {
 
 /** Decodes `douyin.LuckyBoxMeta` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxMeta(r: ProtoReader, end: number): LuckyBoxMeta {
+  r.enter();
   const m: LuckyBoxMeta = Object.create(LuckyBoxMeta$defaults) as LuckyBoxMeta;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41257,6 +42450,7 @@ export function decodeLuckyBoxMeta(r: ProtoReader, end: number): LuckyBoxMeta {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[505] = m;
   return m;
 }
@@ -41298,12 +42492,14 @@ const LuckyBoxExtra$defaults: LuckyBoxExtra = {
 
 /** Decodes `douyin.LuckyBoxExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxExtra(r: ProtoReader, end: number): LuckyBoxExtra {
+  r.enter();
   const m: LuckyBoxExtra = Object.create(LuckyBoxExtra$defaults) as LuckyBoxExtra;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -41313,12 +42509,14 @@ export function decodeLuckyBoxExtra(r: ProtoReader, end: number): LuckyBoxExtra 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.allDesc === EMPTY_MAP) m.allDesc = Object.create(null) as typeof m.allDesc;
         m.allDesc[String(k)] = v;
         break;
       }
       case 18: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: Image | undefined = undefined;
         while (r.pos < e) {
@@ -41328,6 +42526,7 @@ export function decodeLuckyBoxExtra(r: ProtoReader, end: number): LuckyBoxExtra 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.allImage === EMPTY_MAP) m.allImage = Object.create(null) as typeof m.allImage;
         m.allImage[String(k)] = v ?? decodeImage(new ProtoReader(EMPTY_BYTES), 0);
         break;
@@ -41352,6 +42551,7 @@ export function decodeLuckyBoxExtra(r: ProtoReader, end: number): LuckyBoxExtra 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[506] = m;
   return m;
 }
@@ -41405,6 +42605,7 @@ const LuckyBoxBottomCommentMsg$defaults: LuckyBoxBottomCommentMsg = {
 
 /** Decodes `douyin.LuckyBoxBottomCommentMsg` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxBottomCommentMsg(r: ProtoReader, end: number): LuckyBoxBottomCommentMsg {
+  r.enter();
   const m: LuckyBoxBottomCommentMsg = Object.create(LuckyBoxBottomCommentMsg$defaults) as LuckyBoxBottomCommentMsg;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41437,6 +42638,7 @@ export function decodeLuckyBoxBottomCommentMsg(r: ProtoReader, end: number): Luc
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[507] = m;
   return m;
 }
@@ -41473,6 +42675,7 @@ const LuckyBoxDress$defaults: LuckyBoxDress = {
 
 /** Decodes `douyin.LuckyBoxDress` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxDress(r: ProtoReader, end: number): LuckyBoxDress {
+  r.enter();
   const m: LuckyBoxDress = Object.create(LuckyBoxDress$defaults) as LuckyBoxDress;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41488,6 +42691,7 @@ export function decodeLuckyBoxDress(r: ProtoReader, end: number): LuckyBoxDress 
         break;
       case 34: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '';
         while (r.pos < e) {
@@ -41497,12 +42701,14 @@ export function decodeLuckyBoxDress(r: ProtoReader, end: number): LuckyBoxDress 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.jumpSchemaToBox === EMPTY_MAP) m.jumpSchemaToBox = Object.create(null) as typeof m.jumpSchemaToBox;
         m.jumpSchemaToBox[String(k)] = v;
         break;
       }
       case 42: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '0';
         let v: string = '';
         while (r.pos < e) {
@@ -41512,6 +42718,7 @@ export function decodeLuckyBoxDress(r: ProtoReader, end: number): LuckyBoxDress 
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.jumpSchemaToDress === EMPTY_MAP) m.jumpSchemaToDress = Object.create(null) as typeof m.jumpSchemaToDress;
         m.jumpSchemaToDress[String(k)] = v;
         break;
@@ -41520,6 +42727,7 @@ export function decodeLuckyBoxDress(r: ProtoReader, end: number): LuckyBoxDress 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[508] = m;
   return m;
 }
@@ -41561,6 +42769,7 @@ const LuckyBoxTempStatusMessage$defaults: LuckyBoxTempStatusMessage = {
 
 /** Decodes `douyin.LuckyBoxTempStatusMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTempStatusMessage {
+  r.enter();
   const m: LuckyBoxTempStatusMessage = Object.create(LuckyBoxTempStatusMessage$defaults) as LuckyBoxTempStatusMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41575,6 +42784,7 @@ export function decodeLuckyBoxTempStatusMessage(r: ProtoReader, end: number): Lu
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[509] = m;
   return m;
 }
@@ -41602,6 +42812,7 @@ const LuckyBoxEndMessage$defaults: LuckyBoxEndMessage = {
 
 /** Decodes `douyin.LuckyBoxEndMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage {
+  r.enter();
   const m: LuckyBoxEndMessage = Object.create(LuckyBoxEndMessage$defaults) as LuckyBoxEndMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41622,6 +42833,7 @@ export function decodeLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxE
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[510] = m;
   return m;
 }
@@ -41666,6 +42878,7 @@ const LuckyBoxRewardMessage$defaults: LuckyBoxRewardMessage = {
 
 /** Decodes `douyin.LuckyBoxRewardMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardMessage {
+  r.enter();
   const m: LuckyBoxRewardMessage = Object.create(LuckyBoxRewardMessage$defaults) as LuckyBoxRewardMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41701,6 +42914,7 @@ export function decodeLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyB
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[511] = m;
   return m;
 }
@@ -41798,6 +43012,7 @@ const LotteryEventNewMessage$defaults: LotteryEventNewMessage = {
 
 /** Decodes `douyin.LotteryEventNewMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNewMessage {
+  r.enter();
   const m: LotteryEventNewMessage = Object.create(LotteryEventNewMessage$defaults) as LotteryEventNewMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41844,6 +43059,7 @@ export function decodeLotteryEventNewMessage(r: ProtoReader, end: number): Lotte
       }
       case 90: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -41853,6 +43069,7 @@ export function decodeLotteryEventNewMessage(r: ProtoReader, end: number): Lotte
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.extra === EMPTY_MAP) m.extra = Object.create(null) as typeof m.extra;
         m.extra[String(k)] = v;
         break;
@@ -41903,6 +43120,7 @@ export function decodeLotteryEventNewMessage(r: ProtoReader, end: number): Lotte
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[512] = m;
   return m;
 }
@@ -41973,6 +43191,7 @@ const LotteryEventCondition$defaults: LotteryEventCondition = {
 
 /** Decodes `douyin.LotteryEventCondition` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLotteryEventCondition(r: ProtoReader, end: number): LotteryEventCondition {
+  r.enter();
   const m: LotteryEventCondition = Object.create(LotteryEventCondition$defaults) as LotteryEventCondition;
   while (r.pos < end) {
     const t = r.uint32();
@@ -41999,6 +43218,7 @@ export function decodeLotteryEventCondition(r: ProtoReader, end: number): Lotter
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[513] = m;
   return m;
 }
@@ -42037,6 +43257,7 @@ const LotteryDrawResultEventMessage$defaults: LotteryDrawResultEventMessage = {
 
 /** Decodes `douyin.LotteryDrawResultEventMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLotteryDrawResultEventMessage(r: ProtoReader, end: number): LotteryDrawResultEventMessage {
+  r.enter();
   const m: LotteryDrawResultEventMessage = Object.create(LotteryDrawResultEventMessage$defaults) as LotteryDrawResultEventMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42070,6 +43291,7 @@ export function decodeLotteryDrawResultEventMessage(r: ProtoReader, end: number)
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[514] = m;
   return m;
 }
@@ -42101,6 +43323,7 @@ const ImDeleteMessage$defaults: ImDeleteMessage = {
 
 /** Decodes `douyin.ImDeleteMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
+  r.enter();
   const m: ImDeleteMessage = Object.create(ImDeleteMessage$defaults) as ImDeleteMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42118,6 +43341,7 @@ export function decodeImDeleteMessage(r: ProtoReader, end: number): ImDeleteMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[515] = m;
   return m;
 }
@@ -42167,6 +43391,7 @@ const RoomVerifyMessage$defaults: RoomVerifyMessage = {
 
 /** Decodes `douyin.RoomVerifyMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
+  r.enter();
   const m: RoomVerifyMessage = Object.create(RoomVerifyMessage$defaults) as RoomVerifyMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42208,6 +43433,7 @@ export function decodeRoomVerifyMessage(r: ProtoReader, end: number): RoomVerify
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[516] = m;
   return m;
 }
@@ -42244,6 +43470,7 @@ const PullStreamUpdateMessage$defaults: PullStreamUpdateMessage = {
 
 /** Decodes `douyin.PullStreamUpdateMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodePullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpdateMessage {
+  r.enter();
   const m: PullStreamUpdateMessage = Object.create(PullStreamUpdateMessage$defaults) as PullStreamUpdateMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42264,6 +43491,7 @@ export function decodePullStreamUpdateMessage(r: ProtoReader, end: number): Pull
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[517] = m;
   return m;
 }
@@ -42362,6 +43590,7 @@ const NoticeMessage$defaults: NoticeMessage = {
 
 /** Decodes `douyin.NoticeMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
+  r.enter();
   const m: NoticeMessage = Object.create(NoticeMessage$defaults) as NoticeMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42475,6 +43704,7 @@ export function decodeNoticeMessage(r: ProtoReader, end: number): NoticeMessage 
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[518] = m;
   return m;
 }
@@ -42530,6 +43760,7 @@ const BackupSEIMessage$defaults: BackupSEIMessage = {
 
 /** Decodes `douyin.BackupSEIMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
+  r.enter();
   const m: BackupSEIMessage = Object.create(BackupSEIMessage$defaults) as BackupSEIMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42553,6 +43784,7 @@ export function decodeBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[519] = m;
   return m;
 }
@@ -42580,6 +43812,7 @@ const BindingGiftMessage$defaults: BindingGiftMessage = {
 
 /** Decodes `douyin.BindingGiftMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage {
+  r.enter();
   const m: BindingGiftMessage = Object.create(BindingGiftMessage$defaults) as BindingGiftMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42600,6 +43833,7 @@ export function decodeBindingGiftMessage(r: ProtoReader, end: number): BindingGi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[520] = m;
   return m;
 }
@@ -42625,6 +43859,7 @@ const DoubleLikeTopUserMessage$defaults: DoubleLikeTopUserMessage = {
 
 /** Decodes `douyin.DoubleLikeTopUserMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTopUserMessage {
+  r.enter();
   const m: DoubleLikeTopUserMessage = Object.create(DoubleLikeTopUserMessage$defaults) as DoubleLikeTopUserMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42645,6 +43880,7 @@ export function decodeDoubleLikeTopUserMessage(r: ProtoReader, end: number): Dou
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[521] = m;
   return m;
 }
@@ -42670,6 +43906,7 @@ const LikeUserDetail$defaults: LikeUserDetail = {
 
 /** Decodes `douyin.LikeUserDetail` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeLikeUserDetail(r: ProtoReader, end: number): LikeUserDetail {
+  r.enter();
   const m: LikeUserDetail = Object.create(LikeUserDetail$defaults) as LikeUserDetail;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42687,6 +43924,7 @@ export function decodeLikeUserDetail(r: ProtoReader, end: number): LikeUserDetai
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[522] = m;
   return m;
 }
@@ -42712,6 +43950,7 @@ const SandwichBorderMessage$defaults: SandwichBorderMessage = {
 
 /** Decodes `douyin.SandwichBorderMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderMessage {
+  r.enter();
   const m: SandwichBorderMessage = Object.create(SandwichBorderMessage$defaults) as SandwichBorderMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42732,6 +43971,7 @@ export function decodeSandwichBorderMessage(r: ProtoReader, end: number): Sandwi
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[523] = m;
   return m;
 }
@@ -42763,6 +44003,7 @@ const SandwichBorder$defaults: SandwichBorder = {
 
 /** Decodes `douyin.SandwichBorder` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeSandwichBorder(r: ProtoReader, end: number): SandwichBorder {
+  r.enter();
   const m: SandwichBorder = Object.create(SandwichBorder$defaults) as SandwichBorder;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42783,6 +44024,7 @@ export function decodeSandwichBorder(r: ProtoReader, end: number): SandwichBorde
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[524] = m;
   return m;
 }
@@ -42822,6 +44064,7 @@ const TempStateAreaReachMessage$defaults: TempStateAreaReachMessage = {
 
 /** Decodes `douyin.TempStateAreaReachMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAreaReachMessage {
+  r.enter();
   const m: TempStateAreaReachMessage = Object.create(TempStateAreaReachMessage$defaults) as TempStateAreaReachMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42854,6 +44097,7 @@ export function decodeTempStateAreaReachMessage(r: ProtoReader, end: number): Te
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[525] = m;
   return m;
 }
@@ -42889,6 +44133,7 @@ const TempStateResource$defaults: TempStateResource = {
 
 /** Decodes `douyin.TempStateResource` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTempStateResource(r: ProtoReader, end: number): TempStateResource {
+  r.enter();
   const m: TempStateResource = Object.create(TempStateResource$defaults) as TempStateResource;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42909,6 +44154,7 @@ export function decodeTempStateResource(r: ProtoReader, end: number): TempStateR
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[526] = m;
   return m;
 }
@@ -42936,6 +44182,7 @@ const HotRoomMessage$defaults: HotRoomMessage = {
 
 /** Decodes `douyin.HotRoomMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
+  r.enter();
   const m: HotRoomMessage = Object.create(HotRoomMessage$defaults) as HotRoomMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42956,6 +44203,7 @@ export function decodeHotRoomMessage(r: ProtoReader, end: number): HotRoomMessag
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[527] = m;
   return m;
 }
@@ -42978,6 +44226,7 @@ const HotRoomInfo$defaults: HotRoomInfo = {
 
 /** Decodes `douyin.HotRoomInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeHotRoomInfo(r: ProtoReader, end: number): HotRoomInfo {
+  r.enter();
   const m: HotRoomInfo = Object.create(HotRoomInfo$defaults) as HotRoomInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -42989,6 +44238,7 @@ export function decodeHotRoomInfo(r: ProtoReader, end: number): HotRoomInfo {
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[528] = m;
   return m;
 }
@@ -43031,6 +44281,7 @@ const InteractEffectMessage$defaults: InteractEffectMessage = {
 
 /** Decodes `douyin.InteractEffectMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeInteractEffectMessage(r: ProtoReader, end: number): InteractEffectMessage {
+  r.enter();
   const m: InteractEffectMessage = Object.create(InteractEffectMessage$defaults) as InteractEffectMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43066,6 +44317,7 @@ export function decodeInteractEffectMessage(r: ProtoReader, end: number): Intera
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[529] = m;
   return m;
 }
@@ -43124,6 +44376,7 @@ const TopEffectMessage$defaults: TopEffectMessage = {
 
 /** Decodes `douyin.TopEffectMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
+  r.enter();
   const m: TopEffectMessage = Object.create(TopEffectMessage$defaults) as TopEffectMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43177,6 +44430,7 @@ export function decodeTopEffectMessage(r: ProtoReader, end: number): TopEffectMe
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[530] = m;
   return m;
 }
@@ -43211,6 +44465,7 @@ const EffectImageInfo$defaults: EffectImageInfo = {
 
 /** Decodes `douyin.EffectImageInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEffectImageInfo(r: ProtoReader, end: number): EffectImageInfo {
+  r.enter();
   const m: EffectImageInfo = Object.create(EffectImageInfo$defaults) as EffectImageInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43228,6 +44483,7 @@ export function decodeEffectImageInfo(r: ProtoReader, end: number): EffectImageI
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[531] = m;
   return m;
 }
@@ -43259,6 +44515,7 @@ const EffectTextInfo$defaults: EffectTextInfo = {
 
 /** Decodes `douyin.EffectTextInfo` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeEffectTextInfo(r: ProtoReader, end: number): EffectTextInfo {
+  r.enter();
   const m: EffectTextInfo = Object.create(EffectTextInfo$defaults) as EffectTextInfo;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43279,6 +44536,7 @@ export function decodeEffectTextInfo(r: ProtoReader, end: number): EffectTextInf
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[532] = m;
   return m;
 }
@@ -43303,12 +44561,14 @@ const TopEffectExtra$defaults: TopEffectExtra = {
 
 /** Decodes `douyin.TopEffectExtra` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeTopEffectExtra(r: ProtoReader, end: number): TopEffectExtra {
+  r.enter();
   const m: TopEffectExtra = Object.create(TopEffectExtra$defaults) as TopEffectExtra;
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
       case 10: {
         const e = r.delimitedEnd();
+        r.enter();
         let k: string | number | boolean = '';
         let v: string = '';
         while (r.pos < e) {
@@ -43318,6 +44578,7 @@ export function decodeTopEffectExtra(r: ProtoReader, end: number): TopEffectExtr
           else r.skipTag(et);
         }
         r.endAt(e);
+        r.leave();
         if (m.params === EMPTY_MAP) m.params = Object.create(null) as typeof m.params;
         m.params[String(k)] = v;
         break;
@@ -43326,6 +44587,7 @@ export function decodeTopEffectExtra(r: ProtoReader, end: number): TopEffectExtr
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[533] = m;
   return m;
 }
@@ -43376,6 +44638,7 @@ const GiftVoteMessage$defaults: GiftVoteMessage = {
 
 /** Decodes `douyin.GiftVoteMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
+  r.enter();
   const m: GiftVoteMessage = Object.create(GiftVoteMessage$defaults) as GiftVoteMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43414,6 +44677,7 @@ export function decodeGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMess
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[534] = m;
   return m;
 }
@@ -43463,6 +44727,7 @@ const GiftVoteResult$defaults: GiftVoteResult = {
 
 /** Decodes `douyin.GiftVoteResult` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftVoteResult(r: ProtoReader, end: number): GiftVoteResult {
+  r.enter();
   const m: GiftVoteResult = Object.create(GiftVoteResult$defaults) as GiftVoteResult;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43498,6 +44763,7 @@ export function decodeGiftVoteResult(r: ProtoReader, end: number): GiftVoteResul
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[535] = m;
   return m;
 }
@@ -43538,6 +44804,7 @@ const GiftUpdateMessage$defaults: GiftUpdateMessage = {
 
 /** Decodes `douyin.GiftUpdateMessage` from `r` up to offset `end` (defaults are inherited, present fields own). */
 export function decodeGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
+  r.enter();
   const m: GiftUpdateMessage = Object.create(GiftUpdateMessage$defaults) as GiftUpdateMessage;
   while (r.pos < end) {
     const t = r.uint32();
@@ -43581,6 +44848,7 @@ export function decodeGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdate
         r.skipTag(t);
     }
   }
+  r.leave();
   SHAPES[536] = m;
   return m;
 }
@@ -45376,6 +46644,7 @@ Common$Picked.prototype = Common$defaults;
 
 /** Decodes only msgId, roomId, createTime of `douyin.Common` (the rest validated, not built), for the friendly mapping. */
 function pickCommon(r: ProtoReader, end: number): Common {
+  r.enter();
   const m = new (Common$Picked as unknown as new () => Common)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45393,6 +46662,7 @@ function pickCommon(r: ProtoReader, end: number): Common {
         WALKER.skipField(r, t, 0);
     }
   }
+  r.leave();
   SHAPES[537] = m;
   return m;
 }
@@ -45405,6 +46675,7 @@ Image$Picked.prototype = Image$defaults;
 
 /** Decodes only urlList (first element) of `douyin.Image` (the rest validated, not built), for the friendly mapping. */
 function pickImage(r: ProtoReader, end: number): Image {
+  r.enter();
   const m = new (Image$Picked as unknown as new () => Image)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45417,6 +46688,7 @@ function pickImage(r: ProtoReader, end: number): Image {
         WALKER.skipField(r, t, 9);
     }
   }
+  r.leave();
   SHAPES[538] = m;
   return m;
 }
@@ -45429,6 +46701,7 @@ Text$Picked.prototype = Text$defaults;
 
 /** Decodes only pieces of `douyin.Text` (the rest validated, not built), for the friendly mapping. */
 function pickText(r: ProtoReader, end: number): Text {
+  r.enter();
   const m = new (Text$Picked as unknown as new () => Text)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45443,6 +46716,7 @@ function pickText(r: ProtoReader, end: number): Text {
         WALKER.skipField(r, t, 13);
     }
   }
+  r.leave();
   SHAPES[539] = m;
   return m;
 }
@@ -45455,6 +46729,7 @@ TextPiece$Picked.prototype = TextPiece$defaults;
 
 /** Decodes only imageValue of `douyin.TextPiece` (the rest validated, not built), for the friendly mapping. */
 function pickTextPiece(r: ProtoReader, end: number): TextPiece {
+  r.enter();
   const m = new (TextPiece$Picked as unknown as new () => TextPiece)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45469,6 +46744,7 @@ function pickTextPiece(r: ProtoReader, end: number): TextPiece {
         WALKER.skipField(r, t, 15);
     }
   }
+  r.leave();
   SHAPES[540] = m;
   return m;
 }
@@ -45481,6 +46757,7 @@ TextPieceImage$Picked.prototype = TextPieceImage$defaults;
 
 /** Decodes only image of `douyin.TextPieceImage` (the rest validated, not built), for the friendly mapping. */
 function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
+  r.enter();
   const m = new (TextPieceImage$Picked as unknown as new () => TextPieceImage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45495,6 +46772,7 @@ function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
         WALKER.skipField(r, t, 20);
     }
   }
+  r.leave();
   SHAPES[541] = m;
   return m;
 }
@@ -45517,6 +46795,7 @@ User$Picked.prototype = User$defaults;
 
 /** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, avatarThumb, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
 function pickUser(r: ProtoReader, end: number): User {
+  r.enter();
   const m = new (User$Picked as unknown as new () => User)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45570,6 +46849,7 @@ function pickUser(r: ProtoReader, end: number): User {
         WALKER.skipField(r, t, 30);
     }
   }
+  r.leave();
   SHAPES[542] = m;
   return m;
 }
@@ -45582,6 +46862,7 @@ PayGrade$Picked.prototype = PayGrade$defaults;
 
 /** Decodes only level of `douyin.PayGrade` (the rest validated, not built), for the friendly mapping. */
 function pickPayGrade(r: ProtoReader, end: number): PayGrade {
+  r.enter();
   const m = new (PayGrade$Picked as unknown as new () => PayGrade)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45593,6 +46874,7 @@ function pickPayGrade(r: ProtoReader, end: number): PayGrade {
         WALKER.skipField(r, t, 32);
     }
   }
+  r.leave();
   SHAPES[543] = m;
   return m;
 }
@@ -45605,6 +46887,7 @@ FansClub$Picked.prototype = FansClub$defaults;
 
 /** Decodes only data of `douyin.FansClub` (the rest validated, not built), for the friendly mapping. */
 function pickFansClub(r: ProtoReader, end: number): FansClub {
+  r.enter();
   const m = new (FansClub$Picked as unknown as new () => FansClub)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45619,6 +46902,7 @@ function pickFansClub(r: ProtoReader, end: number): FansClub {
         WALKER.skipField(r, t, 35);
     }
   }
+  r.leave();
   SHAPES[544] = m;
   return m;
 }
@@ -45632,6 +46916,7 @@ FansClubData$Picked.prototype = FansClubData$defaults;
 
 /** Decodes only clubName, level of `douyin.FansClubData` (the rest validated, not built), for the friendly mapping. */
 function pickFansClubData(r: ProtoReader, end: number): FansClubData {
+  r.enter();
   const m = new (FansClubData$Picked as unknown as new () => FansClubData)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45646,6 +46931,7 @@ function pickFansClubData(r: ProtoReader, end: number): FansClubData {
         WALKER.skipField(r, t, 36);
     }
   }
+  r.leave();
   SHAPES[545] = m;
   return m;
 }
@@ -45658,6 +46944,7 @@ UserAttr$Picked.prototype = UserAttr$defaults;
 
 /** Decodes only isAdmin of `douyin.UserAttr` (the rest validated, not built), for the friendly mapping. */
 function pickUserAttr(r: ProtoReader, end: number): UserAttr {
+  r.enter();
   const m = new (UserAttr$Picked as unknown as new () => UserAttr)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45669,6 +46956,7 @@ function pickUserAttr(r: ProtoReader, end: number): UserAttr {
         WALKER.skipField(r, t, 39);
     }
   }
+  r.leave();
   SHAPES[546] = m;
   return m;
 }
@@ -45684,6 +46972,7 @@ ChatMessage$Picked.prototype = ChatMessage$defaults;
 
 /** Decodes only common, user, content, eventTime of `douyin.ChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
+  r.enter();
   const m = new (ChatMessage$Picked as unknown as new () => ChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45710,6 +46999,7 @@ function pickChatMessage(r: ProtoReader, end: number): ChatMessage {
         WALKER.skipField(r, t, 78);
     }
   }
+  r.leave();
   SHAPES[547] = m;
   return m;
 }
@@ -45733,6 +47023,7 @@ GiftMessage$Picked.prototype = GiftMessage$defaults;
 
 /** Decodes only common, user, toUser, giftId, gift, repeatCount, comboCount, groupCount, groupId, repeatEnd, totalCount, traceId of `douyin.GiftMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
+  r.enter();
   const m = new (GiftMessage$Picked as unknown as new () => GiftMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45789,6 +47080,7 @@ function pickGiftMessage(r: ProtoReader, end: number): GiftMessage {
         WALKER.skipField(r, t, 79);
     }
   }
+  r.leave();
   SHAPES[548] = m;
   return m;
 }
@@ -45806,6 +47098,7 @@ GiftStruct$Picked.prototype = GiftStruct$defaults;
 
 /** Decodes only id, name, diamondCount, combo, type, image of `douyin.GiftStruct` (the rest validated, not built), for the friendly mapping. */
 function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
+  r.enter();
   const m = new (GiftStruct$Picked as unknown as new () => GiftStruct)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45835,6 +47128,7 @@ function pickGiftStruct(r: ProtoReader, end: number): GiftStruct {
         WALKER.skipField(r, t, 84);
     }
   }
+  r.leave();
   SHAPES[549] = m;
   return m;
 }
@@ -45850,6 +47144,7 @@ LikeMessage$Picked.prototype = LikeMessage$defaults;
 
 /** Decodes only common, user, count, total of `douyin.LikeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
+  r.enter();
   const m = new (LikeMessage$Picked as unknown as new () => LikeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45876,6 +47171,7 @@ function pickLikeMessage(r: ProtoReader, end: number): LikeMessage {
         WALKER.skipField(r, t, 117);
     }
   }
+  r.leave();
   SHAPES[550] = m;
   return m;
 }
@@ -45892,6 +47188,7 @@ MemberMessage$Picked.prototype = MemberMessage$defaults;
 
 /** Decodes only common, user, memberCount, action, enterType of `douyin.MemberMessage` (the rest validated, not built), for the friendly mapping. */
 function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
+  r.enter();
   const m = new (MemberMessage$Picked as unknown as new () => MemberMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45921,6 +47218,7 @@ function pickMemberMessage(r: ProtoReader, end: number): MemberMessage {
         WALKER.skipField(r, t, 121);
     }
   }
+  r.leave();
   SHAPES[551] = m;
   return m;
 }
@@ -45938,6 +47236,7 @@ SocialMessage$Picked.prototype = SocialMessage$defaults;
 
 /** Decodes only common, user, action, followCount, shareType, shareTarget of `douyin.SocialMessage` (the rest validated, not built), for the friendly mapping. */
 function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
+  r.enter();
   const m = new (SocialMessage$Picked as unknown as new () => SocialMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -45970,6 +47269,7 @@ function pickSocialMessage(r: ProtoReader, end: number): SocialMessage {
         WALKER.skipField(r, t, 124);
     }
   }
+  r.leave();
   SHAPES[552] = m;
   return m;
 }
@@ -45984,6 +47284,7 @@ ControlMessage$Picked.prototype = ControlMessage$defaults;
 
 /** Decodes only common, action, tips of `douyin.ControlMessage` (the rest validated, not built), for the friendly mapping. */
 function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
+  r.enter();
   const m = new (ControlMessage$Picked as unknown as new () => ControlMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46004,6 +47305,7 @@ function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
         WALKER.skipField(r, t, 125);
     }
   }
+  r.leave();
   SHAPES[553] = m;
   return m;
 }
@@ -46021,6 +47323,7 @@ RoomUserSeqMessage$Picked.prototype = RoomUserSeqMessage$defaults;
 
 /** Decodes only common, total, totalUser, totalUserStr, totalPvForAnchor, ranks of `douyin.RoomUserSeqMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage {
+  r.enter();
   const m = new (RoomUserSeqMessage$Picked as unknown as new () => RoomUserSeqMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46053,6 +47356,7 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
         WALKER.skipField(r, t, 127);
     }
   }
+  r.leave();
   SHAPES[554] = m;
   return m;
 }
@@ -46067,6 +47371,7 @@ Contributor$Picked.prototype = Contributor$defaults;
 
 /** Decodes only rank, score, user of `douyin.Contributor` (the rest validated, not built), for the friendly mapping. */
 function pickContributor(r: ProtoReader, end: number): Contributor {
+  r.enter();
   const m = new (Contributor$Picked as unknown as new () => Contributor)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46087,6 +47392,7 @@ function pickContributor(r: ProtoReader, end: number): Contributor {
         WALKER.skipField(r, t, 128);
     }
   }
+  r.leave();
   SHAPES[555] = m;
   return m;
 }
@@ -46102,6 +47408,7 @@ FansclubMessage$Picked.prototype = FansclubMessage$defaults;
 
 /** Decodes only common, user, action, content of `douyin.FansclubMessage` (the rest validated, not built), for the friendly mapping. */
 function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
+  r.enter();
   const m = new (FansclubMessage$Picked as unknown as new () => FansclubMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46128,6 +47435,7 @@ function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
         WALKER.skipField(r, t, 129);
     }
   }
+  r.leave();
   SHAPES[556] = m;
   return m;
 }
@@ -46144,6 +47452,7 @@ EmojiChatMessage$Picked.prototype = EmojiChatMessage$defaults;
 
 /** Decodes only common, user, emojiId, defaultContent, emojiContent of `douyin.EmojiChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
+  r.enter();
   const m = new (EmojiChatMessage$Picked as unknown as new () => EmojiChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46176,6 +47485,7 @@ function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
         WALKER.skipField(r, t, 131);
     }
   }
+  r.leave();
   SHAPES[557] = m;
   return m;
 }
@@ -46193,6 +47503,7 @@ RoomStatsMessage$Picked.prototype = RoomStatsMessage$defaults;
 
 /** Decodes only common, displayShort, displayMiddle, displayLong, displayValue, total of `douyin.RoomStatsMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
+  r.enter();
   const m = new (RoomStatsMessage$Picked as unknown as new () => RoomStatsMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46222,6 +47533,7 @@ function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
         WALKER.skipField(r, t, 132);
     }
   }
+  r.leave();
   SHAPES[558] = m;
   return m;
 }
@@ -46236,6 +47548,7 @@ RoomMessage$Picked.prototype = RoomMessage$defaults;
 
 /** Decodes only common, content, roomMessageType of `douyin.RoomMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
+  r.enter();
   const m = new (RoomMessage$Picked as unknown as new () => RoomMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46256,6 +47569,7 @@ function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
         WALKER.skipField(r, t, 133);
     }
   }
+  r.leave();
   SHAPES[559] = m;
   return m;
 }
@@ -46269,6 +47583,7 @@ RoomRankMessage$Picked.prototype = RoomRankMessage$defaults;
 
 /** Decodes only common, ranks of `douyin.RoomRankMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
+  r.enter();
   const m = new (RoomRankMessage$Picked as unknown as new () => RoomRankMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46289,6 +47604,7 @@ function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
         WALKER.skipField(r, t, 136);
     }
   }
+  r.leave();
   SHAPES[560] = m;
   return m;
 }
@@ -46302,6 +47618,7 @@ RoomRank$Picked.prototype = RoomRank$defaults;
 
 /** Decodes only user, scoreStr of `douyin.RoomRank` (the rest validated, not built), for the friendly mapping. */
 function pickRoomRank(r: ProtoReader, end: number): RoomRank {
+  r.enter();
   const m = new (RoomRank$Picked as unknown as new () => RoomRank)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46319,6 +47636,7 @@ function pickRoomRank(r: ProtoReader, end: number): RoomRank {
         WALKER.skipField(r, t, 137);
     }
   }
+  r.leave();
   SHAPES[561] = m;
   return m;
 }
@@ -46331,6 +47649,7 @@ RoomStreamAdaptationMessage$Picked.prototype = RoomStreamAdaptationMessage$defau
 
 /** Decodes only common of `douyin.RoomStreamAdaptationMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStreamAdaptationMessage {
+  r.enter();
   const m = new (RoomStreamAdaptationMessage$Picked as unknown as new () => RoomStreamAdaptationMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46345,6 +47664,7 @@ function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStrea
         WALKER.skipField(r, t, 139);
     }
   }
+  r.leave();
   SHAPES[562] = m;
   return m;
 }
@@ -46357,6 +47677,7 @@ InRoomBannerMessage$Picked.prototype = InRoomBannerMessage$defaults;
 
 /** Decodes only common of `douyin.InRoomBannerMessage` (the rest validated, not built), for the friendly mapping. */
 function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessage {
+  r.enter();
   const m = new (InRoomBannerMessage$Picked as unknown as new () => InRoomBannerMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46371,6 +47692,7 @@ function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessa
         WALKER.skipField(r, t, 140);
     }
   }
+  r.leave();
   SHAPES[563] = m;
   return m;
 }
@@ -46383,6 +47705,7 @@ RoomDataSyncMessage$Picked.prototype = RoomDataSyncMessage$defaults;
 
 /** Decodes only common of `douyin.RoomDataSyncMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessage {
+  r.enter();
   const m = new (RoomDataSyncMessage$Picked as unknown as new () => RoomDataSyncMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46397,6 +47720,7 @@ function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessa
         WALKER.skipField(r, t, 141);
     }
   }
+  r.leave();
   SHAPES[564] = m;
   return m;
 }
@@ -46411,6 +47735,7 @@ UpdateFanTicketMessage$Picked.prototype = UpdateFanTicketMessage$defaults;
 
 /** Decodes only common, roomFanTicketCount, roomFanTicketCountText of `douyin.UpdateFanTicketMessage` (the rest validated, not built), for the friendly mapping. */
 function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicketMessage {
+  r.enter();
   const m = new (UpdateFanTicketMessage$Picked as unknown as new () => UpdateFanTicketMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46431,6 +47756,7 @@ function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicke
         WALKER.skipField(r, t, 142);
     }
   }
+  r.leave();
   SHAPES[565] = m;
   return m;
 }
@@ -46443,6 +47769,7 @@ CommonTextMessage$Picked.prototype = CommonTextMessage$defaults;
 
 /** Decodes only common of `douyin.CommonTextMessage` (the rest validated, not built), for the friendly mapping. */
 function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
+  r.enter();
   const m = new (CommonTextMessage$Picked as unknown as new () => CommonTextMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46457,6 +47784,7 @@ function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
         WALKER.skipField(r, t, 143);
     }
   }
+  r.leave();
   SHAPES[566] = m;
   return m;
 }
@@ -46471,6 +47799,7 @@ ScreenChatMessage$Picked.prototype = ScreenChatMessage$defaults;
 
 /** Decodes only common, user, content of `douyin.ScreenChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
+  r.enter();
   const m = new (ScreenChatMessage$Picked as unknown as new () => ScreenChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46494,6 +47823,7 @@ function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
         WALKER.skipField(r, t, 144);
     }
   }
+  r.leave();
   SHAPES[567] = m;
   return m;
 }
@@ -46506,6 +47836,7 @@ PrivilegeScreenChatMessage$Picked.prototype = PrivilegeScreenChatMessage$default
 
 /** Decodes only common of `douyin.PrivilegeScreenChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeScreenChatMessage {
+  r.enter();
   const m = new (PrivilegeScreenChatMessage$Picked as unknown as new () => PrivilegeScreenChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46520,6 +47851,7 @@ function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeS
         WALKER.skipField(r, t, 149);
     }
   }
+  r.leave();
   SHAPES[568] = m;
   return m;
 }
@@ -46532,6 +47864,7 @@ LightGiftMessage$Picked.prototype = LightGiftMessage$defaults;
 
 /** Decodes only common of `douyin.LightGiftMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
+  r.enter();
   const m = new (LightGiftMessage$Picked as unknown as new () => LightGiftMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46546,6 +47879,7 @@ function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
         WALKER.skipField(r, t, 150);
     }
   }
+  r.leave();
   SHAPES[569] = m;
   return m;
 }
@@ -46558,6 +47892,7 @@ HotChatMessage$Picked.prototype = HotChatMessage$defaults;
 
 /** Decodes only common of `douyin.HotChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
+  r.enter();
   const m = new (HotChatMessage$Picked as unknown as new () => HotChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46572,6 +47907,7 @@ function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
         WALKER.skipField(r, t, 153);
     }
   }
+  r.leave();
   SHAPES[570] = m;
   return m;
 }
@@ -46584,6 +47920,7 @@ RoomIntroMessage$Picked.prototype = RoomIntroMessage$defaults;
 
 /** Decodes only common of `douyin.RoomIntroMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
+  r.enter();
   const m = new (RoomIntroMessage$Picked as unknown as new () => RoomIntroMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46598,6 +47935,7 @@ function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
         WALKER.skipField(r, t, 155);
     }
   }
+  r.leave();
   SHAPES[571] = m;
   return m;
 }
@@ -46610,6 +47948,7 @@ LiveShoppingMessage$Picked.prototype = LiveShoppingMessage$defaults;
 
 /** Decodes only common of `douyin.LiveShoppingMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessage {
+  r.enter();
   const m = new (LiveShoppingMessage$Picked as unknown as new () => LiveShoppingMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46624,6 +47963,7 @@ function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessa
         WALKER.skipField(r, t, 159);
     }
   }
+  r.leave();
   SHAPES[572] = m;
   return m;
 }
@@ -46636,6 +47976,7 @@ ProductChangeMessage$Picked.prototype = ProductChangeMessage$defaults;
 
 /** Decodes only common of `douyin.ProductChangeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMessage {
+  r.enter();
   const m = new (ProductChangeMessage$Picked as unknown as new () => ProductChangeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46650,6 +47991,7 @@ function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMes
         WALKER.skipField(r, t, 192);
     }
   }
+  r.leave();
   SHAPES[573] = m;
   return m;
 }
@@ -46662,6 +48004,7 @@ LiveEcomGeneralMessage$Picked.prototype = LiveEcomGeneralMessage$defaults;
 
 /** Decodes only common of `douyin.LiveEcomGeneralMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGeneralMessage {
+  r.enter();
   const m = new (LiveEcomGeneralMessage$Picked as unknown as new () => LiveEcomGeneralMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46676,6 +48019,7 @@ function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGenera
         WALKER.skipField(r, t, 195);
     }
   }
+  r.leave();
   SHAPES[574] = m;
   return m;
 }
@@ -46688,6 +48032,7 @@ EcomFansClubMessage$Picked.prototype = EcomFansClubMessage$defaults;
 
 /** Decodes only common of `douyin.EcomFansClubMessage` (the rest validated, not built), for the friendly mapping. */
 function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessage {
+  r.enter();
   const m = new (EcomFansClubMessage$Picked as unknown as new () => EcomFansClubMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46702,6 +48047,7 @@ function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessa
         WALKER.skipField(r, t, 196);
     }
   }
+  r.leave();
   SHAPES[575] = m;
   return m;
 }
@@ -46714,6 +48060,7 @@ AwemeShopExplainMessage$Picked.prototype = AwemeShopExplainMessage$defaults;
 
 /** Decodes only common of `douyin.AwemeShopExplainMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExplainMessage {
+  r.enter();
   const m = new (AwemeShopExplainMessage$Picked as unknown as new () => AwemeShopExplainMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46728,6 +48075,7 @@ function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExpl
         WALKER.skipField(r, t, 198);
     }
   }
+  r.leave();
   SHAPES[576] = m;
   return m;
 }
@@ -46740,6 +48088,7 @@ NotifyMessage$Picked.prototype = NotifyMessage$defaults;
 
 /** Decodes only common of `douyin.NotifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
+  r.enter();
   const m = new (NotifyMessage$Picked as unknown as new () => NotifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46754,6 +48103,7 @@ function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
         WALKER.skipField(r, t, 200);
     }
   }
+  r.leave();
   SHAPES[577] = m;
   return m;
 }
@@ -46766,6 +48116,7 @@ NotifyEffectMessage$Picked.prototype = NotifyEffectMessage$defaults;
 
 /** Decodes only common of `douyin.NotifyEffectMessage` (the rest validated, not built), for the friendly mapping. */
 function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessage {
+  r.enter();
   const m = new (NotifyEffectMessage$Picked as unknown as new () => NotifyEffectMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46780,6 +48131,7 @@ function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessa
         WALKER.skipField(r, t, 205);
     }
   }
+  r.leave();
   SHAPES[578] = m;
   return m;
 }
@@ -46792,6 +48144,7 @@ AudioChatMessage$Picked.prototype = AudioChatMessage$defaults;
 
 /** Decodes only common of `douyin.AudioChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
+  r.enter();
   const m = new (AudioChatMessage$Picked as unknown as new () => AudioChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46806,6 +48159,7 @@ function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
         WALKER.skipField(r, t, 209);
     }
   }
+  r.leave();
   SHAPES[579] = m;
   return m;
 }
@@ -46818,6 +48172,7 @@ AudioBgImgMessage$Picked.prototype = AudioBgImgMessage$defaults;
 
 /** Decodes only common of `douyin.AudioBgImgMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
+  r.enter();
   const m = new (AudioBgImgMessage$Picked as unknown as new () => AudioBgImgMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46832,6 +48187,7 @@ function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
         WALKER.skipField(r, t, 210);
     }
   }
+  r.leave();
   SHAPES[580] = m;
   return m;
 }
@@ -46844,6 +48200,7 @@ ChatLikeMessage$Picked.prototype = ChatLikeMessage$defaults;
 
 /** Decodes only common of `douyin.ChatLikeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
+  r.enter();
   const m = new (ChatLikeMessage$Picked as unknown as new () => ChatLikeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46858,6 +48215,7 @@ function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
         WALKER.skipField(r, t, 216);
     }
   }
+  r.leave();
   SHAPES[581] = m;
   return m;
 }
@@ -46870,6 +48228,7 @@ CommonDotMessage$Picked.prototype = CommonDotMessage$defaults;
 
 /** Decodes only common of `douyin.CommonDotMessage` (the rest validated, not built), for the friendly mapping. */
 function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
+  r.enter();
   const m = new (CommonDotMessage$Picked as unknown as new () => CommonDotMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46884,6 +48243,7 @@ function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
         WALKER.skipField(r, t, 218);
     }
   }
+  r.leave();
   SHAPES[582] = m;
   return m;
 }
@@ -46896,6 +48256,7 @@ CommonToastMessage$Picked.prototype = CommonToastMessage$defaults;
 
 /** Decodes only common of `douyin.CommonToastMessage` (the rest validated, not built), for the friendly mapping. */
 function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage {
+  r.enter();
   const m = new (CommonToastMessage$Picked as unknown as new () => CommonToastMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46910,6 +48271,7 @@ function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage
         WALKER.skipField(r, t, 222);
     }
   }
+  r.leave();
   SHAPES[583] = m;
   return m;
 }
@@ -46922,6 +48284,7 @@ DecorationModifyMessage$Picked.prototype = DecorationModifyMessage$defaults;
 
 /** Decodes only common of `douyin.DecorationModifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationModifyMessage {
+  r.enter();
   const m = new (DecorationModifyMessage$Picked as unknown as new () => DecorationModifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46936,6 +48299,7 @@ function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationMod
         WALKER.skipField(r, t, 223);
     }
   }
+  r.leave();
   SHAPES[584] = m;
   return m;
 }
@@ -46948,6 +48312,7 @@ DecorationUpdateMessage$Picked.prototype = DecorationUpdateMessage$defaults;
 
 /** Decodes only common of `douyin.DecorationUpdateMessage` (the rest validated, not built), for the friendly mapping. */
 function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpdateMessage {
+  r.enter();
   const m = new (DecorationUpdateMessage$Picked as unknown as new () => DecorationUpdateMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46962,6 +48327,7 @@ function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpd
         WALKER.skipField(r, t, 224);
     }
   }
+  r.leave();
   SHAPES[585] = m;
   return m;
 }
@@ -46974,6 +48340,7 @@ ExhibitionChatMessage$Picked.prototype = ExhibitionChatMessage$defaults;
 
 /** Decodes only common of `douyin.ExhibitionChatMessage` (the rest validated, not built), for the friendly mapping. */
 function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatMessage {
+  r.enter();
   const m = new (ExhibitionChatMessage$Picked as unknown as new () => ExhibitionChatMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -46988,6 +48355,7 @@ function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatM
         WALKER.skipField(r, t, 229);
     }
   }
+  r.leave();
   SHAPES[586] = m;
   return m;
 }
@@ -47000,6 +48368,7 @@ GiftEffectGameMessage$Picked.prototype = GiftEffectGameMessage$defaults;
 
 /** Decodes only common of `douyin.GiftEffectGameMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameMessage {
+  r.enter();
   const m = new (GiftEffectGameMessage$Picked as unknown as new () => GiftEffectGameMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47014,6 +48383,7 @@ function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameM
         WALKER.skipField(r, t, 230);
     }
   }
+  r.leave();
   SHAPES[587] = m;
   return m;
 }
@@ -47026,6 +48396,7 @@ GiftPlayEventMessage$Picked.prototype = GiftPlayEventMessage$defaults;
 
 /** Decodes only common of `douyin.GiftPlayEventMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMessage {
+  r.enter();
   const m = new (GiftPlayEventMessage$Picked as unknown as new () => GiftPlayEventMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47040,6 +48411,7 @@ function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMes
         WALKER.skipField(r, t, 241);
     }
   }
+  r.leave();
   SHAPES[588] = m;
   return m;
 }
@@ -47052,6 +48424,7 @@ GiftSortMessage$Picked.prototype = GiftSortMessage$defaults;
 
 /** Decodes only common of `douyin.GiftSortMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
+  r.enter();
   const m = new (GiftSortMessage$Picked as unknown as new () => GiftSortMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47066,6 +48439,7 @@ function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
         WALKER.skipField(r, t, 243);
     }
   }
+  r.leave();
   SHAPES[589] = m;
   return m;
 }
@@ -47078,6 +48452,7 @@ ItemShareMessage$Picked.prototype = ItemShareMessage$defaults;
 
 /** Decodes only common of `douyin.ItemShareMessage` (the rest validated, not built), for the friendly mapping. */
 function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
+  r.enter();
   const m = new (ItemShareMessage$Picked as unknown as new () => ItemShareMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47092,6 +48467,7 @@ function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
         WALKER.skipField(r, t, 245);
     }
   }
+  r.leave();
   SHAPES[590] = m;
   return m;
 }
@@ -47104,6 +48480,7 @@ LowPcuGuideMessage$Picked.prototype = LowPcuGuideMessage$defaults;
 
 /** Decodes only common of `douyin.LowPcuGuideMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage {
+  r.enter();
   const m = new (LowPcuGuideMessage$Picked as unknown as new () => LowPcuGuideMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47118,6 +48495,7 @@ function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage
         WALKER.skipField(r, t, 247);
     }
   }
+  r.leave();
   SHAPES[591] = m;
   return m;
 }
@@ -47130,6 +48508,7 @@ PreviewCjRpMessage$Picked.prototype = PreviewCjRpMessage$defaults;
 
 /** Decodes only common of `douyin.PreviewCjRpMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage {
+  r.enter();
   const m = new (PreviewCjRpMessage$Picked as unknown as new () => PreviewCjRpMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47144,6 +48523,7 @@ function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage
         WALKER.skipField(r, t, 249);
     }
   }
+  r.leave();
   SHAPES[592] = m;
   return m;
 }
@@ -47156,6 +48536,7 @@ PrizeNoticeMessage$Picked.prototype = PrizeNoticeMessage$defaults;
 
 /** Decodes only common of `douyin.PrizeNoticeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage {
+  r.enter();
   const m = new (PrizeNoticeMessage$Picked as unknown as new () => PrizeNoticeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47170,6 +48551,7 @@ function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage
         WALKER.skipField(r, t, 251);
     }
   }
+  r.leave();
   SHAPES[593] = m;
   return m;
 }
@@ -47182,6 +48564,7 @@ RankListAwardMessage$Picked.prototype = RankListAwardMessage$defaults;
 
 /** Decodes only common of `douyin.RankListAwardMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMessage {
+  r.enter();
   const m = new (RankListAwardMessage$Picked as unknown as new () => RankListAwardMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47196,6 +48579,7 @@ function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMes
         WALKER.skipField(r, t, 253);
     }
   }
+  r.leave();
   SHAPES[594] = m;
   return m;
 }
@@ -47208,6 +48592,7 @@ RanklistHourEntranceMessage$Picked.prototype = RanklistHourEntranceMessage$defau
 
 /** Decodes only common of `douyin.RanklistHourEntranceMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistHourEntranceMessage {
+  r.enter();
   const m = new (RanklistHourEntranceMessage$Picked as unknown as new () => RanklistHourEntranceMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47222,6 +48607,7 @@ function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistH
         WALKER.skipField(r, t, 254);
     }
   }
+  r.leave();
   SHAPES[595] = m;
   return m;
 }
@@ -47234,6 +48620,7 @@ ResidentGuestMessage$Picked.prototype = ResidentGuestMessage$defaults;
 
 /** Decodes only common of `douyin.ResidentGuestMessage` (the rest validated, not built), for the friendly mapping. */
 function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMessage {
+  r.enter();
   const m = new (ResidentGuestMessage$Picked as unknown as new () => ResidentGuestMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47248,6 +48635,7 @@ function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMes
         WALKER.skipField(r, t, 259);
     }
   }
+  r.leave();
   SHAPES[596] = m;
   return m;
 }
@@ -47260,6 +48648,7 @@ RoomIndicatorMessage$Picked.prototype = RoomIndicatorMessage$defaults;
 
 /** Decodes only common of `douyin.RoomIndicatorMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMessage {
+  r.enter();
   const m = new (RoomIndicatorMessage$Picked as unknown as new () => RoomIndicatorMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47274,6 +48663,7 @@ function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMes
         WALKER.skipField(r, t, 261);
     }
   }
+  r.leave();
   SHAPES[597] = m;
   return m;
 }
@@ -47286,6 +48676,7 @@ TaskCenterEntranceMessage$Picked.prototype = TaskCenterEntranceMessage$defaults;
 
 /** Decodes only common of `douyin.TaskCenterEntranceMessage` (the rest validated, not built), for the friendly mapping. */
 function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterEntranceMessage {
+  r.enter();
   const m = new (TaskCenterEntranceMessage$Picked as unknown as new () => TaskCenterEntranceMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47300,6 +48691,7 @@ function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterE
         WALKER.skipField(r, t, 265);
     }
   }
+  r.leave();
   SHAPES[598] = m;
   return m;
 }
@@ -47312,6 +48704,7 @@ UserPrivilegeChangeMessage$Picked.prototype = UserPrivilegeChangeMessage$default
 
 /** Decodes only common of `douyin.UserPrivilegeChangeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivilegeChangeMessage {
+  r.enter();
   const m = new (UserPrivilegeChangeMessage$Picked as unknown as new () => UserPrivilegeChangeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47326,6 +48719,7 @@ function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivil
         WALKER.skipField(r, t, 270);
     }
   }
+  r.leave();
   SHAPES[599] = m;
   return m;
 }
@@ -47338,6 +48732,7 @@ ProfitInteractionScoreMessage$Picked.prototype = ProfitInteractionScoreMessage$d
 
 /** Decodes only common of `douyin.ProfitInteractionScoreMessage` (the rest validated, not built), for the friendly mapping. */
 function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitInteractionScoreMessage {
+  r.enter();
   const m = new (ProfitInteractionScoreMessage$Picked as unknown as new () => ProfitInteractionScoreMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47352,6 +48747,7 @@ function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitI
         WALKER.skipField(r, t, 271);
     }
   }
+  r.leave();
   SHAPES[600] = m;
   return m;
 }
@@ -47364,6 +48760,7 @@ ProfitGameStatusMessage$Picked.prototype = ProfitGameStatusMessage$defaults;
 
 /** Decodes only common of `douyin.ProfitGameStatusMessage` (the rest validated, not built), for the friendly mapping. */
 function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameStatusMessage {
+  r.enter();
   const m = new (ProfitGameStatusMessage$Picked as unknown as new () => ProfitGameStatusMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47378,6 +48775,7 @@ function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameSta
         WALKER.skipField(r, t, 274);
     }
   }
+  r.leave();
   SHAPES[601] = m;
   return m;
 }
@@ -47390,6 +48788,7 @@ BattleEndPunishMessage$Picked.prototype = BattleEndPunishMessage$defaults;
 
 /** Decodes only common of `douyin.BattleEndPunishMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunishMessage {
+  r.enter();
   const m = new (BattleEndPunishMessage$Picked as unknown as new () => BattleEndPunishMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47404,6 +48803,7 @@ function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunis
         WALKER.skipField(r, t, 302);
     }
   }
+  r.leave();
   SHAPES[602] = m;
   return m;
 }
@@ -47416,6 +48816,7 @@ BattleEffectContainerMessage$Picked.prototype = BattleEffectContainerMessage$def
 
 /** Decodes only common of `douyin.BattleEffectContainerMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEffectContainerMessage {
+  r.enter();
   const m = new (BattleEffectContainerMessage$Picked as unknown as new () => BattleEffectContainerMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47430,6 +48831,7 @@ function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEf
         WALKER.skipField(r, t, 303);
     }
   }
+  r.leave();
   SHAPES[603] = m;
   return m;
 }
@@ -47442,6 +48844,7 @@ BattlePowerContainerMessage$Picked.prototype = BattlePowerContainerMessage$defau
 
 /** Decodes only common of `douyin.BattlePowerContainerMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePowerContainerMessage {
+  r.enter();
   const m = new (BattlePowerContainerMessage$Picked as unknown as new () => BattlePowerContainerMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47456,6 +48859,7 @@ function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePow
         WALKER.skipField(r, t, 304);
     }
   }
+  r.leave();
   SHAPES[604] = m;
   return m;
 }
@@ -47468,6 +48872,7 @@ BattleUpdatePropCardTaskMessage$Picked.prototype = BattleUpdatePropCardTaskMessa
 
 /** Decodes only common of `douyin.BattleUpdatePropCardTaskMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): BattleUpdatePropCardTaskMessage {
+  r.enter();
   const m = new (BattleUpdatePropCardTaskMessage$Picked as unknown as new () => BattleUpdatePropCardTaskMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47482,6 +48887,7 @@ function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): Battl
         WALKER.skipField(r, t, 305);
     }
   }
+  r.leave();
   SHAPES[605] = m;
   return m;
 }
@@ -47494,6 +48900,7 @@ BattleStatusMessage$Picked.prototype = BattleStatusMessage$defaults;
 
 /** Decodes only common of `douyin.BattleStatusMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessage {
+  r.enter();
   const m = new (BattleStatusMessage$Picked as unknown as new () => BattleStatusMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47508,6 +48915,7 @@ function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessa
         WALKER.skipField(r, t, 306);
     }
   }
+  r.leave();
   SHAPES[606] = m;
   return m;
 }
@@ -47520,6 +48928,7 @@ BattleRankSeasonMessage$Picked.prototype = BattleRankSeasonMessage$defaults;
 
 /** Decodes only common of `douyin.BattleRankSeasonMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSeasonMessage {
+  r.enter();
   const m = new (BattleRankSeasonMessage$Picked as unknown as new () => BattleRankSeasonMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47534,6 +48943,7 @@ function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSea
         WALKER.skipField(r, t, 307);
     }
   }
+  r.leave();
   SHAPES[607] = m;
   return m;
 }
@@ -47546,6 +48956,7 @@ BattleStealDragonMessage$Picked.prototype = BattleStealDragonMessage$defaults;
 
 /** Decodes only common of `douyin.BattleStealDragonMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealDragonMessage {
+  r.enter();
   const m = new (BattleStealDragonMessage$Picked as unknown as new () => BattleStealDragonMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47560,6 +48971,7 @@ function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealD
         WALKER.skipField(r, t, 315);
     }
   }
+  r.leave();
   SHAPES[608] = m;
   return m;
 }
@@ -47572,6 +48984,7 @@ BattleTeamTaskMessage$Picked.prototype = BattleTeamTaskMessage$defaults;
 
 /** Decodes only common of `douyin.BattleTeamTaskMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskMessage {
+  r.enter();
   const m = new (BattleTeamTaskMessage$Picked as unknown as new () => BattleTeamTaskMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47586,6 +48999,7 @@ function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskM
         WALKER.skipField(r, t, 320);
     }
   }
+  r.leave();
   SHAPES[609] = m;
   return m;
 }
@@ -47598,6 +49012,7 @@ LinkMicBattleFinish$Picked.prototype = LinkMicBattleFinish$defaults;
 
 /** Decodes only common of `douyin.LinkMicBattleFinish` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFinish {
+  r.enter();
   const m = new (LinkMicBattleFinish$Picked as unknown as new () => LinkMicBattleFinish)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47612,6 +49027,7 @@ function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFini
         WALKER.skipField(r, t, 330);
     }
   }
+  r.leave();
   SHAPES[610] = m;
   return m;
 }
@@ -47624,6 +49040,7 @@ LinkMicArmies$Picked.prototype = LinkMicArmies$defaults;
 
 /** Decodes only common of `douyin.LinkMicArmies` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
+  r.enter();
   const m = new (LinkMicArmies$Picked as unknown as new () => LinkMicArmies)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47638,6 +49055,7 @@ function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
         WALKER.skipField(r, t, 353);
     }
   }
+  r.leave();
   SHAPES[611] = m;
   return m;
 }
@@ -47650,6 +49068,7 @@ LinkMessage$Picked.prototype = LinkMessage$defaults;
 
 /** Decodes only common of `douyin.LinkMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
+  r.enter();
   const m = new (LinkMessage$Picked as unknown as new () => LinkMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47664,6 +49083,7 @@ function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
         WALKER.skipField(r, t, 405);
     }
   }
+  r.leave();
   SHAPES[612] = m;
   return m;
 }
@@ -47676,6 +49096,7 @@ LinkMicMethod$Picked.prototype = LinkMicMethod$defaults;
 
 /** Decodes only common of `douyin.LinkMicMethod` (the rest validated, not built), for the friendly mapping. */
 function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
+  r.enter();
   const m = new (LinkMicMethod$Picked as unknown as new () => LinkMicMethod)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47690,6 +49111,7 @@ function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
         WALKER.skipField(r, t, 416);
     }
   }
+  r.leave();
   SHAPES[613] = m;
   return m;
 }
@@ -47702,6 +49124,7 @@ LinkerContributeMessage$Picked.prototype = LinkerContributeMessage$defaults;
 
 /** Decodes only common of `douyin.LinkerContributeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContributeMessage {
+  r.enter();
   const m = new (LinkerContributeMessage$Picked as unknown as new () => LinkerContributeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47716,6 +49139,7 @@ function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContrib
         WALKER.skipField(r, t, 447);
     }
   }
+  r.leave();
   SHAPES[614] = m;
   return m;
 }
@@ -47728,6 +49152,7 @@ LinkSettingNotifyMessage$Picked.prototype = LinkSettingNotifyMessage$defaults;
 
 /** Decodes only common of `douyin.LinkSettingNotifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingNotifyMessage {
+  r.enter();
   const m = new (LinkSettingNotifyMessage$Picked as unknown as new () => LinkSettingNotifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47742,6 +49167,7 @@ function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingN
         WALKER.skipField(r, t, 449);
     }
   }
+  r.leave();
   SHAPES[615] = m;
   return m;
 }
@@ -47754,6 +49180,7 @@ LinkmicPlayModeUpdateScoreMessage$Picked.prototype = LinkmicPlayModeUpdateScoreM
 
 /** Decodes only common of `douyin.LinkmicPlayModeUpdateScoreMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): LinkmicPlayModeUpdateScoreMessage {
+  r.enter();
   const m = new (LinkmicPlayModeUpdateScoreMessage$Picked as unknown as new () => LinkmicPlayModeUpdateScoreMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47768,6 +49195,7 @@ function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): Lin
         WALKER.skipField(r, t, 489);
     }
   }
+  r.leave();
   SHAPES[616] = m;
   return m;
 }
@@ -47780,6 +49208,7 @@ LinkmicPlaymodeMessage$Picked.prototype = LinkmicPlaymodeMessage$defaults;
 
 /** Decodes only common of `douyin.LinkmicPlaymodeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymodeMessage {
+  r.enter();
   const m = new (LinkmicPlaymodeMessage$Picked as unknown as new () => LinkmicPlaymodeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47794,6 +49223,7 @@ function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymod
         WALKER.skipField(r, t, 491);
     }
   }
+  r.leave();
   SHAPES[617] = m;
   return m;
 }
@@ -47806,6 +49236,7 @@ LinkmicProfitMessage$Picked.prototype = LinkmicProfitMessage$defaults;
 
 /** Decodes only common of `douyin.LinkmicProfitMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMessage {
+  r.enter();
   const m = new (LinkmicProfitMessage$Picked as unknown as new () => LinkmicProfitMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47820,6 +49251,7 @@ function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMes
         WALKER.skipField(r, t, 492);
     }
   }
+  r.leave();
   SHAPES[618] = m;
   return m;
 }
@@ -47832,6 +49264,7 @@ AnchorLinkmicSilenceMessage$Picked.prototype = AnchorLinkmicSilenceMessage$defau
 
 /** Decodes only common of `douyin.AnchorLinkmicSilenceMessage` (the rest validated, not built), for the friendly mapping. */
 function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLinkmicSilenceMessage {
+  r.enter();
   const m = new (AnchorLinkmicSilenceMessage$Picked as unknown as new () => AnchorLinkmicSilenceMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47846,6 +49279,7 @@ function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLin
         WALKER.skipField(r, t, 498);
     }
   }
+  r.leave();
   SHAPES[619] = m;
   return m;
 }
@@ -47858,6 +49292,7 @@ LuckyBoxMessage$Picked.prototype = LuckyBoxMessage$defaults;
 
 /** Decodes only common of `douyin.LuckyBoxMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
+  r.enter();
   const m = new (LuckyBoxMessage$Picked as unknown as new () => LuckyBoxMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47872,6 +49307,7 @@ function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
         WALKER.skipField(r, t, 499);
     }
   }
+  r.leave();
   SHAPES[620] = m;
   return m;
 }
@@ -47884,6 +49320,7 @@ LuckyBoxTempStatusMessage$Picked.prototype = LuckyBoxTempStatusMessage$defaults;
 
 /** Decodes only common of `douyin.LuckyBoxTempStatusMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTempStatusMessage {
+  r.enter();
   const m = new (LuckyBoxTempStatusMessage$Picked as unknown as new () => LuckyBoxTempStatusMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47898,6 +49335,7 @@ function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTem
         WALKER.skipField(r, t, 505);
     }
   }
+  r.leave();
   SHAPES[621] = m;
   return m;
 }
@@ -47910,6 +49348,7 @@ LuckyBoxEndMessage$Picked.prototype = LuckyBoxEndMessage$defaults;
 
 /** Decodes only common of `douyin.LuckyBoxEndMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage {
+  r.enter();
   const m = new (LuckyBoxEndMessage$Picked as unknown as new () => LuckyBoxEndMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47924,6 +49363,7 @@ function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage
         WALKER.skipField(r, t, 506);
     }
   }
+  r.leave();
   SHAPES[622] = m;
   return m;
 }
@@ -47936,6 +49376,7 @@ LuckyBoxRewardMessage$Picked.prototype = LuckyBoxRewardMessage$defaults;
 
 /** Decodes only common of `douyin.LuckyBoxRewardMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardMessage {
+  r.enter();
   const m = new (LuckyBoxRewardMessage$Picked as unknown as new () => LuckyBoxRewardMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47950,6 +49391,7 @@ function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardM
         WALKER.skipField(r, t, 507);
     }
   }
+  r.leave();
   SHAPES[623] = m;
   return m;
 }
@@ -47962,6 +49404,7 @@ LotteryEventNewMessage$Picked.prototype = LotteryEventNewMessage$defaults;
 
 /** Decodes only common of `douyin.LotteryEventNewMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNewMessage {
+  r.enter();
   const m = new (LotteryEventNewMessage$Picked as unknown as new () => LotteryEventNewMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -47976,6 +49419,7 @@ function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNe
         WALKER.skipField(r, t, 508);
     }
   }
+  r.leave();
   SHAPES[624] = m;
   return m;
 }
@@ -47988,6 +49432,7 @@ LotteryDrawResultEventMessage$Picked.prototype = LotteryDrawResultEventMessage$d
 
 /** Decodes only common of `douyin.LotteryDrawResultEventMessage` (the rest validated, not built), for the friendly mapping. */
 function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): LotteryDrawResultEventMessage {
+  r.enter();
   const m = new (LotteryDrawResultEventMessage$Picked as unknown as new () => LotteryDrawResultEventMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48002,6 +49447,7 @@ function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): Lottery
         WALKER.skipField(r, t, 510);
     }
   }
+  r.leave();
   SHAPES[625] = m;
   return m;
 }
@@ -48014,6 +49460,7 @@ ImDeleteMessage$Picked.prototype = ImDeleteMessage$defaults;
 
 /** Decodes only common of `douyin.ImDeleteMessage` (the rest validated, not built), for the friendly mapping. */
 function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
+  r.enter();
   const m = new (ImDeleteMessage$Picked as unknown as new () => ImDeleteMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48028,6 +49475,7 @@ function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
         WALKER.skipField(r, t, 511);
     }
   }
+  r.leave();
   SHAPES[626] = m;
   return m;
 }
@@ -48040,6 +49488,7 @@ RoomVerifyMessage$Picked.prototype = RoomVerifyMessage$defaults;
 
 /** Decodes only common of `douyin.RoomVerifyMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
+  r.enter();
   const m = new (RoomVerifyMessage$Picked as unknown as new () => RoomVerifyMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48054,6 +49503,7 @@ function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
         WALKER.skipField(r, t, 512);
     }
   }
+  r.leave();
   SHAPES[627] = m;
   return m;
 }
@@ -48066,6 +49516,7 @@ PullStreamUpdateMessage$Picked.prototype = PullStreamUpdateMessage$defaults;
 
 /** Decodes only common of `douyin.PullStreamUpdateMessage` (the rest validated, not built), for the friendly mapping. */
 function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpdateMessage {
+  r.enter();
   const m = new (PullStreamUpdateMessage$Picked as unknown as new () => PullStreamUpdateMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48080,6 +49531,7 @@ function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpd
         WALKER.skipField(r, t, 513);
     }
   }
+  r.leave();
   SHAPES[628] = m;
   return m;
 }
@@ -48092,6 +49544,7 @@ NoticeMessage$Picked.prototype = NoticeMessage$defaults;
 
 /** Decodes only common of `douyin.NoticeMessage` (the rest validated, not built), for the friendly mapping. */
 function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
+  r.enter();
   const m = new (NoticeMessage$Picked as unknown as new () => NoticeMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48106,6 +49559,7 @@ function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
         WALKER.skipField(r, t, 514);
     }
   }
+  r.leave();
   SHAPES[629] = m;
   return m;
 }
@@ -48118,6 +49572,7 @@ BackupSEIMessage$Picked.prototype = BackupSEIMessage$defaults;
 
 /** Decodes only common of `douyin.BackupSEIMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
+  r.enter();
   const m = new (BackupSEIMessage$Picked as unknown as new () => BackupSEIMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48132,6 +49587,7 @@ function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
         WALKER.skipField(r, t, 515);
     }
   }
+  r.leave();
   SHAPES[630] = m;
   return m;
 }
@@ -48144,6 +49600,7 @@ BindingGiftMessage$Picked.prototype = BindingGiftMessage$defaults;
 
 /** Decodes only common of `douyin.BindingGiftMessage` (the rest validated, not built), for the friendly mapping. */
 function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage {
+  r.enter();
   const m = new (BindingGiftMessage$Picked as unknown as new () => BindingGiftMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48158,6 +49615,7 @@ function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage
         WALKER.skipField(r, t, 516);
     }
   }
+  r.leave();
   SHAPES[631] = m;
   return m;
 }
@@ -48170,6 +49628,7 @@ DoubleLikeTopUserMessage$Picked.prototype = DoubleLikeTopUserMessage$defaults;
 
 /** Decodes only common of `douyin.DoubleLikeTopUserMessage` (the rest validated, not built), for the friendly mapping. */
 function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTopUserMessage {
+  r.enter();
   const m = new (DoubleLikeTopUserMessage$Picked as unknown as new () => DoubleLikeTopUserMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48184,6 +49643,7 @@ function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTo
         WALKER.skipField(r, t, 517);
     }
   }
+  r.leave();
   SHAPES[632] = m;
   return m;
 }
@@ -48196,6 +49656,7 @@ SandwichBorderMessage$Picked.prototype = SandwichBorderMessage$defaults;
 
 /** Decodes only common of `douyin.SandwichBorderMessage` (the rest validated, not built), for the friendly mapping. */
 function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderMessage {
+  r.enter();
   const m = new (SandwichBorderMessage$Picked as unknown as new () => SandwichBorderMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48210,6 +49671,7 @@ function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderM
         WALKER.skipField(r, t, 519);
     }
   }
+  r.leave();
   SHAPES[633] = m;
   return m;
 }
@@ -48222,6 +49684,7 @@ TempStateAreaReachMessage$Picked.prototype = TempStateAreaReachMessage$defaults;
 
 /** Decodes only common of `douyin.TempStateAreaReachMessage` (the rest validated, not built), for the friendly mapping. */
 function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAreaReachMessage {
+  r.enter();
   const m = new (TempStateAreaReachMessage$Picked as unknown as new () => TempStateAreaReachMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48236,6 +49699,7 @@ function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAr
         WALKER.skipField(r, t, 521);
     }
   }
+  r.leave();
   SHAPES[634] = m;
   return m;
 }
@@ -48248,6 +49712,7 @@ HotRoomMessage$Picked.prototype = HotRoomMessage$defaults;
 
 /** Decodes only common of `douyin.HotRoomMessage` (the rest validated, not built), for the friendly mapping. */
 function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
+  r.enter();
   const m = new (HotRoomMessage$Picked as unknown as new () => HotRoomMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48262,6 +49727,7 @@ function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
         WALKER.skipField(r, t, 523);
     }
   }
+  r.leave();
   SHAPES[635] = m;
   return m;
 }
@@ -48274,6 +49740,7 @@ InteractEffectMessage$Picked.prototype = InteractEffectMessage$defaults;
 
 /** Decodes only common of `douyin.InteractEffectMessage` (the rest validated, not built), for the friendly mapping. */
 function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectMessage {
+  r.enter();
   const m = new (InteractEffectMessage$Picked as unknown as new () => InteractEffectMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48288,6 +49755,7 @@ function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectM
         WALKER.skipField(r, t, 525);
     }
   }
+  r.leave();
   SHAPES[636] = m;
   return m;
 }
@@ -48300,6 +49768,7 @@ TopEffectMessage$Picked.prototype = TopEffectMessage$defaults;
 
 /** Decodes only common of `douyin.TopEffectMessage` (the rest validated, not built), for the friendly mapping. */
 function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
+  r.enter();
   const m = new (TopEffectMessage$Picked as unknown as new () => TopEffectMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48314,6 +49783,7 @@ function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
         WALKER.skipField(r, t, 526);
     }
   }
+  r.leave();
   SHAPES[637] = m;
   return m;
 }
@@ -48326,6 +49796,7 @@ GiftVoteMessage$Picked.prototype = GiftVoteMessage$defaults;
 
 /** Decodes only common of `douyin.GiftVoteMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
+  r.enter();
   const m = new (GiftVoteMessage$Picked as unknown as new () => GiftVoteMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48340,6 +49811,7 @@ function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
         WALKER.skipField(r, t, 530);
     }
   }
+  r.leave();
   SHAPES[638] = m;
   return m;
 }
@@ -48352,6 +49824,7 @@ GiftUpdateMessage$Picked.prototype = GiftUpdateMessage$defaults;
 
 /** Decodes only common of `douyin.GiftUpdateMessage` (the rest validated, not built), for the friendly mapping. */
 function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
+  r.enter();
   const m = new (GiftUpdateMessage$Picked as unknown as new () => GiftUpdateMessage)();
   while (r.pos < end) {
     const t = r.uint32();
@@ -48366,6 +49839,7 @@ function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
         WALKER.skipField(r, t, 532);
     }
   }
+  r.leave();
   SHAPES[639] = m;
   return m;
 }

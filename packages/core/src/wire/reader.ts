@@ -28,12 +28,22 @@ const SHORT_STRING = 32; // bytes; shorter ASCII strings come from the intern ta
 // embeds it ('reason: weak objects' in --trace-deopt), so without this each major GC cost the next frames a
 // round of re-optimization (twice the CPU per frame in bench-decode-real, whose gc() before each case shows it).
 const RECENT_READERS = 64; // a power of two
+
+/**
+ * Messages (and groups, and map entries) nested deeper than this are rejected with a {@link WireFormatError}, as
+ * Google's protobuf runtimes do at the same default: without a limit, a payload of a self-nesting type (`User`
+ * holds `top_fans` users) could nest until the decoders' recursion overflowed the JS stack, at a depth that
+ * depends on the caller's stack; the generated decoders and the validation walk share this one deterministic limit.
+ */
+export const MAX_NESTING = 100;
 const recentReaders: (ProtoReader | undefined)[] = new Array<ProtoReader | undefined>(RECENT_READERS).fill(undefined);
 let recentCount = 0;
 
 /** Reads protobuf wire format from one byte array. */
 export class ProtoReader {
   pos = 0;
+  /** Nesting level of the message being read: 0 outside any, 1 inside the top-level one (see {@link enter}). */
+  depth = 0;
   readonly len: number;
   private view: DataView | undefined;
   // A Buffer over the same memory (no copy): node's native UTF-8 slice is the fastest string decoder here.
@@ -286,6 +296,16 @@ export class ProtoReader {
     return utf8Slice(text, start, end);
   }
 
+  /** Enters a message, group or map entry one level deeper; throws past {@link MAX_NESTING} levels. */
+  enter(): void {
+    if (++this.depth > MAX_NESTING) throw new WireFormatError(`nesting deeper than ${MAX_NESTING} levels`, this.pos);
+  }
+
+  /** Leaves the level {@link enter} entered. */
+  leave(): void {
+    this.depth--;
+  }
+
   /** Checks that a nested message ended exactly where its length said. */
   endAt(end: number): void {
     if (this.pos !== end) throw new WireFormatError('nested message overran its length', end);
@@ -309,12 +329,14 @@ export class ProtoReader {
         this.pos = this.delimitedEnd();
         return;
       case 3: {
-        // Deprecated groups: skip nested fields up to the matching end-group tag.
+        // Deprecated groups: skip nested fields up to the matching end-group tag (a group is a nesting level).
+        this.enter();
         for (;;) {
           if (this.pos >= this.len) throw new WireFormatError('unterminated group', this.pos);
           const tag = this.uint32();
           if ((tag & 7) === 4) {
             if (tag >>> 3 !== field) throw new WireFormatError('mismatched end-group', this.pos);
+            this.leave();
             return;
           }
           this.skipTag(tag);

@@ -9,7 +9,7 @@
  * hands the position back to {@link ProtoReader} and lets it throw. So a payload the walk accepts is one
  * `decode<T>` accepts, and `raw` can be decoded later without throwing.
  */
-import type { ProtoReader } from './reader.js';
+import { MAX_NESTING, type ProtoReader } from './reader.js';
 
 /** Table code of a packed list of varints (int32, uint64, bool, ...): every element is read. */
 export const PACKED_VARINT = -1;
@@ -30,8 +30,6 @@ export type WalkTable = readonly number[];
 const DENSE_FIELDS = 512;
 // Each type's slice of the table starts with two header slots: the dense size and whether it has far fields.
 const HEADER = 2;
-// Nesting levels the walk's own stack starts with (it grows when a payload nests deeper).
-const INITIAL_DEPTH = 32;
 
 /** Validates protobuf wire format against per-type tables of which fields nest what (see {@link WalkTable}). */
 export class WireWalker {
@@ -42,9 +40,10 @@ export class WireWalker {
   private readonly offsets: Int32Array;
   // Entries of fields >= DENSE_FIELDS, keyed by offset * 2^29 + field number.
   private readonly far = new Map<number, number>();
-  // The walk's stack of enclosing messages (their end and type), instead of one JS call per nested message.
-  private stackEnd = new Int32Array(INITIAL_DEPTH);
-  private stackType = new Int32Array(INITIAL_DEPTH);
+  // The walk's stack of enclosing messages (their end and type), instead of one JS call per nested message; the
+  // nesting limit bounds it.
+  private readonly stackEnd = new Int32Array(MAX_NESTING);
+  private readonly stackType = new Int32Array(MAX_NESTING);
 
   /** Builds the lookup tables; `tables[i]` describes type `i`. */
   constructor(tables: readonly WalkTable[]) {
@@ -120,6 +119,13 @@ export class WireWalker {
     const len = r.len;
     const table = this.table;
     let size = table[at]!;
+    // The walked message is one level below the reader's (the message whose field it is); `depth` counts the
+    // levels entered below it. Past the limit the reader throws, from where decode<T> would have entered.
+    const level = r.depth + 1;
+    if (level > MAX_NESTING) {
+      r.pos = pos;
+      r.enter();
+    }
     let depth = 0;
     for (;;) {
       if (pos >= end) {
@@ -172,7 +178,11 @@ export class WireWalker {
         if (entry === 0) pos = fieldEnd;
         else if (entry > 0) {
           // Into the nested message: push the enclosing one.
-          if (depth === this.stackEnd.length) this.grow();
+          if (level + depth >= MAX_NESTING) {
+            r.pos = pos;
+            r.depth = level + depth;
+            r.enter();
+          }
           this.stackEnd[depth] = end;
           this.stackType[depth] = at;
           depth++;
@@ -183,21 +193,16 @@ export class WireWalker {
       } else if (wireType === 5 && pos + 4 <= len && tag >= 8) pos += 4;
       else if (wireType === 1 && pos + 8 <= len && tag >= 8) pos += 8;
       else {
-        // Groups, invalid wire types, field number 0, truncated fixed-width values: the reader's own code.
+        // Groups, invalid wire types, field number 0, truncated fixed-width values: the reader's own code (at
+        // this message's level: a group nests one deeper).
+        const outer = r.depth;
         r.pos = pos;
+        r.depth = level + depth;
         r.skipTag(tag);
+        r.depth = outer;
         pos = r.pos;
       }
     }
-  }
-
-  private grow(): void {
-    const end = new Int32Array(this.stackEnd.length * 2);
-    const type = new Int32Array(this.stackType.length * 2);
-    end.set(this.stackEnd);
-    type.set(this.stackType);
-    this.stackEnd = end;
-    this.stackType = type;
   }
 }
 
