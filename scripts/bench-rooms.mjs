@@ -661,8 +661,15 @@ async function clientMain(rooms, rate) {
     gcWindow.start();
     windowStart = Date.now();
     measuring = true;
+    // ArrayBuffer memory (inflated Responses, socket reads) ten times a second: where V8 frees it at scavenges it
+    // stays flat; where it piles up until the next mark-compact, that external growth is what keeps starting them.
+    const arrayBufferSamples = [];
+    const sampler = setInterval(() => arrayBufferSamples.push(process.memoryUsage().arrayBuffers), 100);
     await sleep(SECONDS * 1000);
+    clearInterval(sampler);
     measuring = false;
+    arrayBufferSamples.sort((a, b) => a - b);
+    result.arrayBuffers = { median: percentile(arrayBufferSamples, 0.5), max: arrayBufferSamples.at(-1) };
     const cpu = process.cpuUsage(cpu0);
     const threads1 = threadCpu();
     // Counted at the end of the window (the GC-profile window below must not add its frames).
@@ -971,7 +978,8 @@ async function main() {
       (k) => `${k} ${r.gc[k].n} × ${fixed(r.gc[k].ms / Math.max(1, r.gc[k].n), 1)} ms`,
     );
     console.log(
-      `  GC at ${treeOf(r)}${r.rooms} × ${r.rate}, ${r.payloads}: ${fixed(r.gc.ms, 0)} ms of pauses in ${fixed(r.window, 1)} s (${kinds.join(', ')}); pipeline alone ${pct(r.base.gcShare)} / ${pct(r.base.gcProfileShare)}`,
+      `  GC at ${treeOf(r)}${r.rooms} × ${r.rate}, ${r.payloads}: ${fixed(r.gc.ms, 0)} ms of pauses in ${fixed(r.window, 1)} s (${kinds.join(', ')}); ` +
+        `ArrayBuffers median ${mb(r.arrayBuffers.median)} / max ${mb(r.arrayBuffers.max)} MiB; pipeline alone ${pct(r.base.gcShare)} / ${pct(r.base.gcProfileShare)}`,
     );
   }
   for (const r of results) {

@@ -16,7 +16,7 @@ import { pushHeaders, signedPushUrl } from './pushUrl.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
-import { messageStreams } from './messageStreams.js';
+import { messageStreams, type MessageStreams } from './messageStreams.js';
 import { nextBrowserProfile } from './profiles.js';
 import { RecentMsgIds } from './recentMsgIds.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
@@ -114,15 +114,6 @@ class LiveSessionImpl implements LiveSession {
   };
   readonly loggedIn: boolean;
   readonly done: Promise<SessionOutcome>;
-  readonly messages$: Observable<LiveMessage>;
-  readonly chat$;
-  readonly gift$;
-  readonly like$;
-  readonly member$;
-  readonly social$;
-  readonly viewers$;
-  readonly control$;
-  readonly errors$: Observable<DouyinLiveError>;
   readonly gaps$: Observable<GapEvent>;
   readonly state$: Observable<SessionState>;
   readonly frames$: Observable<RawFrameEvent>;
@@ -143,18 +134,6 @@ class LiveSessionImpl implements LiveSession {
     this.client = new RoomClient(options, this.jar);
     this.seen = new RecentMsgIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
-
-    ({
-      messages$: this.messages$,
-      chat$: this.chat$,
-      gift$: this.gift$,
-      like$: this.like$,
-      member$: this.member$,
-      social$: this.social$,
-      viewers$: this.viewers$,
-      control$: this.control$,
-      errors$: this.errors$,
-    } = messageStreams(this.envelopes.asObservable(), this.errors, () => this.stats.decodeFailures++));
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();
@@ -163,6 +142,48 @@ class LiveSessionImpl implements LiveSession {
     if (sink !== undefined) this.errors.subscribe((error) => sink.error(error));
 
     void this.run();
+  }
+
+  /**
+   * The message streams and errors$, built on first use: a pool's session, whose own streams nobody reads, never
+   * pays for their hundred closures and thirty-odd Observables (a third of a quiet session's heap, marked by every
+   * major GC). They derive from the session's Subjects, so building them late changes nothing they emit.
+   */
+  private get streams(): MessageStreams {
+    return (this.derived ??= messageStreams(
+      this.envelopes.asObservable(),
+      this.errors,
+      () => this.stats.decodeFailures++,
+    ));
+  }
+  private derived: MessageStreams | undefined;
+
+  get messages$(): Observable<LiveMessage> {
+    return this.streams.messages$;
+  }
+  get chat$(): LiveSession['chat$'] {
+    return this.streams.chat$;
+  }
+  get gift$(): LiveSession['gift$'] {
+    return this.streams.gift$;
+  }
+  get like$(): LiveSession['like$'] {
+    return this.streams.like$;
+  }
+  get member$(): LiveSession['member$'] {
+    return this.streams.member$;
+  }
+  get social$(): LiveSession['social$'] {
+    return this.streams.social$;
+  }
+  get viewers$(): LiveSession['viewers$'] {
+    return this.streams.viewers$;
+  }
+  get control$(): LiveSession['control$'] {
+    return this.streams.control$;
+  }
+  get errors$(): Observable<DouyinLiveError> {
+    return this.streams.errors$;
   }
 
   get state(): SessionState {
@@ -226,7 +247,8 @@ class LiveSessionImpl implements LiveSession {
       }
     }
     if (item.method === 'WebcastControlMessage') this.watchLiveEnd(item);
-    this.envelopes.next(item);
+    // Nobody reads a pooled session's own streams as a rule: skip the Subject (its next() allocates an iterator).
+    if (this.envelopes.observed) this.envelopes.next(item);
   }
 
   /** Keeps the newest cursor / internal_ext / heartbeat_duration; header values win (§4.4). */
@@ -497,7 +519,8 @@ class LiveSessionImpl implements LiveSession {
       // The stall watchdog is not re-armed per frame (a clearTimeout + setTimeout per frame, a Timeout object
       // that outlives the young generation, for each of a thousand rooms): frames only stamp the time, and one
       // timer per stall period checks the stamp, re-arming itself for the rest of the period when frames came.
-      // The stamp is monotonic, like the timers: a wall-clock step must not look like a stall.
+      // The stamp is monotonic, like the timers: a wall-clock step must not look like a stall. Whole milliseconds:
+      // a fractional number stored into this closure would allocate a heap number per frame.
       let lastFrameAt = 0;
       const watch = () => {
         drop(watchdog);
@@ -535,7 +558,7 @@ class LiveSessionImpl implements LiveSession {
           onOpen: (headers) => {
             this.frames.next({ direction: 'open', connection: number, at: this.options.now(), url, headers });
             this.setState('live');
-            lastFrameAt = performance.now();
+            lastFrameAt = Math.floor(performance.now());
             watch();
             // jwwsjlm sends the first heartbeat at once.
             beat();
@@ -543,7 +566,7 @@ class LiveSessionImpl implements LiveSession {
           onFrame: (bytes) => {
             framesReceived++;
             this.stats.framesIn++;
-            lastFrameAt = performance.now();
+            lastFrameAt = Math.floor(performance.now());
             if (this.stateSubject.value === 'stalled') this.setState('live');
             if (this.frames.observed) {
               this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
