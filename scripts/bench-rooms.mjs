@@ -3,15 +3,38 @@
 // message rate, plus 1,000 quiet rooms. The simulator runs in a CHILD process (so server and client CPU are
 // separable), all on 127.0.0.1, heartbeats every 10 s as in production.
 //
-// Usage: node --expose-gc scripts/bench-rooms.mjs [--quick] [--tiers 1,10,100,1000,1000@8] [--rate 20]
-//          [--seconds 15] [--idle 1000] [--no-idle] [--gc-profile-seconds 5] [--client-node-flags "--flag ..."]
-// A tier is `rooms` (at --rate msg/s per room) or `rooms@rate`. On the 2-vCPU reference machine the simulator
-// saturates at 1,000 rooms (~4,000 frames/s, ~1.1 cores whatever the message rate): it sustains ~10,000 msg/s
-// at 20 msg/s per room and ~7,000 at 8, so the 1,000-room rows run at what the server sustains (printed).
+// Usage: node --expose-gc scripts/bench-rooms.mjs [--quick] [--tiers 1,10,100,1000,1000@8,1000:synthetic]
+//          [--rate 20] [--seconds 15] [--idle 1000] [--no-idle] [--gc-profile-seconds 5]
+//          [--payloads real|synthetic] [--realdata DIR] [--project DIR[,DIR...]] [--rounds 1]
+//          [--client-node-flags "--flag ..."]
+// A tier is `rooms` (at --rate msg/s per room), `rooms@rate`, and either with `:real` or `:synthetic` to override
+// --payloads for that tier.
+//
+// Payloads. *real* (the default when ../shared/realdata exists beside the checkout, or --realdata names it):
+// every message is a real captured payload from ../shared/realdata (read here at bench time, never copied into
+// the repository), drawn in the real corpus's mix (member 35 %, chat 25 %, like 15 %, RoomUserSeq 8 %, gift 7 %,
+// social 4 %, RoomStats 3 %, 3 % other methods; as ../shared/bench/make_corpus.py), with `common.msgId` rewritten
+// to the envelope's msgId (unique per room, for the lost/dup check) and `common.create_time` to the send time (for
+// the latency); every other byte as captured. The simulator pushes them as they are (guest masking off, which
+// would re-encode them). *synthetic*: the seeded scenario's messages, made by our own builders (lighter: a real
+// MemberMessage is 4.2 KB, a built one a fraction of that). Both at the same rate and cadence: one frame per room
+// every 250 ms, ~rate/4 messages in it. When ../shared/realdata is absent the default falls back to synthetic and
+// says so; headline figures are the real ones.
+//
+// --project runs the tiers against other checkouts' built packages (each DIR a repository root with
+// `npm run build` done), alternating them tier by tier, --rounds times: before/after in one sitting. This script
+// and its simulator child always come from this checkout; the client, its pipeline and the simulator package
+// from the tree being measured.
+//
+// On the 2-vCPU reference machine the simulator saturates at 1,000 rooms (~4,000 frames/s, ~1.1 cores): the
+// 1,000-room rows run at what the server sustains (printed); the client's CPU is reported per message.
 // (normally through `npm run bench -- rooms`, which builds first). Imports the built packages (packages/*/dist).
-// Profiling one tier's client, measurement window only:
-//   BENCH_CPU_PROFILE=/tmp/rooms.cpuprofile node scripts/bench-rooms.mjs --client 1000 --rate 8 --seconds 10
-// (open the file in Chrome DevTools → Performance; `node --cpu-prof` works too but includes the joins).
+// Profiling one tier's client, measurement window only (100 µs samples, BENCH_CPU_PROFILE_INTERVAL_US to change):
+//   BENCH_CPU_PROFILE=/tmp/rooms.cpuprofile node scripts/bench-rooms.mjs --client 1000 --rate 20 --seconds 10
+// (open the file in Chrome DevTools → Performance; `node --cpu-prof` works too but includes the joins). The
+// sampling costs CPU itself: read proportions from the profile, CPU figures from runs without it. Each tier's JSON
+// line also has `threads`: the main thread's user and kernel time and the other threads' (V8's GC helpers), per
+// 1,000 messages, from /proc (Linux).
 // Allocations of the window by stack (every object, collected or not; DevTools → Memory → load):
 //   BENCH_HEAP_PROFILE=/tmp/rooms.heapprofile node scripts/bench-rooms.mjs --client 1000 --rate 20 --seconds 10
 // What a quiet room keeps on the heap (a snapshot after gc(), DevTools → Memory → load):
@@ -22,15 +45,17 @@
 // timer fires), so `common.create_time` is the server's send time; the client subtracts it from `Date.now()` at
 // the emission on `pool.messages$` — both processes read the same machine clock, resolution 1 ms. At the end
 // the simulator stops generating, sends every msgId it delivered to each room over IPC, and the client compares
-// them with what the pool emitted: nothing may be lost or emitted twice.
+// them with what the pool emitted: nothing may be lost or emitted twice. The pipeline alone is measured in a
+// fresh process of its own right before each tier, on the same kind of messages framed as the simulator frames
+// them.
 import { fork, spawn } from 'node:child_process';
 import os from 'node:os';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = (path) => join(here, '..', 'packages', path);
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 function option(name, fallback) {
@@ -41,6 +66,21 @@ function option(name, fallback) {
   return value;
 }
 const quick = flag('--quick');
+// The checkouts measured (repository roots, built); the first is this one unless --project says otherwise.
+const PROJECTS = option('--project', join(here, '..'))
+  .split(',')
+  .filter(Boolean)
+  .map((p) => resolvePath(p));
+const ROUNDS = Number(option('--rounds', '1'));
+/** A built package file of the checkout `project`. */
+const distOf = (project, path) => join(project, 'packages', path);
+// Children get the one project they measure.
+const dist = (path) => distOf(PROJECTS[0], path);
+const REALDATA = resolvePath(option('--realdata', join(here, '..', '..', 'shared', 'realdata')));
+const HAVE_REALDATA = existsSync(join(REALDATA, 'payloads')) && existsSync(join(REALDATA, 'responses'));
+const PAYLOADS = option('--payloads', HAVE_REALDATA ? 'real' : 'synthetic');
+if (PAYLOADS !== 'real' && PAYLOADS !== 'synthetic') throw new Error(`--payloads must be real or synthetic`);
+if (PAYLOADS === 'real' && !HAVE_REALDATA) throw new Error(`--payloads real: no real payloads in ${REALDATA}`);
 const RATE = Number(option('--rate', '20')); // messages per second per room
 const SECONDS = Number(option('--seconds', quick ? '6' : '15')); // measurement window
 // V8 flags for the client processes only, to compare GC settings: --client-node-flags "--heap-growing-percent=50".
@@ -54,6 +94,199 @@ const TICK_MS = 250; // one frame per room every 250 ms, ~5 messages each at 20 
 const HEARTBEAT_MS = 10_000; // production heartbeat
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const gc = () => globalThis.gc?.();
+
+// -------------------------------------------------------------------------------------------------------
+// Real payloads (../shared/realdata), read at bench time
+// -------------------------------------------------------------------------------------------------------
+
+/** The real corpus's method mix (../shared/bench/make_corpus.py), weights in percent; '*other*' = any other method. */
+const REAL_MIX = [
+  ['WebcastMemberMessage', 35],
+  ['WebcastChatMessage', 25],
+  ['WebcastLikeMessage', 15],
+  ['WebcastRoomUserSeqMessage', 8],
+  ['WebcastGiftMessage', 7],
+  ['WebcastSocialMessage', 4],
+  ['WebcastRoomStatsMessage', 3],
+  ['*other*', 3],
+];
+/** Base of the msgIds of real-payload rooms: room i's n-th message is BASE + i × 10⁹ + n (last 9 digits dense). */
+const REAL_MSG_ID_BASE = 7_500_000_000_000_000_000n;
+const MSG_IDS_PER_ROOM = 1_000_000_000n;
+
+/** Protobuf fields of `bytes` at top level: `{ field, wireType, start, end, valueStart }` (end = after the value). */
+function* fieldsOf(bytes) {
+  let pos = 0;
+  const varint = () => {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[pos++];
+      if (b === undefined) throw new Error('truncated varint');
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+      if (b < 0x80) return value;
+    }
+  };
+  while (pos < bytes.length) {
+    const start = pos;
+    const tag = varint();
+    const wireType = tag & 7;
+    let valueStart = pos;
+    if (wireType === 0) varint();
+    else if (wireType === 1) pos += 8;
+    else if (wireType === 5) pos += 4;
+    else if (wireType === 2) {
+      const n = varint();
+      valueStart = pos;
+      pos += n;
+    } else throw new Error(`wire type ${wireType}`);
+    if (pos > bytes.length) throw new Error('truncated field');
+    yield { field: Math.floor(tag / 8), wireType, start, end: pos, valueStart };
+  }
+}
+
+/** A varint of a non-negative bigint. */
+function varintBytes(n) {
+  const out = [];
+  let v = BigInt(n);
+  while (v > 0x7fn) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return out;
+}
+
+/**
+ * The payload's `common`: the first top-level message field whose own field 1 is a `Webcast…` method name (field
+ * 1 in nearly every method; PreviewCjRpMessage has it at 2), else field 1 when it is length-delimited.
+ */
+function findCommon(payload) {
+  let first;
+  for (const f of fieldsOf(payload)) {
+    if (f.wireType !== 2) continue;
+    if (f.field === 1) first ??= f;
+    try {
+      const inner = payload.subarray(f.valueStart, f.end);
+      for (const g of fieldsOf(inner)) {
+        if (g.field !== 1 || g.wireType !== 2) break;
+        const method = Buffer.from(inner.subarray(g.valueStart, g.end)).toString('utf8');
+        if (method.startsWith('Webcast')) return { ...f, method };
+        break;
+      }
+    } catch {
+      // Not a message: a string or bytes field.
+    }
+  }
+  return first;
+}
+
+/**
+ * One real payload split around its `common` so that `build(msgId, createTime)` can put a new `common.msgId` (2)
+ * and `common.create_time` (4) in it, every other byte as captured (a payload without one gets one in field 1).
+ */
+function preparePayload(method, payload) {
+  const common = findCommon(payload);
+  const field = common?.field ?? 1;
+  const before = common ? payload.subarray(0, common.start) : new Uint8Array(0);
+  const after = common ? payload.subarray(common.end) : payload;
+  const kept = [];
+  if (common) {
+    for (const f of fieldsOf(payload.subarray(common.valueStart, common.end))) {
+      if (f.field !== 2 && f.field !== 4)
+        kept.push(payload.subarray(common.valueStart + f.start, common.valueStart + f.end));
+    }
+  }
+  // common.method (field 1) first, as in captures, then msgId and create_time, then the rest.
+  const head = kept.length && kept[0][0] === 0x0a ? [kept.shift()] : [];
+  const tag = Uint8Array.from(varintBytes(field * 8 + 2));
+  return {
+    method,
+    size: payload.length,
+    build(msgId, createTime) {
+      const ids = Uint8Array.from([0x10, ...varintBytes(msgId), 0x20, ...varintBytes(createTime)]);
+      const parts = [...head, ids, ...kept];
+      const commonLength = parts.reduce((n, p) => n + p.length, 0);
+      return Buffer.concat([before, tag, Uint8Array.from(varintBytes(commonLength)), ...parts, after]);
+    },
+  };
+}
+
+/**
+ * The real payloads by mix category: the messages of the two captured im/fetch Responses and the one-per-method
+ * payload files (as make_corpus.py reads them; its optional extra captures are not used here).
+ */
+function loadRealPool(decodeWire) {
+  const pool = new Map(REAL_MIX.map(([category]) => [category, []]));
+  const add = (method, payload) => {
+    const category = pool.has(method) ? method : '*other*';
+    pool.get(category).push(preparePayload(method, Uint8Array.from(payload)));
+  };
+  for (const name of ['fetch-2021-11-28.bin', 'fetch-2021-12-13.bin']) {
+    const response = decodeWire('Response', readFileSync(join(REALDATA, 'responses', name)));
+    for (const m of response.messages) if (m.method && m.payload.length) add(m.method, m.payload);
+  }
+  for (const name of readdirSync(join(REALDATA, 'payloads')).sort()) {
+    if (!name.endsWith('.bin')) continue;
+    const payload = readFileSync(join(REALDATA, 'payloads', name));
+    const method = findCommon(payload)?.method;
+    add(method?.startsWith('Webcast') ? method : `Webcast${name.slice(0, -4)}`, payload);
+  }
+  for (const [category, list] of pool) if (list.length === 0) throw new Error(`no real payload for ${category}`);
+  return pool;
+}
+
+/**
+ * Real messages for room `index`: `next(count)` draws `count` payloads in the real mix (without replacement within
+ * a method until its list is used up, as make_corpus.py does) with this room's next msgIds.
+ */
+function realMessages(pool, mulberry32, index) {
+  const random = mulberry32(20260927 + index);
+  const bags = new Map();
+  const total = REAL_MIX.reduce((n, [, w]) => n + w, 0);
+  let n = 0n;
+  const base = REAL_MSG_ID_BASE + BigInt(index) * MSG_IDS_PER_ROOM;
+  const draw = () => {
+    let r = random() * total;
+    let category = REAL_MIX[0][0];
+    for (const [c, w] of REAL_MIX) {
+      category = c;
+      if ((r -= w) < 0) break;
+    }
+    let bag = bags.get(category);
+    if (!bag?.length) {
+      const list = pool.get(category);
+      bag = list.map((_, i) => i);
+      for (let i = bag.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [bag[i], bag[j]] = [bag[j], bag[i]];
+      }
+      bags.set(category, bag);
+    }
+    return pool.get(category)[bag.pop()];
+  };
+  return {
+    random,
+    next(count, now = Date.now()) {
+      const out = [];
+      for (let k = 0; k < count; k++) {
+        const real = draw();
+        const msgId = base + n++;
+        out.push({ method: real.method, msgId: String(msgId), payload: real.build(msgId, now) });
+      }
+      return out;
+    },
+  };
+}
+
+/** Messages in one tick of a room at `rate` msg/s: Poisson with mean rate × tick (Knuth's method). */
+function poissonCount(random, rate) {
+  const limit = Math.exp(-(rate * TICK_MS) / 1000);
+  let k = 0;
+  for (let p = random(); p > limit; p *= random()) k++;
+  return k;
+}
 
 // -------------------------------------------------------------------------------------------------------
 // Simulator child
@@ -77,8 +310,8 @@ function scenarioFor(rate, seed) {
 }
 
 async function simulatorMain() {
-  const { startSimulator, scenarioSource } = await import(dist('simulator/dist/index.js'));
-  const { simulatedRooms } = await import(dist('simulator/dist/index.js'));
+  const { startSimulator, scenarioSource, simulatedRooms, mulberry32 } = await import(dist('simulator/dist/index.js'));
+  const { decodeWire } = await import(dist('core/dist/index.js'));
   // Quiet until every room has joined, so the joins are not measured against a server busy generating.
   const state = { quiet: true };
   let sim;
@@ -110,12 +343,38 @@ async function simulatorMain() {
     };
   };
 
+  /** The same with real payloads: a Poisson count per tick, each message a real payload with this room's ids. */
+  const realSource = (pool, index, rooms, rate) => {
+    const messages = realMessages(pool, mulberry32, index);
+    const phase = Math.floor((index * TICK_MS) / rooms);
+    let tick = 0;
+    return {
+      history: () => (rate > 0 ? messages.next(3) : []),
+      next: () => {
+        tick += 1;
+        let built;
+        return {
+          atMs: phase + tick * TICK_MS,
+          get messages() {
+            return (built ??= state.quiet || rate === 0 ? [] : messages.next(poissonCount(messages.random, rate)));
+          },
+        };
+      },
+    };
+  };
+
   process.on('message', async (msg) => {
     if (msg.cmd === 'start') {
+      const pool = msg.payloads === 'real' ? loadRealPool(decodeWire) : undefined;
       sim = await startSimulator({
         rooms: simulatedRooms(msg.rooms, {
-          room: (i) => ({ source: (context) => lazySource(context, i, msg.rooms, msg.rate) }),
+          room: (i) => ({
+            source: (context) =>
+              pool ? realSource(pool, i, msg.rooms, msg.rate) : lazySource(context, i, msg.rooms, msg.rate),
+          }),
         }),
+        // Real payloads go out byte for byte: masking a guest's copy would decode and re-encode them.
+        maskGuests: !pool,
         // Production-like liveness: the client beats every 10 s, the server pings every 10 s.
         heartbeatTimeoutMs: 30_000,
         pingIntervalMs: 10_000,
@@ -207,6 +466,31 @@ function gcMeter() {
   };
 }
 
+/**
+ * CPU time of this process's threads from /proc (Linux; undefined elsewhere), in ms: the main thread's user and
+ * kernel time, and the other threads' (V8's GC helpers: concurrent marking, parallel scavenging). 10 ms ticks.
+ */
+function threadCpu() {
+  try {
+    let main = { user: 0, system: 0 };
+    const others = { user: 0, system: 0 };
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 14 and 15 of stat(5) (utime, stime), counted from the state field (3).
+      const t = { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+      if (Number(tid) === process.pid) main = t;
+      else {
+        others.user += t.user;
+        others.system += t.system;
+      }
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
 const countTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const countSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 const percentile = (sorted, p) =>
@@ -223,6 +507,10 @@ async function startProfiler(kind) {
   session.connect();
   if (kind === 'cpu') {
     await session.post('Profiler.enable');
+    // 100 µs instead of the default 1 ms: the client's main thread is mostly idle, 1 ms samples are too few.
+    await session.post('Profiler.setSamplingInterval', {
+      interval: Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? 100),
+    });
     await session.post('Profiler.start');
   } else {
     await session.post('HeapProfiler.enable');
@@ -275,7 +563,7 @@ async function until(predicate, timeoutMs, what) {
 
 async function clientMain(rooms, rate) {
   const { connectRooms } = await import(dist('core/dist/rooms/pool.js'));
-  const child = fork(fileURLToPath(import.meta.url), ['--simulator'], {
+  const child = fork(fileURLToPath(import.meta.url), ['--simulator', '--project', PROJECTS[0]], {
     serialization: 'advanced',
     execArgv: [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -287,7 +575,7 @@ async function clientMain(rooms, rate) {
   const rss0 = process.memoryUsage().rss;
   const timers0 = countTimers();
   const sockets0 = countSockets();
-  const { httpUrl, webRids } = await request(child, 'start', { rooms, rate });
+  const { httpUrl, webRids } = await request(child, 'start', { rooms, rate, payloads: PAYLOADS });
 
   // Bookkeeping per room: how often each msgId (its last 9 digits, dense per room) was emitted.
   const index = new Map(webRids.map((w, i) => [w, i]));
@@ -332,7 +620,16 @@ async function clientMain(rooms, rate) {
 
   await until(() => pool.stats.live === rooms, 180_000, `joining ${rooms} rooms`);
   const joinSeconds = (Date.now() - started) / 1000;
-  const result = { rooms, rate, joinSeconds, timersBefore: timers0, socketsBefore: sockets0, rssBefore: rss0 };
+  const result = {
+    rooms,
+    rate,
+    payloads: PAYLOADS,
+    project: PROJECTS[0],
+    joinSeconds,
+    timersBefore: timers0,
+    socketsBefore: sockets0,
+    rssBefore: rss0,
+  };
 
   if (rate === 0) {
     // Quiet rooms: connected, heartbeating, nothing to say. What does each one cost just by being there?
@@ -358,14 +655,34 @@ async function clientMain(rooms, rate) {
     const gcWindow = gcMeter();
     const framesIn = () => webRids.reduce((n, w) => n + pool.room(w).stats.framesIn, 0);
     const frames0 = framesIn();
+    const threads0 = threadCpu();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     gcWindow.start();
     windowStart = Date.now();
     measuring = true;
+    // ArrayBuffer memory (inflated Responses, socket reads) ten times a second: where V8 frees it at scavenges it
+    // stays flat; where it piles up until the next mark-compact, that external growth is what keeps starting them.
+    const arrayBufferSamples = [];
+    const sampler = setInterval(() => arrayBufferSamples.push(process.memoryUsage().arrayBuffers), 100);
     await sleep(SECONDS * 1000);
+    clearInterval(sampler);
     measuring = false;
+    arrayBufferSamples.sort((a, b) => a - b);
+    result.arrayBuffers = { median: percentile(arrayBufferSamples, 0.5), max: arrayBufferSamples.at(-1) };
     const cpu = process.cpuUsage(cpu0);
+    const threads1 = threadCpu();
+    // Counted at the end of the window (the GC-profile window below must not add its frames).
+    const windowFrames = framesIn() - frames0;
+    if (threads0 && threads1) {
+      const per1k = (ms) => ms / (windowMessages / 1000);
+      result.threads = {
+        mainUserMsPer1k: per1k(threads1.main.user - threads0.main.user),
+        mainSysMsPer1k: per1k(threads1.main.system - threads0.main.system),
+        otherUserMsPer1k: per1k(threads1.others.user - threads0.others.user),
+        otherSysMsPer1k: per1k(threads1.others.system - threads0.others.system),
+      };
+    }
     const elapsed = (performance.now() - t0) / 1000;
     const gcTotals = await gcWindow.stop();
     result.gc = gcTotals;
@@ -377,7 +694,7 @@ async function clientMain(rooms, rate) {
       result.gcProfile = await gcShareByProfiler(() => sleep(GC_PROFILE_SECONDS * 1000));
     }
     result.window = elapsed;
-    result.framesPerSecond = (framesIn() - frames0) / elapsed;
+    result.framesPerSecond = windowFrames / elapsed;
     result.messagesPerSecond = windowMessages / elapsed;
     result.serverMessagesPerSecond = server.messages / elapsed;
     result.clientCpuMsPer1k = (cpu.user + cpu.system) / 1000 / (windowMessages / 1000);
@@ -418,24 +735,69 @@ async function clientMain(rooms, rate) {
 }
 
 // -------------------------------------------------------------------------------------------------------
-// Baseline: the same messages through the pipeline alone (no sockets, no session), in this process
+// Baseline: the same kind of messages through the pipeline alone (no sockets, no session), in a process of its own
 // -------------------------------------------------------------------------------------------------------
 
-async function decodeBaseline() {
-  const { scenarioSource } = await import(dist('simulator/dist/index.js'));
+/**
+ * `livePipeline` alone on 20,000 messages of the tier's kind (`real` or `synthetic`), framed as the simulator
+ * frames them (cursor, internal_ext and now headers, need_ack, so the ack encoded per frame is as long), at the same
+ * cadence (one frame per 250 ms tick at 20 msg/s). Prints one JSON line.
+ */
+async function baselineMain(kind) {
+  const { scenarioSource, encodeCursor, mulberry32 } = await import(dist('simulator/dist/index.js'));
   const { encodeFrame, encodeResponse, messageFactory } = await import(dist('testing/dist/index.js'));
-  const { livePipeline } = await import(dist('core/dist/index.js'));
+  const { livePipeline, decodeWire, FrameHeader } = await import(dist('core/dist/index.js'));
   const { from } = await import('rxjs');
-  const factory = messageFactory({ roomId: '7400000000000100000', firstMsgId: 7_400_100_000_000_000_000n });
-  const source = scenarioSource(scenarioFor(20, 1), { webRid: '200000001', roomId: '7400000000000100000', factory });
+  const roomId = '7400000000000100000';
+  let nextBatch;
+  if (kind === 'real') {
+    const real = realMessages(loadRealPool(decodeWire), mulberry32, 0);
+    nextBatch = () => real.next(poissonCount(real.random, 20));
+  } else {
+    const factory = messageFactory({ roomId, firstMsgId: 7_400_100_000_000_000_000n });
+    const source = scenarioSource(scenarioFor(20, 1), { webRid: '200000001', roomId, factory });
+    nextBatch = () => source.next().messages;
+  }
   const frames = [];
   let messages = 0;
+  let seq = 0;
+  let now = Date.now();
+  const firstReqMs = now;
   while (messages < 20_000) {
-    const batch = source.next();
-    if (!batch.messages.length) continue;
-    messages += batch.messages.length;
-    const response = encodeResponse({ messages: batch.messages, cursor: 'c', internalExt: 'x', needAck: true });
-    frames.push(encodeFrame({ response, logId: String(frames.length + 1), seqId: String(frames.length + 1) }));
+    const batch = nextBatch();
+    now += TICK_MS;
+    if (!batch.length) continue;
+    messages += batch.length;
+    seq += batch.length;
+    const n = frames.length + 1;
+    const logId = String(7_300_000_000_000_000_000n + BigInt(n));
+    const wrds = String(7_400_000_000_000_000_000n + BigInt(seq));
+    // The shapes of the simulator's cursor and internal_ext values (packages/simulator/src/cursor.ts).
+    const cursor = encodeCursor(seq, now);
+    const bodyExt = `internal_src:dim|wss_push_room_id:${roomId}|wss_push_did:7300000000000000001|first_req_ms:${firstReqMs}|fetch_time:${now}|seq:${seq}|wss_info:0-${now}-0-0|wrds_v:${wrds}`;
+    const headerExt = `internal_src:pushserver|first_req_ms:${firstReqMs}|wss_msg_type:r|wrds_v:${wrds}|log_id:${logId}`;
+    const response = encodeResponse({
+      messages: batch,
+      cursor,
+      fetchInterval: '0',
+      now: String(now),
+      internalExt: bodyExt,
+      heartbeatDuration: '0',
+      needAck: true,
+    });
+    frames.push(
+      encodeFrame({
+        response,
+        logId,
+        seqId: String(n),
+        headers: {
+          [FrameHeader.CURSOR]: cursor,
+          [FrameHeader.INTERNAL_EXT]: headerExt,
+          [FrameHeader.NOW]: String(now),
+          [FrameHeader.LIVE_CURSOR]: 'd-1_u-1',
+        },
+      }),
+    );
   }
   // Steady state, like the tiers: one warm-up pass, then CPU over five passes (GC included, no forced gc()).
   const pass = () => {
@@ -445,61 +807,80 @@ async function decodeBaseline() {
       .subscribe((m) => m.kind === 'message' && n++);
     return n;
   };
-  pass();
-  /** CPU per 1,000 messages over five passes, and the GC's share of their wall time (pauses; profiler). */
-  const measure = async () => {
-    const gcRuns = gcMeter();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    gcRuns.start();
-    let decoded = 0;
-    for (let run = 0; run < 5; run++) decoded += pass();
-    const cpu = process.cpuUsage(cpu0);
-    const elapsed = performance.now() - t0;
-    const gcTotals = await gcRuns.stop();
-    // Three more passes under the profiler, for the garbage collector's share including incremental marking.
-    const profiled = await gcShareByProfiler(async () => {
-      for (let run = 0; run < 3; run++) pass();
+  // A checking pass first (not timed): every message decodes, and its `common` carries the envelope's msgId.
+  const check = { messages: 0, failures: 0, commonIdMismatches: 0 };
+  from(frames)
+    .pipe(livePipeline({ send: () => undefined }))
+    .subscribe((m) => {
+      if (m.kind === 'decode-failure') check.failures++;
+      else if (m.kind === 'message') {
+        check.messages++;
+        if (m.raw?.common !== undefined && m.raw.common.msgId !== m.msgId) {
+          check.commonIdMismatches++;
+        }
+      }
     });
-    return {
-      cpuMsPer1k: (cpu.user + cpu.system) / 1000 / (decoded / 1000),
-      gcShare: gcTotals.ms / elapsed,
-      gcProfileShare: profiled.gcShare,
-    };
+  pass();
+  gc();
+  const gcRuns = gcMeter();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  gcRuns.start();
+  let decoded = 0;
+  for (let run = 0; run < 5; run++) decoded += pass();
+  const cpu = process.cpuUsage(cpu0);
+  const elapsed = performance.now() - t0;
+  const gcTotals = await gcRuns.stop();
+  // Three more passes under the profiler, for the garbage collector's share including incremental marking.
+  const profiled = await gcShareByProfiler(async () => {
+    for (let run = 0; run < 3; run++) pass();
+  });
+  const wireBytes = frames.reduce((n, f) => n + f.length, 0);
+  const result = {
+    kind,
+    project: PROJECTS[0],
+    messages,
+    frames: frames.length,
+    frameBytes: wireBytes / frames.length,
+    check,
+    cpuMsPer1k: (cpu.user + cpu.system) / 1000 / (decoded / 1000),
+    gcShare: gcTotals.ms / elapsed,
+    gcProfileShare: profiled.gcShare,
   };
-  return { messages, frames: frames.length, measure };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 // -------------------------------------------------------------------------------------------------------
 // Orchestration
 // -------------------------------------------------------------------------------------------------------
 
-function runTier(rooms, rate) {
+/** Runs this script in a child process with `args` and resolves with the JSON of its last stdout line. */
+function runChild(args, nodeFlags, what) {
   return new Promise((resolve, reject) => {
-    const cp = spawn(
-      process.execPath,
-      [
-        '--expose-gc',
-        ...CLIENT_NODE_FLAGS,
-        fileURLToPath(import.meta.url),
-        '--client',
-        String(rooms),
-        '--rate',
-        String(rate),
-        '--seconds',
-        String(SECONDS),
-        ...(quick ? ['--quick'] : []),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const cp = spawn(process.execPath, ['--expose-gc', ...nodeFlags, fileURLToPath(import.meta.url), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     cp.stdout.on('data', (d) => (out += d));
     cp.on('exit', (code) => {
       const line = out.trim().split('\n').at(-1);
-      if (code !== 0 || !line) reject(new Error(`tier ${rooms} rooms exited ${code}`));
+      if (code !== 0 || !line) reject(new Error(`${what} exited ${code}`));
       else resolve(JSON.parse(line));
     });
   });
+}
+
+/** One tier's client (and its simulator) in a fresh process, against `project`'s packages. */
+function runTier(project, rooms, rate, payloads) {
+  const args = ['--client', String(rooms), '--rate', String(rate), '--seconds', String(SECONDS)];
+  args.push('--payloads', payloads, '--realdata', REALDATA, '--project', project, ...(quick ? ['--quick'] : []));
+  return runChild(args, CLIENT_NODE_FLAGS, `tier ${rooms} rooms`);
+}
+
+/** The pipeline alone on `payloads` messages, in a fresh process, with `project`'s packages. */
+function runBaseline(project, payloads) {
+  const args = ['--baseline', payloads, '--realdata', REALDATA, '--project', project];
+  return runChild(args, [], `baseline (${payloads})`);
 }
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
@@ -507,45 +888,85 @@ const kb = (bytes) => (bytes / 1024).toFixed(0);
 const pct = (share) => (Number.isFinite(share) ? `${(share * 100).toFixed(1)} %` : '–');
 const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
+/** `rooms[@rate][:real|:synthetic]` → a tier. */
+function parseTier(spec) {
+  const [roomsAndRate, payloads = PAYLOADS] = spec.split(':');
+  const [rooms, rate] = roomsAndRate.split('@').map(Number);
+  if (payloads !== 'real' && payloads !== 'synthetic') throw new Error(`tier ${spec}: payloads real or synthetic`);
+  if (payloads === 'real' && !HAVE_REALDATA) throw new Error(`tier ${spec}: no real payloads in ${REALDATA}`);
+  return { rooms, rate: rate ?? RATE, payloads };
+}
+
 async function main() {
-  const tiers = option('--tiers', quick ? '1,10,100' : '1,10,100,1000,1000@8')
+  const defaultTiers = quick ? '1,10,100' : '1,10,100,1000,1000@8';
+  // With real payloads the synthetic corpus is kept as an extra row (the largest tier).
+  const extraSynthetic = PAYLOADS === 'real' ? (quick ? ',100:synthetic' : ',1000:synthetic') : '';
+  const tiers = option('--tiers', defaultTiers + extraSynthetic)
     .split(',')
-    .map((t) => t.split('@').map(Number))
-    .map(([rooms, rate]) => ({ rooms, rate: rate ?? RATE }));
+    .map(parseTier);
   const idleRooms = flag('--no-idle') ? 0 : Number(option('--idle', quick ? '200' : '1000'));
   const totalStarted = Date.now();
   console.log(
-    `Machine: ${os.cpus().length} vCPUs (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, Node ${process.version}`,
+    `Machine: ${os.cpus().length} vCPUs (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, Node ${process.version}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   console.log(
-    `Rate ${RATE} msg/s per room, ${TICK_MS} ms ticks, ${SECONDS} s window after ${WARMUP_MS / 1000} s warm-up, heartbeat ${HEARTBEAT_MS / 1000} s${CLIENT_NODE_FLAGS.length ? `, client flags ${CLIENT_NODE_FLAGS.join(' ')}` : ''}\n`,
+    `Rate ${RATE} msg/s per room, ${TICK_MS} ms ticks, ${SECONDS} s window after ${WARMUP_MS / 1000} s warm-up, heartbeat ${HEARTBEAT_MS / 1000} s${CLIENT_NODE_FLAGS.length ? `, client flags ${CLIENT_NODE_FLAGS.join(' ')}` : ''}`,
   );
-
-  // The baseline is measured again right before each tier (the machine is shared and noisy: a tier's ratio is
-  // against the pipeline measured next to it, not minutes earlier).
-  const baseline = await decodeBaseline();
-  const base = await baseline.measure();
   console.log(
-    `baseline: livePipeline alone on ${baseline.messages} of the same messages (${baseline.frames} frames): ` +
-      `${fixed(base.cpuMsPer1k)} ms CPU per 1,000 messages (${fixed(baseline.messages / baseline.frames, 1)} per frame), GC ${pct(base.gcShare)} of its wall time in pauses, ${pct(base.gcProfileShare)} by the profiler\n`,
+    HAVE_REALDATA
+      ? `Payloads: ${PAYLOADS} by default (real captures read from ${REALDATA})`
+      : `Payloads: SYNTHETIC ONLY — no real payloads at ${REALDATA} (put ../shared/realdata beside the checkout or pass --realdata): these are not headline figures`,
   );
-
-  const results = [];
-  for (const { rooms, rate } of tiers) {
-    process.stderr.write(`… ${rooms} room(s) at ${rate} msg/s\n`);
-    const tierBase = await baseline.measure();
-    results.push({ ...(await runTier(rooms, rate)), base: tierBase });
+  if (PROJECTS.length > 1 || ROUNDS > 1) {
+    console.log(`Trees, alternated tier by tier, ${ROUNDS} round(s): ${PROJECTS.join(', ')}`);
   }
-  const one = results.find((r) => r.rooms === 1 && r.rate === RATE);
-  console.log(
-    '| rooms × msg/s | msg/s in (server sent) | msgs / frame | client CPU ms / 1k msgs (kernel) | vs 1 room | pipeline alone ms / 1k | vs pipeline alone | GC of wall time: pauses / profiler | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
-  );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) {
+  console.log('');
+
+  // The pipeline alone is measured again right before each tier, in the tree of that tier (the machine is shared and
+  // noisy: a tier's ratio is against the pipeline measured next to it, not minutes earlier).
+  const results = [];
+  for (const { rooms, rate, payloads } of tiers) {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const project of PROJECTS) {
+        process.stderr.write(`… ${rooms} room(s) at ${rate} msg/s, ${payloads} payloads, ${project}, round ${round}\n`);
+        const base = await runBaseline(project, payloads);
+        results.push({ ...(await runTier(project, rooms, rate, payloads)), base, round });
+      }
+    }
+  }
+  const several = PROJECTS.length > 1;
+  const treeOf = (r) => (several ? `${r.project.split('/').at(-1)} · ` : '') + (ROUNDS > 1 ? `#${r.round} · ` : '');
+  const bases = results.map((r) => r.base);
+  for (const kind of ['real', 'synthetic']) {
+    const b = bases.filter((x) => x.kind === kind);
+    if (b.length === 0) continue;
     console.log(
-      `| ${r.rooms} × ${r.rate} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ` +
+      `pipeline alone (${kind}): livePipeline on ${b[0].messages} messages in ${b[0].frames} frames ` +
+        `(${fixed(b[0].messages / b[0].frames, 1)} per frame, ${kb(b[0].frameBytes)} KiB per frame on the wire), ` +
+        `measured before each tier: ${b.map((x) => fixed(x.cpuMsPer1k)).join(', ')} ms CPU / 1k messages`,
+    );
+  }
+  console.log('');
+  const one = (r) =>
+    results.find(
+      (o) =>
+        o.rooms === 1 && o.rate === RATE && o.payloads === r.payloads && o.project === r.project && o.round === r.round,
+    );
+  console.log(
+    '| rooms × msg/s, payloads | msg/s in (server sent) | msgs / frame | client CPU ms / 1k msgs (kernel) | main thread user / kernel, other threads | vs 1 room | pipeline alone ms / 1k | vs pipeline alone | GC of wall time: pauses / profiler | client CPU (of 1 core) | server CPU | latency p50 / p99 / max ms | peak RSS / room | lost / dup | join s |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const t = r.threads;
+    const first = one(r);
+    console.log(
+      `| ${treeOf(r)}${r.rooms} × ${r.rate}, ${r.payloads} | ${r.messagesPerSecond.toFixed(0)} (${r.serverMessagesPerSecond.toFixed(0)}) | ` +
         `${fixed(r.messagesPerSecond / r.framesPerSecond, 1)} | ${fixed(r.clientCpuMsPer1k)} (${fixed(r.clientSysMsPer1k)}) | ` +
-        `${one ? fixed(r.clientCpuMsPer1k / one.clientCpuMsPer1k) + '×' : '–'} | ${fixed(r.base.cpuMsPer1k)} | ${fixed(r.clientCpuMsPer1k / r.base.cpuMsPer1k)}× | ` +
+        `${t ? `${fixed(t.mainUserMsPer1k, 1)} / ${fixed(t.mainSysMsPer1k, 1)}, ${fixed(t.otherUserMsPer1k + t.otherSysMsPer1k, 1)}` : '–'} | ` +
+        `${first ? fixed(r.clientCpuMsPer1k / first.clientCpuMsPer1k) + '×' : '–'} | ${fixed(r.base.cpuMsPer1k)} | **${fixed(r.clientCpuMsPer1k / r.base.cpuMsPer1k)}×** | ` +
         `${pct(r.gcShare)} / ${pct(r.gcProfile?.gcShare)} | ` +
         `${(r.clientCpuShare * 100).toFixed(0)} % | ${(r.serverCpuShare * 100).toFixed(0)} % | ` +
         `${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} | ${kb((r.peakRss - r.rssBefore) / r.rooms)} KiB | ` +
@@ -557,32 +978,41 @@ async function main() {
       (k) => `${k} ${r.gc[k].n} × ${fixed(r.gc[k].ms / Math.max(1, r.gc[k].n), 1)} ms`,
     );
     console.log(
-      `  GC at ${r.rooms} × ${r.rate}: ${fixed(r.gc.ms, 0)} ms of pauses in ${fixed(r.window, 1)} s (${kinds.join(', ')})`,
+      `  GC at ${treeOf(r)}${r.rooms} × ${r.rate}, ${r.payloads}: ${fixed(r.gc.ms, 0)} ms of pauses in ${fixed(r.window, 1)} s (${kinds.join(', ')}); ` +
+        `ArrayBuffers median ${mb(r.arrayBuffers.median)} / max ${mb(r.arrayBuffers.max)} MiB; pipeline alone ${pct(r.base.gcShare)} / ${pct(r.base.gcProfileShare)}`,
     );
   }
   for (const r of results) {
-    if (Object.keys(r.errors).length) console.log(`  errors at ${r.rooms} × ${r.rate}: ${JSON.stringify(r.errors)}`);
+    if (Object.keys(r.errors).length) {
+      console.log(`  errors at ${treeOf(r)}${r.rooms} × ${r.rate}, ${r.payloads}: ${JSON.stringify(r.errors)}`);
+    }
   }
 
   if (idleRooms > 0) {
-    process.stderr.write(`… ${idleRooms} quiet rooms\n`);
-    const q = await runTier(idleRooms, 0);
-    console.log(
-      `\nquiet rooms: ${q.rooms} connected, silent rooms (joined in ${fixed(q.joinSeconds, 1)} s): ` +
-        `RSS ${kb((q.rssIdle - q.rssBefore) / q.rooms)} KiB per room after gc (heap ${mb(q.heapIdle)} MiB in all), ` +
-        `${fixed((q.timers - q.timersBefore) / q.rooms)} timers and ${fixed((q.sockets - q.socketsBefore) / q.rooms)} sockets per room, ` +
-        `${fixed(q.idleCpuMsPerRoomMinute, 3)} ms CPU per room per minute (over ${q.idleSeconds} s)`,
-    );
-    if (Object.keys(q.errors).length) console.log(`  errors: ${JSON.stringify(q.errors)}`);
+    for (const project of PROJECTS) {
+      process.stderr.write(`… ${idleRooms} quiet rooms, ${project}\n`);
+      const q = await runTier(project, idleRooms, 0, PAYLOADS);
+      console.log(
+        `\nquiet rooms${several ? ` (${project})` : ''}: ${q.rooms} connected, silent rooms (joined in ${fixed(q.joinSeconds, 1)} s): ` +
+          `RSS ${kb((q.rssIdle - q.rssBefore) / q.rooms)} KiB per room after gc (heap ${mb(q.heapIdle)} MiB in all), ` +
+          `${fixed((q.timers - q.timersBefore) / q.rooms)} timers and ${fixed((q.sockets - q.socketsBefore) / q.rooms)} sockets per room, ` +
+          `${fixed(q.idleCpuMsPerRoomMinute, 3)} ms CPU per room per minute (over ${q.idleSeconds} s)`,
+      );
+      if (Object.keys(q.errors).length) console.log(`  errors: ${JSON.stringify(q.errors)}`);
+    }
   }
+  const badBase = results.filter((r) => r.base.check.failures > 0 || r.base.check.commonIdMismatches > 0);
+  for (const r of badBase) console.error(`pipeline alone (${r.base.kind}): ${JSON.stringify(r.base.check)}`);
   const bad = results.filter((r) => r.lost > 0 || r.duplicated > 0 || r.extra > 0);
   console.log(`\ntotal ${((Date.now() - totalStarted) / 1000).toFixed(0)} s`);
+  if (badBase.length) process.exitCode = 1;
   if (bad.length) {
-    console.error(`messages lost or duplicated at ${bad.map((r) => r.rooms).join(', ')} rooms`);
+    console.error(`messages lost or duplicated at ${bad.map((r) => `${treeOf(r)}${r.rooms}`).join(', ')} rooms`);
     process.exit(1);
   }
 }
 
 if (flag('--simulator')) await simulatorMain();
 else if (flag('--client')) await clientMain(Number(option('--client', '1')), RATE);
+else if (flag('--baseline')) await baselineMain(option('--baseline', PAYLOADS));
 else await main();

@@ -223,6 +223,37 @@ describe('connectRooms', () => {
     }
   });
 
+  it("gives a room's own streams, first read while it is live, the same messages and errors as the pool from then on", () =>
+    // A garbage frame after every 5th frame: FRAME_DECODE_FAILED errors keep coming on both sides.
+    withSim(2, { garbageEvery: 5 }, async (sim) => {
+      const [a, b] = sim.rooms.map((r) => r.webRid) as [string, string];
+      const pool = connectRooms([a, b], {
+        session: { ...FAST, endpoints: sim.httpUrl },
+        requestIntervalMs: 1,
+        requestJitterMs: 1,
+      });
+      try {
+        const before = collect(pool);
+        await until(() => pool.states.get(a) === 'live' && (before.get(a)?.length ?? 0) >= 10);
+        // From here on, the pool's view of room a and the session's own streams (built on this first read).
+        const fromPool: string[] = [];
+        const poolErrors: string[] = [];
+        pool.messages$.pipe(filter((m) => m.room === a)).subscribe(({ message }) => fromPool.push(message.msgId));
+        pool.errors$.pipe(filter((e) => e.room === a)).subscribe(({ error }) => poolErrors.push(error.code));
+        const own = pool.room(a);
+        const fromSession = lastValueFrom(own.messages$.pipe(toArray()));
+        const sessionErrors = lastValueFrom(own.errors$.pipe(toArray()));
+        await until(() => fromPool.length >= 60 && poolErrors.length >= 2);
+        sim.endLive(a);
+        expect(await own.done).toEqual({ reason: 'ended' });
+        expect((await fromSession).map((m) => m.msgId)).toEqual(fromPool);
+        expect((await sessionErrors).map((e) => e.code)).toEqual(poolErrors);
+        expect(poolErrors.every((code) => code === 'FRAME_DECODE_FAILED')).toBe(true);
+      } finally {
+        await pool.close();
+      }
+    }));
+
   it('caps simultaneous joins and queues the rest', () =>
     // Slow room pages keep each join open long enough for the others to pile up behind the cap.
     withSim(12, { slowPage: 40 }, async (sim) => {

@@ -138,6 +138,20 @@ describe('live session against the simulator', () => {
       expect(versions[1]).toContain('Chrome/133.0.0.0');
     }));
 
+  it('reports on frames$ the very push URL it signed and requested, for every connection', () =>
+    withSim({ closeAfter: 3, closeCode: 1012 }, async (sim) => {
+      const requested: string[] = [];
+      const { s } = await session(sim, {
+        beforeRequest: (request) => void (request.kind === 'push' && requested.push(request.url)),
+      });
+      const opened = lastValueFrom(s.frames$.pipe(toArray())).then((events) =>
+        events.flatMap((e) => (e.direction === 'open' ? [e.url] : [])),
+      );
+      expect(await s.done).toEqual({ reason: 'ended' });
+      expect(requested.length).toBeGreaterThanOrEqual(2);
+      expect(await opened).toEqual(requested);
+    }));
+
   it('gives up with a typed HANDSHAKE_REJECTED error, not a hang, when every handshake is refused', () =>
     withSim({ rejectHandshakes: 100 }, async (sim) => {
       const { s } = await session(sim, { reconnect: { ...FAST.reconnect, maxHandshakeRejections: 3 } });

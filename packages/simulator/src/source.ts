@@ -8,7 +8,11 @@ import type { BuiltMessage, MessageFactory } from '@douyin-live/testing';
 export interface MessageBatch {
   /** Offset from the start of the live, in ms of source time (divided by the playback speed). */
   readonly atMs: number;
-  /** The messages, in order. */
+  /**
+   * The messages, in order. A payload can be any bytes, e.g. a real captured payload (`scripts/bench-rooms.mjs`
+   * pushes those): it goes out as given, except that a guest's copy is decoded and re-encoded masked when the
+   * simulator masks guests (`maskGuests: false` keeps it byte for byte).
+   */
   readonly messages: readonly BuiltMessage[];
 }
 

@@ -4,7 +4,7 @@
  * for the shared request limiter, so N joins reach the servers as a paced trickle. The pool merges the sessions'
  * streams into tagged ones and isolates failures: a room that fails ends only itself.
  */
-import { Observable, Subject, type Subscription } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type { HttpRequestInfo, RoomInput } from '../session/options.js';
 import { connectPooledSession } from '../session/session.js';
@@ -39,8 +39,7 @@ interface Entry {
   enterCalls: number;
   roomId: string;
   state: PoolRoomState;
-  readonly subscriptions: Subscription[];
-  /** False once detached: the session's messages and errors no longer reach the pool. */
+  /** False once detached: the session's messages, errors and states no longer reach the pool. */
   attached: boolean;
 }
 
@@ -182,7 +181,6 @@ class RoomPoolImpl implements RoomPool {
       enterCalls: 0,
       roomId: typeof room === 'string' ? '' : room.roomId,
       state: 'queued',
-      subscriptions: [],
       attached: true,
     };
     this.entries.set(key, entry);
@@ -215,9 +213,21 @@ class RoomPoolImpl implements RoomPool {
           // The session switches to `closed` before it emits its fatal error (and emits nothing after it).
           this.errorSubject.next({ room: key, error, fatal: FINISHED.has(entry.session?.state) });
         },
+        state: (state) => {
+          if (!entry.attached) return;
+          if (state === 'live' || FINISHED.has(state)) this.finishJoin(entry);
+          // Until it has a join slot the session says `resolving`; the pool knows better.
+          if (entry.release !== undefined || entry.joinDone) this.setState(entry, state);
+        },
+        room: (info) => {
+          if (entry.attached) entry.roomId = info.roomId;
+        },
       },
     );
-    this.attach(entry);
+    void entry.session.done.then(() => {
+      this.finishJoin(entry);
+      entry.abort.abort(new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `room "${key}" is over`));
+    });
     return entry.session;
   }
 
@@ -283,25 +293,7 @@ class RoomPoolImpl implements RoomPool {
     this.stateSubject.next({ room: entry.key, state });
   }
 
-  private attach(entry: Entry): void {
-    const { session, key } = entry;
-    const ignore = () => undefined;
-    entry.subscriptions.push(
-      session.room$.subscribe({ next: (room) => (entry.roomId = room.roomId), error: ignore }),
-      session.state$.subscribe((state) => {
-        if (state === 'live' || FINISHED.has(state)) this.finishJoin(entry);
-        // Until it has a join slot the session says `resolving`; the pool knows better.
-        if (entry.release !== undefined || entry.joinDone) this.setState(entry, state);
-      }),
-    );
-    void session.done.then(() => {
-      this.finishJoin(entry);
-      entry.abort.abort(new DouyinLiveError(ErrorCodes.INVALID_ARGUMENT, `room "${key}" is over`));
-    });
-  }
-
   private detach(entry: Entry): void {
     entry.attached = false;
-    for (const s of entry.subscriptions.splice(0)) s.unsubscribe();
   }
 }

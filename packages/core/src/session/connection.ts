@@ -13,8 +13,8 @@ export type ConnectionEnd =
 
 /** Callbacks of {@link openConnection}. */
 export interface ConnectionHandlers {
-  /** The handshake succeeded (101); `headers` are the upgrade response's. */
-  onOpen(headers: Record<string, string>): void;
+  /** The handshake succeeded (101); `headers` are the upgrade response's, `url` the one connected to. */
+  onOpen(headers: Record<string, string>, url: string): void;
   /** A binary message arrived. */
   onFrame(bytes: Uint8Array): void;
   /** The connection is over; called exactly once. */
@@ -66,9 +66,17 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
   });
   // 'upgrade' carries the response headers but fires before the socket is OPEN; report the open on 'open' so
   // the first heartbeat sent from onOpen is not silently dropped.
+  // The URL as given, for onOpen: ws keeps its own (normalised) copy; a second copy of a ~1 KB signed URL per room
+  // is kept only when the two differ.
+  const givenUrl = ws.url === url ? undefined : url;
   let upgradeHeaders: Record<string, string> = {};
   ws.on('upgrade', (res) => (upgradeHeaders = flatHeaders(res)));
-  ws.on('open', () => handlers.onOpen(upgradeHeaders));
+  ws.on('open', () => {
+    const headers = upgradeHeaders;
+    // Not kept for the life of the connection (a thousand rooms keep a thousand connections).
+    upgradeHeaders = {};
+    handlers.onOpen(headers, givenUrl ?? ws.url);
+  });
   ws.on('message', (data, isBinary) => {
     if (ended || !isBinary) return;
     handlers.onFrame(

@@ -16,7 +16,7 @@ import { pushHeaders, signedPushUrl } from './pushUrl.js';
 import { openConnection, type Connection, type ConnectionEnd } from './connection.js';
 import { CookieJar } from './cookies.js';
 import { resolveSessionOptions, type LiveSessionOptions, type ResolvedSessionOptions } from './options.js';
-import { messageStreams } from './messageStreams.js';
+import { messageStreams, type MessageStreams } from './messageStreams.js';
 import { nextBrowserProfile } from './profiles.js';
 import { RecentMsgIds } from './recentMsgIds.js';
 import { decideOnClose, reconnectDelay } from './reconnect.js';
@@ -61,18 +61,25 @@ export function connectLiveSession(options: LiveSessionOptions): LiveSession {
   return new LiveSessionImpl(resolveSessionOptions(options));
 }
 
-/** Where a room pool takes a session's messages and errors from, called directly instead of through its streams. */
+/**
+ * Where a room pool takes a session's messages, errors, states and room from, called directly instead of through
+ * its streams, each before the stream's own subscribers see it.
+ */
 export interface SessionSink {
   /** Every message after dedupe, decoded (once: the envelope memoises it for the session's own streams). */
   message(message: LiveMessage): void;
   /** Every error the session reports on `errors$`, payload decode failures included, in the same order. */
   error(error: DouyinLiveError): void;
+  /** Every change of `state$` (not the initial `resolving`). */
+  state(state: SessionState): void;
+  /** The room once resolved, as `room$` emits it. */
+  room(room: RoomInfo): void;
 }
 
 /**
- * {@link connectLiveSession} for a room pool (internal, not exported by the package): the pool needs every message
- * and error of every session, and subscribing to `messages$` and `errors$` cost each session ~8 KB of
- * subscriber chains (17 % of a quiet session's heap, for every major GC to mark) and four Subject hops per message.
+ * {@link connectLiveSession} for a room pool (internal, not exported by the package): the pool needs every message,
+ * error and state of every session, and subscribing to `messages$`, `errors$`, `state$` and `room$` cost each
+ * session kilobytes of subscriber chains (for every major GC to mark) and Subject hops per message.
  */
 export function connectPooledSession(options: LiveSessionOptions, sink: SessionSink): LiveSession {
   return new LiveSessionImpl(resolveSessionOptions(options), sink);
@@ -114,15 +121,6 @@ class LiveSessionImpl implements LiveSession {
   };
   readonly loggedIn: boolean;
   readonly done: Promise<SessionOutcome>;
-  readonly messages$: Observable<LiveMessage>;
-  readonly chat$;
-  readonly gift$;
-  readonly like$;
-  readonly member$;
-  readonly social$;
-  readonly viewers$;
-  readonly control$;
-  readonly errors$: Observable<DouyinLiveError>;
   readonly gaps$: Observable<GapEvent>;
   readonly state$: Observable<SessionState>;
   readonly frames$: Observable<RawFrameEvent>;
@@ -143,26 +141,54 @@ class LiveSessionImpl implements LiveSession {
     this.client = new RoomClient(options, this.jar);
     this.seen = new RecentMsgIds(options.dedupeWindow);
     this.done = new Promise((resolve) => (this.settle = resolve));
-
-    ({
-      messages$: this.messages$,
-      chat$: this.chat$,
-      gift$: this.gift$,
-      like$: this.like$,
-      member$: this.member$,
-      social$: this.social$,
-      viewers$: this.viewers$,
-      control$: this.control$,
-      errors$: this.errors$,
-    } = messageStreams(this.envelopes.asObservable(), this.errors, () => this.stats.decodeFailures++));
     this.gaps$ = this.gaps.asObservable();
     this.state$ = this.stateSubject.asObservable();
     this.frames$ = this.frames.asObservable();
     this.room$ = this.roomSubject.asObservable();
-    // The session's own errors (payload failures reach the sink from accept()).
-    if (sink !== undefined) this.errors.subscribe((error) => sink.error(error));
 
     void this.run();
+  }
+
+  /**
+   * The message streams and errors$, built on first use: a pool's session, whose own streams nobody reads, never
+   * pays for their hundred closures and thirty-odd Observables (a third of a quiet session's heap, marked by every
+   * major GC). They derive from the session's Subjects, so building them late changes nothing they emit.
+   */
+  private get streams(): MessageStreams {
+    return (this.derived ??= messageStreams(
+      this.envelopes.asObservable(),
+      this.errors,
+      () => this.stats.decodeFailures++,
+    ));
+  }
+  private derived: MessageStreams | undefined;
+
+  get messages$(): Observable<LiveMessage> {
+    return this.streams.messages$;
+  }
+  get chat$(): LiveSession['chat$'] {
+    return this.streams.chat$;
+  }
+  get gift$(): LiveSession['gift$'] {
+    return this.streams.gift$;
+  }
+  get like$(): LiveSession['like$'] {
+    return this.streams.like$;
+  }
+  get member$(): LiveSession['member$'] {
+    return this.streams.member$;
+  }
+  get social$(): LiveSession['social$'] {
+    return this.streams.social$;
+  }
+  get viewers$(): LiveSession['viewers$'] {
+    return this.streams.viewers$;
+  }
+  get control$(): LiveSession['control$'] {
+    return this.streams.control$;
+  }
+  get errors$(): Observable<DouyinLiveError> {
+    return this.streams.errors$;
   }
 
   get state(): SessionState {
@@ -208,7 +234,7 @@ class LiveSessionImpl implements LiveSession {
   private accept(item: MessageEnvelope | DecodeFailure): void {
     if (item.kind === 'decode-failure') {
       this.stats.decodeFailures++;
-      this.errors.next(item.error);
+      this.reportError(item.error);
       return;
     }
     // msgId 0 carries no identity; such messages are never treated as repeats.
@@ -226,7 +252,8 @@ class LiveSessionImpl implements LiveSession {
       }
     }
     if (item.method === 'WebcastControlMessage') this.watchLiveEnd(item);
-    this.envelopes.next(item);
+    // Nobody reads a pooled session's own streams as a rule: skip the Subject (its next() allocates an iterator).
+    if (this.envelopes.observed) this.envelopes.next(item);
   }
 
   /** Keeps the newest cursor / internal_ext / heartbeat_duration; header values win (§4.4). */
@@ -274,8 +301,19 @@ class LiveSessionImpl implements LiveSession {
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   private setState(state: SessionState): void {
-    if (this.stateSubject.value !== state) this.stateSubject.next(state);
+    if (this.stateSubject.value === state) return;
+    if (!this.streamsClosed) this.sink?.state(state);
+    this.stateSubject.next(state);
   }
+
+  /** Reports an error on errors$, to the pool's sink first (as when it was errors$'s first subscriber). */
+  private reportError(error: DouyinLiveError): void {
+    if (this.streamsClosed) return;
+    this.sink?.error(error);
+    this.errors.next(error);
+  }
+  /** True once the session's streams have completed: nothing more is reported, to the sink either. */
+  private streamsClosed = false;
 
   private stop(stop: Stop): void {
     if (this.stopped) return;
@@ -310,6 +348,7 @@ class LiveSessionImpl implements LiveSession {
       const resolution = await this.join();
       if (this.stopped) throw new StopSignal(this.stopped);
       this.resolvedRoom = resolution.room;
+      this.sink?.room(resolution.room);
       this.roomSubject.next(resolution.room);
       // A resumed session continues from its cursor: the history batch would move it back to "now".
       if (resolution.fetched && !this.options.resume) this.acceptHistory(resolution.fetched);
@@ -347,7 +386,7 @@ class LiveSessionImpl implements LiveSession {
           );
         }
         const retryInMs = reconnectDelay(policy, attempt, undefined, this.options.random);
-        this.errors.next(
+        this.reportError(
           new DouyinLiveError(
             error.code,
             `${error.message}; joining again in ${retryInMs} ms`,
@@ -368,11 +407,12 @@ class LiveSessionImpl implements LiveSession {
     this.connection = undefined;
     this.setState(outcome.reason === 'ended' ? 'ended' : 'closed');
     if (outcome.reason === 'failed') {
-      this.errors.next(outcome.error);
+      this.reportError(outcome.error);
       this.envelopes.error(outcome.error);
     } else {
       this.envelopes.complete();
     }
+    this.streamsClosed = true;
     this.errors.complete();
     this.gaps.complete();
     this.frames.complete();
@@ -400,7 +440,7 @@ class LiveSessionImpl implements LiveSession {
             at: this.options.now(),
           };
           this.gaps.next(gap);
-          this.errors.next(
+          this.reportError(
             new DouyinLiveError(ErrorCodes.GAP, 'reconnecting without a cursor: messages in between may be missing', {
               connection: gap.connection,
             }),
@@ -413,11 +453,11 @@ class LiveSessionImpl implements LiveSession {
       let closeCode: number | undefined;
       if (end.kind === 'rejected') {
         rejections++;
-        this.errors.next(end.error);
+        this.reportError(end.error);
         if (rejections >= policy.maxHandshakeRejections) throw end.error;
       } else {
         rejections = 0;
-        if (end.kind === 'failed') this.errors.next(end.error);
+        if (end.kind === 'failed') this.reportError(end.error);
         else {
           closeCode = end.code;
           if (decideOnClose(end.code) === 'check-live' && this.resolvedRoom) {
@@ -425,7 +465,7 @@ class LiveSessionImpl implements LiveSession {
             if (live === false) throw new StopSignal({ kind: 'ended' });
           }
           if (end.code !== 1000) {
-            this.errors.next(
+            this.reportError(
               new DouyinLiveError(
                 ErrorCodes.CONNECTION_LOST,
                 `connection closed with code ${end.code}${end.reason ? ` (${end.reason})` : ''}`,
@@ -482,101 +522,105 @@ class LiveSessionImpl implements LiveSession {
     const number = ++this.connectionNumber;
     this.stats.connections++;
     let framesReceived = 0;
-    return new Promise((resolve) => {
-      let heartbeat: NodeJS.Timeout | undefined;
-      let watchdog: NodeJS.Timeout | undefined;
-      const drop = (t: NodeJS.Timeout | undefined) => {
-        if (t === undefined) return;
-        clearTimeout(t);
-        this.timers.delete(t);
-      };
-      const clearTimers = () => {
-        drop(heartbeat);
-        drop(watchdog);
-      };
-      // The stall watchdog is not re-armed per frame (a clearTimeout + setTimeout per frame, a Timeout object
-      // that outlives the young generation, for each of a thousand rooms): frames only stamp the time, and one
-      // timer per stall period checks the stamp, re-arming itself for the rest of the period when frames came.
-      // The stamp is monotonic, like the timers: a wall-clock step must not look like a stall.
-      let lastFrameAt = 0;
-      const watch = () => {
-        drop(watchdog);
-        const quietMs = performance.now() - lastFrameAt;
-        if (quietMs < this.options.stallTimeoutMs) {
-          watchdog = setTimeout(watch, this.options.stallTimeoutMs - quietMs);
-          this.timers.add(watchdog);
-          return;
-        }
-        watchdog = undefined;
-        this.setState('stalled');
-        this.errors.next(
-          new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
-            connection: number,
-          }),
-        );
-        conn.terminate();
-      };
-      const beat = () => {
-        if (this.sendFrame(HEARTBEAT_FRAME)) this.stats.heartbeatsSent++;
-        const interval = Math.max(this.options.heartbeatIntervalMs, this.resume.heartbeatDurationMs);
-        heartbeat = setTimeout(beat, interval);
-        this.timers.add(heartbeat);
-      };
-      const onStop = () => conn.close(1000);
-      this.abort.signal.addEventListener('abort', onStop, { once: true });
-      const conn = openConnection(
-        url,
-        {
-          headers: pushHeaders(this.jar.header(), this.profile, room.webRid),
-          agent: this.options.agent,
-          handshakeTimeoutMs: this.options.httpTimeoutMs,
-        },
-        {
-          onOpen: (headers) => {
-            this.frames.next({ direction: 'open', connection: number, at: this.options.now(), url, headers });
-            this.setState('live');
-            lastFrameAt = performance.now();
-            watch();
-            // jwwsjlm sends the first heartbeat at once.
-            beat();
-          },
-          onFrame: (bytes) => {
-            framesReceived++;
-            this.stats.framesIn++;
-            lastFrameAt = performance.now();
-            if (this.stateSubject.value === 'stalled') this.setState('live');
-            if (this.frames.observed) {
-              this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
-            }
-            this.receive(bytes);
-          },
-          onEnd: (end) => {
-            clearTimers();
-            this.abort.signal.removeEventListener('abort', onStop);
-            if (this.connection === conn) this.connection = undefined;
-            if (end.kind === 'closed') {
-              this.frames.next({
-                direction: 'close',
-                connection: number,
-                at: this.options.now(),
-                code: end.code,
-                reason: end.reason,
-              });
-            } else {
-              this.frames.next({
-                direction: 'error',
-                connection: number,
-                at: this.options.now(),
-                code: end.error.code,
-                message: end.error.message,
-              });
-            }
-            resolve({ end, framesReceived });
-          },
-        },
+    // The connection's closures live in this function's context: none of them may use `url` or `room`, or every
+    // room would keep its signed push URL (~1 KB) a second time for the life of the connection.
+    let settle!: (result: { end: ConnectionEnd; framesReceived: number }) => void;
+    const ended = new Promise<{ end: ConnectionEnd; framesReceived: number }>((resolve) => (settle = resolve));
+    let heartbeat: NodeJS.Timeout | undefined;
+    let watchdog: NodeJS.Timeout | undefined;
+    const drop = (t: NodeJS.Timeout | undefined) => {
+      if (t === undefined) return;
+      clearTimeout(t);
+      this.timers.delete(t);
+    };
+    const clearTimers = () => {
+      drop(heartbeat);
+      drop(watchdog);
+    };
+    // The stall watchdog is not re-armed per frame (a clearTimeout + setTimeout per frame, a Timeout object
+    // that outlives the young generation, for each of a thousand rooms): frames only stamp the time, and one
+    // timer per stall period checks the stamp, re-arming itself for the rest of the period when frames came.
+    // The stamp is monotonic, like the timers: a wall-clock step must not look like a stall. Whole milliseconds:
+    // a fractional number stored into this closure would allocate a heap number per frame.
+    let lastFrameAt = 0;
+    const watch = () => {
+      drop(watchdog);
+      const quietMs = performance.now() - lastFrameAt;
+      if (quietMs < this.options.stallTimeoutMs) {
+        watchdog = setTimeout(watch, this.options.stallTimeoutMs - quietMs);
+        this.timers.add(watchdog);
+        return;
+      }
+      watchdog = undefined;
+      this.setState('stalled');
+      this.reportError(
+        new DouyinLiveError(ErrorCodes.STALLED, `no frame for ${this.options.stallTimeoutMs} ms; reconnecting`, {
+          connection: number,
+        }),
       );
-      this.connection = conn;
-    });
+      conn.terminate();
+    };
+    const beat = () => {
+      if (this.sendFrame(HEARTBEAT_FRAME)) this.stats.heartbeatsSent++;
+      const interval = Math.max(this.options.heartbeatIntervalMs, this.resume.heartbeatDurationMs);
+      heartbeat = setTimeout(beat, interval);
+      this.timers.add(heartbeat);
+    };
+    const onStop = () => conn.close(1000);
+    this.abort.signal.addEventListener('abort', onStop, { once: true });
+    const conn = openConnection(
+      url,
+      {
+        headers: pushHeaders(this.jar.header(), this.profile, room.webRid),
+        agent: this.options.agent,
+        handshakeTimeoutMs: this.options.httpTimeoutMs,
+      },
+      {
+        onOpen: (headers, openUrl) => {
+          this.frames.next({ direction: 'open', connection: number, at: this.options.now(), url: openUrl, headers });
+          this.setState('live');
+          lastFrameAt = Math.floor(performance.now());
+          watch();
+          // jwwsjlm sends the first heartbeat at once.
+          beat();
+        },
+        onFrame: (bytes) => {
+          framesReceived++;
+          this.stats.framesIn++;
+          lastFrameAt = Math.floor(performance.now());
+          if (this.stateSubject.value === 'stalled') this.setState('live');
+          if (this.frames.observed) {
+            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
+          }
+          this.receive(bytes);
+        },
+        onEnd: (end) => {
+          clearTimers();
+          this.abort.signal.removeEventListener('abort', onStop);
+          if (this.connection === conn) this.connection = undefined;
+          if (end.kind === 'closed') {
+            this.frames.next({
+              direction: 'close',
+              connection: number,
+              at: this.options.now(),
+              code: end.code,
+              reason: end.reason,
+            });
+          } else {
+            this.frames.next({
+              direction: 'error',
+              connection: number,
+              at: this.options.now(),
+              code: end.error.code,
+              message: end.error.message,
+            });
+          }
+          settle({ end, framesReceived });
+        },
+      },
+    );
+    this.connection = conn;
+    return ended;
   }
 
   private signer: Signer | undefined;
