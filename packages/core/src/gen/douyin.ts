@@ -53256,7 +53256,7 @@ function pickTextPieceImage(r: ProtoReader, end: number): TextPieceImage {
   return m;
 }
 
-/** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, avatarThumb, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
+/** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
 function pickUser(r: ProtoReader, end: number): User {
   const m: User = Object.create(User$defaults) as User;
   while (r.pos < end) {
@@ -53273,7 +53273,7 @@ function pickUser(r: ProtoReader, end: number): User {
         break;
       case 74: {
         const e = r.delimitedEnd();
-        m.avatarThumb = pickImage(r, e);
+        walkImage(r, e);
         r.endAt(e);
         break;
       }

@@ -4,7 +4,8 @@ import type { ProtoReader } from '../wire/reader.js';
 import type { WireTypeName } from '../wire/codec.js';
 import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
 import type { KnownMethod, MessageMap, RankEntry, SocialKind } from './types.js';
-import { optionalUserOf, TO_USER_SLOT, USER_SLOT, userOf } from './user.js';
+import { TO_USER_SLOT, USER_SLOT } from './avatar.js';
+import { optionalUserOf, userOf } from './user.js';
 import { WireBackedMessage } from './wireBacked.js';
 
 /** The envelope facts a mapper needs besides the wire object. */
@@ -23,8 +24,10 @@ export type RawSource<M extends KnownMethod> =
 
 const num = Number;
 
-/** The friendly message under construction: its fields are assigned once, right after the base fields. */
-type Building<M extends keyof MessageMap> = { -readonly [K in keyof MessageMap[M]]: MessageMap[M][K] };
+/** The friendly message under construction: its own fields are assigned once, right after the base fields. */
+type Building<M extends KnownMethod> = WireBackedMessage<M> & { createTime: number } & {
+  -readonly [K in Exclude<keyof MessageMap[M], keyof WireBackedMessage<M>>]: MessageMap[M][K];
+};
 
 /**
  * Fills in the fields of one method's friendly message, in the order JSON has always shown them (after the base
@@ -187,11 +190,11 @@ export function makeFriendly<M extends KnownMethod>(
     entry.type,
     payload,
     raw,
-  ) as unknown as MessageMap[M];
+  );
   const map = entry.map;
   if (map !== undefined) map(f, m as Building<M>);
   entry.last = m;
-  return m;
+  return m as unknown as MessageMap[M];
 }
 
 /**

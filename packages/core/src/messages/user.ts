@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import type * as wire from '../gen/douyin.js';
 import { decodeWire } from '../wire/codec.js';
-import type { User } from './types.js';
+import { avatarUrlIn, TO_USER_SLOT, USER_SLOT } from './avatar.js';
+import type { KnownMethod, User } from './types.js';
+import { WireBackedMessage } from './wireBacked.js';
 
 /** The id Douyin gives every anonymous web viewer. */
 export const ANONYMOUS_USER_ID = '111111';
@@ -17,15 +19,8 @@ export function isMaskedUser(raw: wire.User): boolean {
 // Stands in for a message that arrives without its user, so `message.user` is always an object.
 const NO_USER: wire.User = decodeWire('User', new Uint8Array(0));
 
-/** A message whose full wire object holds the user: the user's `raw` is read from it when first asked for. */
-export interface UserOwner {
-  readonly raw: object;
-}
-
-/** Where in its owner's wire object a user sits: `user`, `toUser`, or (0 and up) `ranks[slot].user`. */
-export const USER_SLOT = -1;
-/** See {@link USER_SLOT}. */
-export const TO_USER_SLOT = -2;
+/** The message a user came in: its `raw` holds the full wire user, its payload the avatar until then. */
+export type UserOwner = WireBackedMessage<KnownMethod>;
 
 /** The wire user at `slot` of a message's full wire object (undefined when absent). */
 function userAt(raw: object, slot: number): wire.User | undefined {
@@ -36,10 +31,11 @@ function userAt(raw: object, slot: number): wire.User | undefined {
 }
 
 /**
- * A {@link User} whose friendly fields are plain own properties and whose `raw` is produced on first access: the
- * full wire user, taken from the full decode of the message it came in (`owner.raw`). No closure per user: the
- * owner and the user's place in it are two fields. `toJSON` and `util.inspect` show `raw` last, exactly where
- * the plain object it replaces had it.
+ * A {@link User} whose friendly fields are plain own properties, except two read on first access: `raw`, the full
+ * wire user, taken from the full decode of the message it came in (`owner.raw`), and `avatarUrl`, read from the
+ * message's payload bytes until then (see avatar.ts). No closure per user: the owner and the user's place in it
+ * are two fields. `toJSON` and `util.inspect` show every field in the order of the plain object this class
+ * replaced (`avatarUrl` after `gender`, `raw` last), so JSON output is unchanged.
  */
 class WireBackedUser implements User {
   readonly id: string;
@@ -48,13 +44,14 @@ class WireBackedUser implements User {
   readonly nickname: string;
   readonly masked: boolean;
   readonly gender: number;
-  readonly avatarUrl: string | undefined;
   readonly payLevel: number;
   readonly fansClub: { readonly name: string; readonly level: number } | undefined;
   readonly isAdmin: boolean;
   #raw: wire.User | undefined;
   #owner: UserOwner | undefined;
   #slot: number;
+  #avatar: string | undefined;
+  #avatarRead = false;
 
   constructor(fields: wire.User, raw: wire.User | undefined, owner: UserOwner | undefined, slot: number) {
     const club = fields.fansClub?.data;
@@ -64,7 +61,6 @@ class WireBackedUser implements User {
     this.nickname = fields.nickname;
     this.masked = isMaskedUser(fields);
     this.gender = fields.gender;
-    this.avatarUrl = fields.avatarThumb?.urlList[0];
     this.payLevel = fields.payGrade ? Number(fields.payGrade.level) : 0;
     this.fansClub = club && club.level > 0 ? { name: club.clubName, level: club.level } : undefined;
     this.isAdmin = fields.userAttr?.isAdmin === true;
@@ -84,9 +80,37 @@ class WireBackedUser implements User {
     return raw;
   }
 
+  /** First avatar thumbnail URL, if any. */
+  get avatarUrl(): string | undefined {
+    if (this.#avatarRead) return this.#avatar;
+    const owner = this.#owner;
+    const payload = owner && this.#raw === undefined ? WireBackedMessage.pendingPayload(owner) : undefined;
+    const url =
+      payload !== undefined
+        ? avatarUrlIn(payload, WireBackedMessage.wireType(owner!), this.#slot)
+        : this.raw.avatarThumb?.urlList[0];
+    this.#avatar = url;
+    this.#avatarRead = true;
+    return url;
+  }
+
   /** The plain-object form, `raw` included (last), as JSON has always shown a user. */
   toJSON(): Record<string, unknown> {
-    return { ...this, raw: this.raw } as unknown as Record<string, unknown>;
+    // `raw` first: the avatar then comes from it instead of a scan of the payload.
+    const raw = this.raw;
+    return {
+      id: this.id,
+      secUid: this.secUid,
+      displayId: this.displayId,
+      nickname: this.nickname,
+      masked: this.masked,
+      gender: this.gender,
+      avatarUrl: this.avatarUrl,
+      payLevel: this.payLevel,
+      fansClub: this.fansClub,
+      isAdmin: this.isAdmin,
+      raw,
+    };
   }
 
   [inspect.custom](_depth: number, options: object): string {
