@@ -14,6 +14,7 @@ import {
   toJsonLine,
   unpackResponse,
   type LiveMessage,
+  type User,
 } from '@douyin-live/core';
 import { RecordingReader } from '@douyin-live/recorder';
 import { methodTypes, type KnownMethod } from '../packages/core/src/gen/douyin.js';
@@ -56,6 +57,15 @@ function eager(m: wire.Message): LiveMessage {
 
 const json = (m: LiveMessage, withRaw: boolean): string => toJsonLine(messageToJson(m, withRaw));
 
+/** Every user of a message (sender, recipient, rank entries), in a fixed order. */
+function usersOf(m: LiveMessage): (User | undefined)[] {
+  const x = m as { user?: User; toUser?: User; ranks?: readonly { user?: User }[] };
+  return [x.user, x.toUser, ...(x.ranks ?? []).map((r) => r.user)];
+}
+
+/** The avatar URLs of a message's users, read before anything touches `raw` (so from the payload bytes). */
+const avatarsOf = (m: LiveMessage): (string | undefined)[] => usersOf(m).map((u) => u?.avatarUrl);
+
 describe('field-selective decode', () => {
   let all: wire.Message[] = [];
   beforeAll(async () => {
@@ -74,7 +84,8 @@ describe('field-selective decode', () => {
       const lazy = decodeEnvelope(m);
       const full = eager(m);
       if (lazy.kind === 'decode-failure') throw lazy.error;
-      // Friendly fields first, before anything reads `raw`.
+      // Avatars (read from the payload until `raw` is decoded) and the friendly fields, before anything reads `raw`.
+      expect(avatarsOf(lazy)).toEqual(avatarsOf(full));
       expect(json(lazy, false)).toBe(json(full, false));
       expect(json(lazy, true)).toBe(json(full, true));
       expect(JSON.stringify(lazy)).toBe(JSON.stringify(full));
@@ -114,11 +125,73 @@ describe('field-selective decode', () => {
           }
           const out = decodeEnvelope({ ...m, payload });
           expect(out.kind === 'decode-failure').toBe(fullFails);
-          if (out.kind === 'message' && !('unknown' in out))
+          if (out.kind === 'message' && !('unknown' in out)) {
+            const full = toFriendly(decodeWire(methodTypes[method], payload), {
+              method,
+              msgId: m.msgId,
+            }) as LiveMessage;
+            expect(avatarsOf(out)).toEqual(avatarsOf(full));
             expect(out.raw).toEqual(decodeWire(methodTypes[method], payload));
+          }
         },
       ),
       { numRuns: 3000, seed: 11 },
     );
+  });
+
+  it('reads avatars from the payload by the full decoder’s rules: last user and avatar win, first URL, nth rank', () => {
+    const enc = encodeWire;
+    const user = (nickname: string, urls?: string[]) => ({
+      nickname,
+      ...(urls ? { avatarThumb: { urlList: urls, uri: 'u' } } : {}),
+    });
+    const concat = (...parts: Uint8Array[]) => Buffer.concat(parts);
+    const cases: [KnownMethod, Uint8Array][] = [
+      ['WebcastChatMessage', enc('ChatMessage', { user: user('a', ['1', '2']), content: 'x' })],
+      ['WebcastChatMessage', enc('ChatMessage', { content: 'no user' })],
+      ['WebcastChatMessage', enc('ChatMessage', { user: user('no avatar') })],
+      ['WebcastChatMessage', enc('ChatMessage', { user: { avatarThumb: { uri: 'no urls' } } })],
+      // A field repeated on the wire: the last user, and in it the last avatar, count.
+      [
+        'WebcastChatMessage',
+        concat(enc('ChatMessage', { user: user('a', ['1']) }), enc('ChatMessage', { user: user('b') })),
+      ],
+      [
+        'WebcastChatMessage',
+        concat(enc('ChatMessage', { user: user('a') }), enc('ChatMessage', { user: user('b', ['2']) })),
+      ],
+      [
+        'WebcastChatMessage',
+        enc('ChatMessage', {
+          user: decodeWire('User', concat(enc('User', user('a', ['1', '2'])), enc('User', user('a', ['3'])))),
+        }),
+      ],
+      [
+        'WebcastGiftMessage',
+        enc('GiftMessage', { user: user('from', ['f']), toUser: user('to', ['t']), gift: { name: 'g' } }),
+      ],
+      ['WebcastGiftMessage', enc('GiftMessage', { user: user('from', ['f']) })],
+      [
+        'WebcastRoomUserSeqMessage',
+        enc('RoomUserSeqMessage', {
+          ranks: [{ user: user('r0', ['0']) }, { rank: '2' }, { user: user('r2') }, { user: user('r3', ['3', '4']) }],
+        }),
+      ],
+      ['WebcastRoomRankMessage', enc('RoomRankMessage', { ranks: [{ user: user('r0', ['0']) }, { scoreStr: '1' }] })],
+      ['WebcastMemberMessage', concat(enc('MemberMessage', { user: user('m', ['1']) }), Uint8Array.of(0x10, 0x05))],
+    ];
+    // The user field number again, but as a varint: an unknown field the full decoder skips.
+    const chatUserTag = enc('ChatMessage', { user: {} })[0]!;
+    cases.push([
+      'WebcastChatMessage',
+      concat(enc('ChatMessage', { user: user('a', ['1']) }), Uint8Array.of(chatUserTag & ~7, 1)),
+    ]);
+    for (const [method, payload] of cases) {
+      const lazy = decodeEnvelope({ method, payload, msgId: '1' } as wire.Message);
+      if (lazy.kind === 'decode-failure') throw lazy.error;
+      const full = eager({ method, payload, msgId: '1' } as wire.Message);
+      expect(avatarsOf(lazy)).toEqual(avatarsOf(full));
+      expect(json(lazy, true)).toBe(json(full, true));
+    }
   });
 });

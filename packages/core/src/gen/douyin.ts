@@ -46782,7 +46782,6 @@ function User$Picked(this: User): void {
   this.id = '0';
   this.nickname = '';
   this.gender = 0;
-  this.avatarThumb = undefined;
   this.payGrade = undefined;
   this.fansClub = undefined;
   this.userAttr = undefined;
@@ -46793,7 +46792,7 @@ function User$Picked(this: User): void {
 }
 User$Picked.prototype = User$defaults;
 
-/** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, avatarThumb, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
+/** Decodes only id, idStr, secUid, displayId, nickname, isAnonymous, gender, payGrade, fansClub, userAttr of `douyin.User` (the rest validated, not built), for the friendly mapping. */
 function pickUser(r: ProtoReader, end: number): User {
   r.enter();
   const m = new (User$Picked as unknown as new () => User)();
@@ -46809,12 +46808,6 @@ function pickUser(r: ProtoReader, end: number): User {
       case 32:
         m.gender = r.int32();
         break;
-      case 74: {
-        const e = r.delimitedEnd();
-        m.avatarThumb = pickImage(r, e);
-        r.endAt(e);
-        break;
-      }
       case 186: {
         const e = r.delimitedEnd();
         m.payGrade = pickPayGrade(r, e);

@@ -1,9 +1,9 @@
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
-import { methodPickers, methodTypes, type KnownMethod } from '../gen/douyin.js';
+import { methodTypes, type KnownMethod } from '../gen/douyin.js';
 import type * as wire from '../gen/douyin.js';
 import type { DecodeFailure } from '../pipeline/types.js';
 import { ProtoReader } from '../wire/reader.js';
-import { toFriendly } from './toFriendly.js';
+import { makeFriendly, METHOD_ENTRIES } from './toFriendly.js';
 import type { LiveMessage, UnknownMessage } from './types.js';
 
 /** True when the schema knows `method`. */
@@ -54,16 +54,18 @@ export class MessageEnvelope {
  */
 export function decodeEnvelope(raw: wire.Message): LiveMessage | DecodeFailure {
   const method = raw.method;
-  if (!isKnownMethod(method)) {
+  // One Map lookup finds the picker and the class (and rules out unknown methods).
+  const entry = METHOD_ENTRIES.get(method);
+  if (entry === undefined) {
     const unknown: UnknownMessage = { kind: 'message', method, unknown: true, msgId: raw.msgId, payload: raw.payload };
     return unknown;
   }
   try {
     const payload = raw.payload;
     const reader = new ProtoReader(payload);
-    const fields = methodPickers[method](reader, reader.len) as wire.MethodWireMap[typeof method];
+    const fields = entry.pick(reader, reader.len);
     reader.endAt(reader.len);
-    return toFriendly(fields, { method, msgId: raw.msgId }, { payload }) as LiveMessage;
+    return makeFriendly(entry, fields, raw.msgId, payload, undefined) as LiveMessage;
   } catch (cause) {
     return {
       kind: 'decode-failure',

@@ -1,8 +1,11 @@
-import { methodTypes } from '../gen/douyin.js';
+import { methodPickers, methodTypes } from '../gen/douyin.js';
 import type * as wire from '../gen/douyin.js';
+import type { ProtoReader } from '../wire/reader.js';
+import type { WireTypeName } from '../wire/codec.js';
 import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
 import type { KnownMethod, MessageMap, RankEntry, SocialKind } from './types.js';
-import { toOptionalUserFrom as toOptionalUser, toUserFrom as toUser } from './user.js';
+import { TO_USER_SLOT, USER_SLOT } from './avatar.js';
+import { optionalUserOf, userOf } from './user.js';
 import { WireBackedMessage } from './wireBacked.js';
 
 /** The envelope facts a mapper needs besides the wire object. */
@@ -19,154 +22,180 @@ export type RawSource<M extends KnownMethod> =
   | { readonly payload: Uint8Array; readonly raw?: undefined }
   | { readonly payload?: undefined; readonly raw: wire.MethodWireMap[M] };
 
-type Base<M extends KnownMethod> = WireBackedMessage<M>;
-
-/** Builds the fields every message shares, from the envelope and the message's `common`. */
-function base<M extends KnownMethod>(
-  env: EnvelopeFacts,
-  raw: { common?: wire.Common | undefined },
-  source: RawSource<M>,
-): Base<M> {
-  const common = raw.common;
-  const msgId = env.msgId !== '0' ? env.msgId : (common?.msgId ?? '0');
-  return new WireBackedMessage<M>(
-    env.method as M,
-    msgId,
-    common && common.roomId !== '0' ? common.roomId : '',
-    common ? Number(common.createTime) : 0,
-    methodTypes[env.method],
-    source.payload,
-    source.raw,
-  );
-}
-
 const num = Number;
-// Object.assign rather than `{ ...base(), ... }`: on Node 20 that spread costs microseconds per message, which
-// made the friendly mapping slower than decoding itself (see docs/performance.md).
+
+/** The friendly message under construction: its own fields are assigned once, right after the base fields. */
+type Building<M extends KnownMethod> = WireBackedMessage<M> & { createTime: number } & {
+  -readonly [K in Exclude<keyof MessageMap[M], keyof WireBackedMessage<M>>]: MessageMap[M][K];
+};
+
+/**
+ * Fills in the fields of one method's friendly message, in the order JSON has always shown them (after the base
+ * class' kind, method, msgId, roomId, createTime). Plain stores, each mapper always in the same order, so all
+ * messages of a method share one hidden class and each store is monomorphic: no object literal copied in with
+ * Object.assign, no closure per user (a user's `raw` is found through the message's `raw`). Mappers read only
+ * the fields proto/friendly-fields.json lists (the rest of `f` may be absent).
+ */
+type Mapper<M extends KnownMethod> = (f: wire.MethodWireMap[M], m: Building<M>) => void;
 
 const SOCIAL_KINDS: Readonly<Record<string, SocialKind>> = { '1': 'follow', '3': 'share' };
 
-/** Mappers read only the fields proto/friendly-fields.json lists (the rest of `raw` may be absent). */
-type Mapper<M extends KnownMethod> = (raw: wire.MethodWireMap[M], b: Base<M>) => MessageMap[M];
-
-/** Hand-made mappers, one per method with a friendly shape; users' `raw` resolves through the message's `raw`. */
 const mappers: { [M in KnownMethod]?: Mapper<M> } = {
-  WebcastChatMessage: (raw, b) => {
+  WebcastChatMessage: (f, m) => {
     // Chats often carry no common.create_time; event_time (seconds) is set instead.
-    const createTime = b.createTime || num(raw.eventTime) * 1000;
-    return Object.assign(b, { createTime, user: toUser(raw.user, () => b.raw.user), content: raw.content });
+    if (!m.createTime) m.createTime = num(f.eventTime) * 1000;
+    m.user = userOf(f.user, m, USER_SLOT);
+    m.content = f.content;
   },
-  WebcastGiftMessage: (raw, b) => {
-    const g = raw.gift;
-    const giftId = raw.giftId !== '0' ? raw.giftId : (g?.id ?? '0');
-    return Object.assign(b, {
-      user: toUser(raw.user, () => b.raw.user),
-      toUser: toOptionalUser(raw.toUser, () => b.raw.toUser),
-      giftId,
-      gift: {
-        id: giftId,
-        name: g?.name ?? '',
-        diamondCount: g?.diamondCount ?? 0,
-        combo: g?.combo ?? false,
-        type: g?.type ?? 0,
-        imageUrl: g?.image?.urlList[0],
-      },
-      repeatCount: num(raw.repeatCount),
-      comboCount: num(raw.comboCount),
-      groupCount: num(raw.groupCount),
-      groupId: raw.groupId,
-      repeatEnd: raw.repeatEnd === 1,
-      totalCount: num(raw.totalCount),
-      traceId: raw.traceId,
-    });
+  WebcastGiftMessage: (f, m) => {
+    const g = f.gift;
+    const giftId = f.giftId !== '0' ? f.giftId : (g?.id ?? '0');
+    m.user = userOf(f.user, m, USER_SLOT);
+    m.toUser = optionalUserOf(f.toUser, m, TO_USER_SLOT);
+    m.giftId = giftId;
+    m.gift = {
+      id: giftId,
+      name: g?.name ?? '',
+      diamondCount: g?.diamondCount ?? 0,
+      combo: g?.combo ?? false,
+      type: g?.type ?? 0,
+      imageUrl: g?.image?.urlList[0],
+    };
+    m.repeatCount = num(f.repeatCount);
+    m.comboCount = num(f.comboCount);
+    m.groupCount = num(f.groupCount);
+    m.groupId = f.groupId;
+    m.repeatEnd = f.repeatEnd === 1;
+    m.totalCount = num(f.totalCount);
+    m.traceId = f.traceId;
   },
-  WebcastLikeMessage: (raw, b) =>
-    Object.assign(b, {
-      user: toUser(raw.user, () => b.raw.user),
-      count: num(raw.count),
-      total: num(raw.total),
-    }),
-  WebcastMemberMessage: (raw, b) =>
-    Object.assign(b, {
-      user: toUser(raw.user, () => b.raw.user),
-      memberCount: num(raw.memberCount),
-      action: num(raw.action),
-      enterType: num(raw.enterType),
-    }),
-  WebcastSocialMessage: (raw, b) =>
-    Object.assign(b, {
-      user: toUser(raw.user, () => b.raw.user),
-      type: SOCIAL_KINDS[raw.action] ?? 'other',
-      action: num(raw.action),
-      followCount: num(raw.followCount),
-      shareType: num(raw.shareType),
-      shareTarget: raw.shareTarget,
-    }),
-  WebcastRoomUserSeqMessage: (raw, b) =>
-    Object.assign(b, {
-      total: num(raw.total),
-      totalUser: num(raw.totalUser),
-      totalUserStr: raw.totalUserStr,
-      totalPvForAnchor: raw.totalPvForAnchor,
-      ranks: raw.ranks.map((c, i): RankEntry => ({
-        rank: num(c.rank),
-        score: num(c.score),
-        user: toOptionalUser(c.user, () => b.raw.ranks[i]?.user),
-      })),
-    }),
-  WebcastControlMessage: (raw, b) => {
-    const action = num(raw.action);
-    return Object.assign(b, {
-      action,
-      // 3 is "live ended" everywhere; dycast's status enum also uses 4 for ended.
-      liveEnded: action === CONTROL_ACTION_LIVE_END || action === 4,
-      tips: raw.tips,
-    });
+  WebcastLikeMessage: (f, m) => {
+    m.user = userOf(f.user, m, USER_SLOT);
+    m.count = num(f.count);
+    m.total = num(f.total);
   },
-  WebcastFansclubMessage: (raw, b) =>
-    Object.assign(b, {
-      user: toOptionalUser(raw.user, () => b.raw.user),
-      action: raw.action,
-      content: raw.content,
-    }),
-  WebcastEmojiChatMessage: (raw, b) =>
-    Object.assign(b, {
-      user: toUser(raw.user, () => b.raw.user),
-      emojiId: raw.emojiId,
-      defaultContent: raw.defaultContent,
-      emojiUrl: raw.emojiContent?.pieces[0]?.imageValue?.image?.urlList[0],
-    }),
-  WebcastRoomStatsMessage: (raw, b) =>
-    Object.assign(b, {
-      displayShort: raw.displayShort,
-      displayMiddle: raw.displayMiddle,
-      displayLong: raw.displayLong,
-      displayValue: num(raw.displayValue),
-      total: num(raw.total),
-    }),
-  WebcastRoomMessage: (raw, b) =>
-    Object.assign(b, {
-      content: raw.content,
-      roomMessageType: raw.roomMessageType,
-    }),
-  WebcastRoomRankMessage: (raw, b) =>
-    Object.assign(b, {
-      ranks: raw.ranks.map((r, i) => ({
-        user: toOptionalUser(r.user, () => b.raw.ranks[i]?.user),
-        scoreStr: r.scoreStr,
-      })),
-    }),
-  WebcastScreenChatMessage: (raw, b) =>
-    Object.assign(b, {
-      user: toOptionalUser(raw.user, () => b.raw.user),
-      content: raw.content,
-    }),
-  WebcastUpdateFanTicketMessage: (raw, b) =>
-    Object.assign(b, {
-      count: num(raw.roomFanTicketCount),
-      countText: raw.roomFanTicketCountText,
-    }),
+  WebcastMemberMessage: (f, m) => {
+    m.user = userOf(f.user, m, USER_SLOT);
+    m.memberCount = num(f.memberCount);
+    m.action = num(f.action);
+    m.enterType = num(f.enterType);
+  },
+  WebcastSocialMessage: (f, m) => {
+    m.user = userOf(f.user, m, USER_SLOT);
+    m.type = SOCIAL_KINDS[f.action] ?? 'other';
+    m.action = num(f.action);
+    m.followCount = num(f.followCount);
+    m.shareType = num(f.shareType);
+    m.shareTarget = f.shareTarget;
+  },
+  WebcastRoomUserSeqMessage: (f, m) => {
+    m.total = num(f.total);
+    m.totalUser = num(f.totalUser);
+    m.totalUserStr = f.totalUserStr;
+    m.totalPvForAnchor = f.totalPvForAnchor;
+    const from = f.ranks;
+    const ranks: RankEntry[] = new Array<RankEntry>(from.length);
+    for (let i = 0; i < from.length; i++) {
+      const r = from[i]!;
+      ranks[i] = { rank: num(r.rank), score: num(r.score), user: optionalUserOf(r.user, m, i) };
+    }
+    m.ranks = ranks;
+  },
+  WebcastControlMessage: (f, m) => {
+    const action = num(f.action);
+    m.action = action;
+    // 3 is "live ended" everywhere; dycast's status enum also uses 4 for ended.
+    m.liveEnded = action === CONTROL_ACTION_LIVE_END || action === 4;
+    m.tips = f.tips;
+  },
+  WebcastFansclubMessage: (f, m) => {
+    m.user = optionalUserOf(f.user, m, USER_SLOT);
+    m.action = f.action;
+    m.content = f.content;
+  },
+  WebcastEmojiChatMessage: (f, m) => {
+    m.user = userOf(f.user, m, USER_SLOT);
+    m.emojiId = f.emojiId;
+    m.defaultContent = f.defaultContent;
+    m.emojiUrl = f.emojiContent?.pieces[0]?.imageValue?.image?.urlList[0];
+  },
+  WebcastRoomStatsMessage: (f, m) => {
+    m.displayShort = f.displayShort;
+    m.displayMiddle = f.displayMiddle;
+    m.displayLong = f.displayLong;
+    m.displayValue = num(f.displayValue);
+    m.total = num(f.total);
+  },
+  WebcastRoomMessage: (f, m) => {
+    m.content = f.content;
+    m.roomMessageType = f.roomMessageType;
+  },
+  WebcastRoomRankMessage: (f, m) => {
+    m.ranks = f.ranks.map((r, i) => ({ user: optionalUserOf(r.user, m, i), scoreStr: r.scoreStr }));
+  },
+  WebcastScreenChatMessage: (f, m) => {
+    m.user = optionalUserOf(f.user, m, USER_SLOT);
+    m.content = f.content;
+  },
+  WebcastUpdateFanTicketMessage: (f, m) => {
+    m.count = num(f.roomFanTicketCount);
+    m.countText = f.roomFanTicketCountText;
+  },
 };
+
+/** Everything the decode needs about one known method, found with one lookup by method name. */
+export interface MethodEntry<M extends KnownMethod = KnownMethod> {
+  readonly method: M;
+  /** The wire type of the payload. */
+  readonly type: WireTypeName;
+  /** The generated picker: the fields the friendly message reads, the rest of the payload validated. */
+  readonly pick: (r: ProtoReader, end: number) => wire.MethodWireMap[M];
+  /** The method's mapper, if it has a friendly shape beyond the base fields. */
+  readonly map: Mapper<M> | undefined;
+  /**
+   * The last message made, which keeps its hidden class alive: V8 holds it only weakly, and a full GC that finds
+   * no instance alive drops it and deoptimizes the code that embeds it ('reason: weak objects').
+   */
+  last: unknown;
+}
+
+/** Every known method's entry, by method name (a Map: one hashed lookup, no prototype keys). */
+export const METHOD_ENTRIES: ReadonlyMap<string, MethodEntry> = new Map(
+  (Object.keys(methodTypes) as KnownMethod[]).map((method) => {
+    const entry: MethodEntry = {
+      method,
+      type: methodTypes[method],
+      pick: methodPickers[method] as MethodEntry['pick'],
+      map: mappers[method] as Mapper<KnownMethod> | undefined,
+      last: undefined,
+    };
+    return [method, entry];
+  }),
+);
+
+/** Builds the friendly message of `entry`'s method from its picked (or full) wire object `f`. */
+export function makeFriendly<M extends KnownMethod>(
+  entry: MethodEntry<M>,
+  f: wire.MethodWireMap[M],
+  msgId: string,
+  payload: Uint8Array | undefined,
+  raw: wire.MethodWireMap[M] | undefined,
+): MessageMap[M] {
+  const c = (f as { common?: wire.Common }).common;
+  const m = new WireBackedMessage<M>(
+    entry.method,
+    msgId !== '0' ? msgId : (c?.msgId ?? '0'),
+    c && c.roomId !== '0' ? c.roomId : '',
+    c ? num(c.createTime) : 0,
+    entry.type,
+    payload,
+    raw,
+  );
+  const map = entry.map;
+  if (map !== undefined) map(f, m as Building<M>);
+  entry.last = m;
+  return m as unknown as MessageMap[M];
+}
 
 /**
  * Maps a wire object of `env.method` to its friendly message. `fields` is the full wire object or the partial one
@@ -177,14 +206,6 @@ export function toFriendly<M extends KnownMethod>(
   env: EnvelopeFacts & { method: M },
   source: RawSource<M> = { raw: fields },
 ): MessageMap[M] {
-  const b = base<M>(env, fields as { common?: wire.Common }, source);
-  const mapper = mappers[env.method] as Mapper<M> | undefined;
-  const message = mapper ? mapper(fields, b) : (b as unknown as MessageMap[M]);
-  lastByMethod.set(env.method, message);
-  return message;
+  const entry = METHOD_ENTRIES.get(env.method) as unknown as MethodEntry<M>;
+  return makeFriendly(entry, fields, env.msgId, source.payload, source.raw);
 }
-
-// The last message of each method (with its users), which keeps their hidden classes alive: V8 holds the shapes
-// that the constructors and Object.assign build only weakly, and a full GC that finds none alive drops them and
-// deoptimizes the mappers and decoders that embed them ('reason: weak objects' in --trace-deopt).
-const lastByMethod = new Map<KnownMethod, unknown>();

@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import type * as wire from '../gen/douyin.js';
 import { decodeWire } from '../wire/codec.js';
-import type { User } from './types.js';
+import { avatarUrlIn, TO_USER_SLOT, USER_SLOT } from './avatar.js';
+import type { KnownMethod, User } from './types.js';
+import { WireBackedMessage } from './wireBacked.js';
 
 /** The id Douyin gives every anonymous web viewer. */
 export const ANONYMOUS_USER_ID = '111111';
@@ -17,13 +19,23 @@ export function isMaskedUser(raw: wire.User): boolean {
 // Stands in for a message that arrives without its user, so `message.user` is always an object.
 const NO_USER: wire.User = decodeWire('User', new Uint8Array(0));
 
-/** The wire user itself, or how to get it when it is first asked for. */
-type UserSource = wire.User | (() => wire.User | undefined);
+/** The message a user came in: its `raw` holds the full wire user, its payload the avatar until then. */
+export type UserOwner = WireBackedMessage<KnownMethod>;
+
+/** The wire user at `slot` of a message's full wire object (undefined when absent). */
+function userAt(raw: object, slot: number): wire.User | undefined {
+  const holder = raw as { user?: wire.User; toUser?: wire.User; ranks?: readonly { user?: wire.User }[] };
+  if (slot === USER_SLOT) return holder.user;
+  if (slot === TO_USER_SLOT) return holder.toUser;
+  return holder.ranks?.[slot]?.user;
+}
 
 /**
- * A {@link User} whose friendly fields are plain own properties and whose `raw` is produced on first access (the
- * full wire decode of the message it came from). `toJSON`, spread-free JSON and `util.inspect` show `raw` last,
- * exactly where the plain object it replaces had it.
+ * A {@link User} whose friendly fields are plain own properties, except two read on first access: `raw`, the full
+ * wire user, taken from the full decode of the message it came in (`owner.raw`), and `avatarUrl`, read from the
+ * message's payload bytes until then (see avatar.ts). No closure per user: the owner and the user's place in it
+ * are two fields. `toJSON` and `util.inspect` show every field in the order of the plain object this class
+ * replaced (`avatarUrl` after `gender`, `raw` last), so JSON output is unchanged.
  */
 class WireBackedUser implements User {
   readonly id: string;
@@ -32,13 +44,16 @@ class WireBackedUser implements User {
   readonly nickname: string;
   readonly masked: boolean;
   readonly gender: number;
-  readonly avatarUrl: string | undefined;
   readonly payLevel: number;
   readonly fansClub: { readonly name: string; readonly level: number } | undefined;
   readonly isAdmin: boolean;
-  #source: UserSource;
+  #raw: wire.User | undefined;
+  #owner: UserOwner | undefined;
+  #slot: number;
+  #avatar: string | undefined;
+  #avatarRead = false;
 
-  constructor(fields: wire.User, source: UserSource) {
+  constructor(fields: wire.User, raw: wire.User | undefined, owner: UserOwner | undefined, slot: number) {
     const club = fields.fansClub?.data;
     this.id = fields.id !== '0' ? fields.id : fields.idStr || '0';
     this.secUid = fields.secUid;
@@ -46,25 +61,56 @@ class WireBackedUser implements User {
     this.nickname = fields.nickname;
     this.masked = isMaskedUser(fields);
     this.gender = fields.gender;
-    this.avatarUrl = fields.avatarThumb?.urlList[0];
     this.payLevel = fields.payGrade ? Number(fields.payGrade.level) : 0;
     this.fansClub = club && club.level > 0 ? { name: club.clubName, level: club.level } : undefined;
     this.isAdmin = fields.userAttr?.isAdmin === true;
-    this.#source = source;
+    this.#raw = raw;
+    this.#owner = owner;
+    this.#slot = slot;
   }
 
   /** The decoded wire object. */
   get raw(): wire.User {
-    const source = this.#source;
-    if (typeof source !== 'function') return source;
-    const raw = source() ?? NO_USER;
-    this.#source = raw;
+    let raw = this.#raw;
+    if (raw === undefined) {
+      raw = userAt(this.#owner!.raw, this.#slot) ?? NO_USER;
+      this.#raw = raw;
+      this.#owner = undefined;
+    }
     return raw;
+  }
+
+  /** First avatar thumbnail URL, if any. */
+  get avatarUrl(): string | undefined {
+    if (this.#avatarRead) return this.#avatar;
+    const owner = this.#owner;
+    const payload = owner && this.#raw === undefined ? WireBackedMessage.pendingPayload(owner) : undefined;
+    const url =
+      payload !== undefined
+        ? avatarUrlIn(payload, WireBackedMessage.wireType(owner!), this.#slot)
+        : this.raw.avatarThumb?.urlList[0];
+    this.#avatar = url;
+    this.#avatarRead = true;
+    return url;
   }
 
   /** The plain-object form, `raw` included (last), as JSON has always shown a user. */
   toJSON(): Record<string, unknown> {
-    return { ...this, raw: this.raw } as unknown as Record<string, unknown>;
+    // `raw` first: the avatar then comes from it instead of a scan of the payload.
+    const raw = this.raw;
+    return {
+      id: this.id,
+      secUid: this.secUid,
+      displayId: this.displayId,
+      nickname: this.nickname,
+      masked: this.masked,
+      gender: this.gender,
+      avatarUrl: this.avatarUrl,
+      payLevel: this.payLevel,
+      fansClub: this.fansClub,
+      isAdmin: this.isAdmin,
+      raw,
+    };
   }
 
   [inspect.custom](_depth: number, options: object): string {
@@ -74,26 +120,23 @@ class WireBackedUser implements User {
 
 /** Builds the friendly {@link User} from its wire object (an absent user becomes one with default fields). */
 export function toUser(raw: wire.User = NO_USER): User {
-  return new WireBackedUser(raw, raw);
+  return new WireBackedUser(raw, raw, undefined, 0);
 }
 
 /** {@link toUser} for optional fields. */
 export function toOptionalUser(raw: wire.User | undefined): User | undefined {
-  return raw === undefined ? undefined : toUser(raw);
+  return raw === undefined ? undefined : new WireBackedUser(raw, raw, undefined, 0);
 }
 
 /**
- * The friendly {@link User} from a partially decoded wire user (only the fields the friendly ones need); `raw`
- * calls `resolve` on first access for the full wire object (undefined there means "absent": the default user).
+ * The friendly {@link User} from a partially decoded wire user (only the fields the friendly ones need); its `raw`
+ * is the user at `slot` of `owner.raw`, read on first access (absent there: the default user).
  */
-export function toUserFrom(fields: wire.User | undefined, resolve: () => wire.User | undefined): User {
-  return new WireBackedUser(fields ?? NO_USER, resolve);
+export function userOf(fields: wire.User | undefined, owner: UserOwner, slot: number): User {
+  return new WireBackedUser(fields ?? NO_USER, undefined, owner, slot);
 }
 
-/** {@link toUserFrom} for optional fields. */
-export function toOptionalUserFrom(
-  fields: wire.User | undefined,
-  resolve: () => wire.User | undefined,
-): User | undefined {
-  return fields === undefined ? undefined : new WireBackedUser(fields, resolve);
+/** {@link userOf} for optional fields. */
+export function optionalUserOf(fields: wire.User | undefined, owner: UserOwner, slot: number): User | undefined {
+  return fields === undefined ? undefined : new WireBackedUser(fields, undefined, owner, slot);
 }

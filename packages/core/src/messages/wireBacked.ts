@@ -47,6 +47,19 @@ export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> 
     return raw;
   }
 
+  /**
+   * The payload while `raw` has not been decoded yet (then undefined), and the wire type it decodes as: what a
+   * user of this message reads its avatar URL from (see avatar.ts). Internal.
+   */
+  static pendingPayload(m: WireBackedMessage<KnownMethod>): Uint8Array | undefined {
+    return m.#payload;
+  }
+
+  /** The wire type of the message's payload. Internal. */
+  static wireType(m: WireBackedMessage<KnownMethod>): WireTypeName {
+    return m.#type;
+  }
+
   /** The plain-object form, with `raw` right after `createTime` as JSON has always shown a message. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};

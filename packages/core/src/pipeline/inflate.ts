@@ -1,19 +1,36 @@
 /**
- * Inflates one gzip member synchronously, the per-frame hot path: one zlib context reused for every frame and
- * the output written straight into a buffer of the size the gzip trailer announces (no chunk list, no concat).
- * `zlib.gunzipSync` builds a whole zlib stream object per call, which on Douyin's 1–10 KB frames costs about a
- * fifth of the inflate itself (see docs/performance.md). Anything unusual — an error, a trailer whose size does
- * not match, a second member, trailing bytes, an implausible size — goes through `gunzipSync` instead, so results
- * and errors are exactly `gunzipSync`'s.
+ * Inflates one gzip member synchronously, the per-frame hot path, with reused zlib contexts whose output goes
+ * straight into a buffer of the size the gzip trailer announces (no chunk list, no concat). `zlib.gunzipSync`
+ * builds a whole zlib stream object per call, which on Douyin's 1–10 KB frames costs about a fifth of the inflate
+ * itself (see docs/performance.md).
+ *
+ * A member with the plain 10-byte header every Douyin frame has (deflate, no flag set) is inflated as raw deflate
+ * between the header and the 8-byte trailer, and accepted when the deflate stream ends exactly where the trailer
+ * begins and produced exactly the trailer's ISIZE bytes. The trailer's CRC-32 is **not** computed: it would cost
+ * about a fifth of the inflate again, and it guards bytes that TLS (`wss://`) already authenticates end to end. A
+ * corrupted payload that still inflates to the announced size (a recording damaged on disk: `.dyrec` files carry
+ * no checksum of their own) then fails as a Response or message decode failure, or decodes to different values;
+ * it never throws. Any other member (flags, another method, an error, a size mismatch, trailing bytes, an
+ * implausible size) goes through a reused gzip context that checks the CRC, and anything unusual there through
+ * `gunzipSync` itself, so those results and errors are exactly `gunzipSync`'s.
+ *
+ * The output of each call is a fresh buffer: a message that keeps a view of it (a friendly message's lazy `raw`)
+ * keeps only that frame's inflated Response alive.
  */
-import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
+import { constants, createGunzip, createInflateRaw, gunzipSync, type Gunzip, type InflateRaw } from 'node:zlib';
 
 /** Output sizes above this go through `gunzipSync` (a trailer can claim anything up to 4 GiB). */
-const MAX_DIRECT_BYTES = 64 * 1024 * 1024;
+const MAX_DIRECT_BYTES = 64 * 1024 * 1024; // 64 MiB
 /** Deflate cannot expand input by more than ~1032:1; a trailer claiming more is not trusted. */
 const MAX_RATIO = 1032;
 /** gzip header (10 bytes) + empty deflate block + trailer (8 bytes). */
 const MIN_GZIP_BYTES = 18;
+/** Bytes of a gzip header without optional fields (magic, method, flags, mtime, xfl, os). */
+const GZIP_HEADER_BYTES = 10;
+/** Bytes of the gzip trailer (CRC-32, ISIZE). */
+const GZIP_TRAILER_BYTES = 8;
+/** The gzip compression method byte for deflate, the only one defined. */
+const METHOD_DEFLATE = 8;
 
 /** The parts of node's zlib binding that `gunzipSync` itself drives (present since Node 10, unchanged through 22). */
 interface ZlibHandle {
@@ -31,53 +48,76 @@ interface ZlibHandle {
   onerror: (message: string, errno: number) => void;
 }
 
+/** One reused zlib context. */
 interface Engine {
-  readonly stream: Gunzip;
+  readonly stream: Gunzip | InflateRaw;
   readonly handle: ZlibHandle;
   /** `[availOutAfter, availInAfter]` of the last `writeSync`. */
   readonly state: Uint32Array;
   failed: boolean;
 }
 
-let engine: Engine | undefined | null;
+/** A context of each kind; undefined until first used, null when this runtime's zlib lacks the internals. */
+let gzipEngine: Engine | undefined | null;
+let rawEngine: Engine | undefined | null;
 
-function getEngine(): Engine | null {
-  if (engine !== undefined) return engine;
+function makeEngine(create: () => Gunzip | InflateRaw): Engine | null {
   try {
-    const stream = createGunzip();
+    const stream = create();
     const internals = stream as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array };
     const handle = internals._handle;
     const state = internals._writeState;
-    if (handle === undefined || typeof handle.writeSync !== 'function' || !(state instanceof Uint32Array)) {
-      engine = null;
-      return null;
-    }
-    const made: Engine = { stream, handle, state, failed: false };
+    // Checked by tag, not instanceof: under a vm context (jest) node's own arrays come from another realm.
+    const isState = Object.prototype.toString.call(state) === '[object Uint32Array]';
+    if (handle === undefined || typeof handle.writeSync !== 'function' || !isState) return null;
+    const made: Engine = { stream, handle, state: state as Uint32Array, failed: false };
     handle.onerror = () => {
       made.failed = true;
     };
-    engine = made;
+    return made;
   } catch {
-    engine = null;
+    return null;
   }
-  return engine;
 }
 
-/** Inflates a gzip payload; throws as `gunzipSync` does on bad input. */
-export function gunzip(bytes: Uint8Array): Uint8Array {
-  const n = bytes.length;
-  const e = n >= MIN_GZIP_BYTES ? getEngine() : null;
-  if (e === null) return gunzipSync(bytes);
-  const size = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
-  if (size > MAX_DIRECT_BYTES || size > n * MAX_RATIO) return gunzipSync(bytes);
-  // One spare byte: a member that ends exactly at `size` leaves it free, a longer output fills it.
-  const out = Buffer.allocUnsafe(size + 1);
-  e.handle.writeSync(constants.Z_FINISH, bytes, 0, n, out, 0, size + 1);
+/**
+ * Runs one whole input through `e` into `out` (`expected` bytes plus one spare: a stream that ends exactly at
+ * `expected` leaves it free, a longer one fills it). True when the stream ended having produced exactly
+ * `expected` bytes and consumed exactly the input. Resets the context, or retires it after an error.
+ */
+function inflateInto(
+  e: Engine,
+  input: Uint8Array,
+  inOffset: number,
+  inLength: number,
+  out: Uint8Array,
+  expected: number,
+): boolean {
+  e.handle.writeSync(constants.Z_FINISH, input, inOffset, inLength, out, 0, expected + 1);
+  // A stream that did not end with input and output room left is an error ("unexpected end of file") in the binding.
   const ok = !e.failed && e.state[0] === 1 && e.state[1] === 0;
   if (e.failed) {
     // Start afresh after an error rather than trust the context's state.
-    engine = undefined;
+    if (e === gzipEngine) gzipEngine = undefined;
+    else rawEngine = undefined;
     e.stream.close();
   } else e.handle.reset();
-  return ok ? out.subarray(0, size) : gunzipSync(bytes);
+  return ok;
+}
+
+/** Inflates a gzip payload; throws as `gunzipSync` does on input it rejects (see the module doc for the CRC). */
+export function gunzip(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n < MIN_GZIP_BYTES) return gunzipSync(bytes);
+  const size = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+  if (size > MAX_DIRECT_BYTES || size > n * MAX_RATIO) return gunzipSync(bytes);
+  const out = Buffer.allocUnsafe(size + 1);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === METHOD_DEFLATE && bytes[3] === 0) {
+    const raw = rawEngine === undefined ? (rawEngine = makeEngine(createInflateRaw)) : rawEngine;
+    const bodyBytes = n - GZIP_HEADER_BYTES - GZIP_TRAILER_BYTES;
+    if (raw !== null && inflateInto(raw, bytes, GZIP_HEADER_BYTES, bodyBytes, out, size)) return out.subarray(0, size);
+  }
+  const gz = gzipEngine === undefined ? (gzipEngine = makeEngine(createGunzip)) : gzipEngine;
+  if (gz !== null && inflateInto(gz, bytes, 0, n, out, size)) return out.subarray(0, size);
+  return gunzipSync(bytes);
 }
