@@ -1,10 +1,19 @@
 /**
  * A set of ids that forgets its oldest entries beyond `capacity` and, optionally, entries older than
- * `maxAgeMs`. Map insertion order doubles as age order, so eviction is O(1) per entry.
+ * `maxAgeMs`. Ages live in a queue beside the map (id → sequence number of its live queue entry), so eviction
+ * pops the queue's head: O(1) per entry. Taking the oldest key of a `Map` instead walks over every entry deleted
+ * since its last rehash, up to `capacity` of them per eviction (15 % of a replay's CPU with the default window).
  */
 export class RecentIds {
-  // id → time it was (last) seen, in ms
+  // id → sequence number of its live entry in the queue
   private readonly seen = new Map<string, number>();
+  // The queue of sightings, oldest first: entry `seq` sits at index `seq - base`; `head` is the oldest kept index.
+  // With `refreshOnHit` a hit appends a new entry and leaves the old one stale (its seq no longer in `seen`).
+  private ids: string[] = [];
+  private times: number[] = [];
+  private head = 0;
+  private base = 0;
+  private next = 0;
 
   constructor(
     private readonly capacity: number,
@@ -21,16 +30,12 @@ export class RecentIds {
   /** Records `id` at time `now`; true when it was already remembered (a duplicate). */
   check(id: string, now: number): boolean {
     this.expire(now);
-    const at = this.seen.get(id);
-    if (at !== undefined) {
-      if (this.refreshOnHit) {
-        this.seen.delete(id);
-        this.seen.set(id, now);
-      }
+    if (this.seen.has(id)) {
+      if (this.refreshOnHit) this.seen.set(id, this.push(id, now));
       return true;
     }
     if (this.capacity === 0) return false;
-    this.seen.set(id, now);
+    this.seen.set(id, this.push(id, now));
     while (this.seen.size > this.capacity) this.evictOldest();
     return false;
   }
@@ -41,16 +46,66 @@ export class RecentIds {
     return this.seen.has(id);
   }
 
+  private push(id: string, now: number): number {
+    // Stale entries (refreshed ids) and popped ones are dropped when they outnumber the live ones.
+    if (this.ids.length - this.head > 2 * this.seen.size + 64) this.compact();
+    this.ids.push(id);
+    this.times.push(now);
+    return this.next++;
+  }
+
+  /** True when the queue's head is the live entry of its id (not a stale one left by a refresh). */
+  private headIsLive(): boolean {
+    return this.seen.get(this.ids[this.head]!) === this.base + this.head;
+  }
+
+  private popHead(): void {
+    this.ids[this.head] = '';
+    this.head++;
+    if (this.head === this.ids.length) {
+      this.base += this.head;
+      this.head = 0;
+      this.ids.length = 0;
+      this.times.length = 0;
+    }
+  }
+
   private expire(now: number): void {
     if (this.maxAgeMs === Infinity) return;
-    for (const [id, at] of this.seen) {
-      if (now - at < this.maxAgeMs) break;
-      this.seen.delete(id);
+    while (this.head < this.ids.length) {
+      if (this.headIsLive()) {
+        if (now - this.times[this.head]! < this.maxAgeMs) return;
+        this.seen.delete(this.ids[this.head]!);
+      }
+      this.popHead();
     }
   }
 
   private evictOldest(): void {
-    const oldest = this.seen.keys().next();
-    if (!oldest.done) this.seen.delete(oldest.value);
+    while (this.head < this.ids.length) {
+      const live = this.headIsLive();
+      if (live) this.seen.delete(this.ids[this.head]!);
+      this.popHead();
+      if (live) return;
+    }
+  }
+
+  /** Rebuilds the queue from its live entries, in order, with new sequence numbers. */
+  private compact(): void {
+    const ids: string[] = [];
+    const times: number[] = [];
+    let seq = this.next;
+    for (let i = this.head; i < this.ids.length; i++) {
+      const id = this.ids[i]!;
+      if (this.seen.get(id) !== this.base + i) continue;
+      this.seen.set(id, seq++);
+      ids.push(id);
+      times.push(this.times[i]!);
+    }
+    this.base = this.next;
+    this.next = seq;
+    this.head = 0;
+    this.ids = ids;
+    this.times = times;
   }
 }
