@@ -22,7 +22,10 @@ export interface User {
   readonly masked: boolean;
   /** Raw gender value (0 unknown, 1 male, 2 female as dycast reads it). */
   readonly gender: number;
-  /** First avatar thumbnail URL, if any. */
+  /**
+   * First avatar thumbnail URL, if any. Read from the payload on first access (a getter, like `raw`): it is in
+   * JSON and `util.inspect` output, but not in `{ ...user }` or `Object.keys(user)`.
+   */
   readonly avatarUrl: string | undefined;
   /** Wealth level (财富等级, `pay_grade.level`); 0 when absent. */
   readonly payLevel: number;
