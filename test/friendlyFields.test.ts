@@ -1,51 +1,19 @@
 // The field-selective decode (generated pick<T> decoders + a `raw` decoded on first access) against the full
 // decode: same friendly fields, same `raw`, same JSON, and the same verdict (message or failure) on bad bytes.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   decodeEnvelope,
-  decodeFrame,
   decodeWire,
   encodeWire,
-  envelopesOf,
-  isKnownMethod,
   messageToJson,
   toJsonLine,
-  unpackResponse,
   type LiveMessage,
   type User,
 } from '@douyin-live/core';
-import { RecordingReader } from '@douyin-live/recorder';
 import { methodTypes, type KnownMethod } from '../packages/core/src/gen/douyin.js';
 import { toFriendly } from '../packages/core/src/messages/toFriendly.js';
 import type * as wire from '../packages/core/src/gen/douyin.js';
-
-const FIXTURES = join(__dirname, '../fixtures');
-const REALDATA = join(__dirname, '../../shared/realdata');
-
-/** Every known-method envelope of the project's own recordings, and of the real captures when they are there. */
-async function samples(): Promise<wire.Message[]> {
-  const out: wire.Message[] = [];
-  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.dyrec'))) {
-    for await (const rec of new RecordingReader(join(FIXTURES, f))) {
-      if (rec.kind !== 'in') continue;
-      const frame = decodeFrame(rec.bytes);
-      if (frame.kind !== 'frame') continue;
-      const response = unpackResponse(frame);
-      if (response.kind === 'response') for (const e of envelopesOf(response)) out.push(e.raw);
-    }
-  }
-  if (existsSync(REALDATA)) {
-    for (const f of readdirSync(join(REALDATA, 'payloads'))) {
-      const payload = readFileSync(join(REALDATA, 'payloads', f));
-      out.push(decodeWire('Message', encodeWire('Message', { method: `Webcast${f.replace(/\.bin$/, '')}`, payload })));
-    }
-    for (const f of readdirSync(join(REALDATA, 'responses')))
-      out.push(...decodeWire('Response', readFileSync(join(REALDATA, 'responses', f))).messages);
-  }
-  return out.filter((m) => isKnownMethod(m.method));
-}
+import { knownMethodSamples } from './helpers/knownSamples.js';
 
 /** The friendly message made from the full wire decode, the way every message was made before picks. */
 function eager(m: wire.Message): LiveMessage {
@@ -69,7 +37,7 @@ const avatarsOf = (m: LiveMessage): (string | undefined)[] => usersOf(m).map((u)
 describe('field-selective decode', () => {
   let all: wire.Message[] = [];
   beforeAll(async () => {
-    all = await samples();
+    all = await knownMethodSamples();
   });
 
   it('covers every method with a friendly shape', () => {

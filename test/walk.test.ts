@@ -1,10 +1,7 @@
 // The table-driven validation walk (wire/walk.ts): byte-level cases on hand-made tables, and the generated tables
 // against the full generated decoders — the same error (message and offset) on every mutated real payload.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { decodeEnvelope, decodeFrame, decodeWire, encodeWire, envelopesOf, unpackResponse } from '@douyin-live/core';
-import { RecordingReader } from '@douyin-live/recorder';
+import { decodeEnvelope, decodeWire } from '@douyin-live/core';
 import { methodTypes, type KnownMethod } from '../packages/core/src/gen/douyin.js';
 import { MAX_NESTING, ProtoReader, WireFormatError } from '../packages/core/src/wire/reader.js';
 import { ProtoWriter } from '../packages/core/src/wire/writer.js';
@@ -16,6 +13,7 @@ import {
   type WalkTable,
 } from '../packages/core/src/wire/walk.js';
 import type * as wire from '../packages/core/src/gen/douyin.js';
+import { knownMethodSamples } from './helpers/knownSamples.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 
@@ -169,36 +167,10 @@ describe('nesting limit', () => {
   });
 });
 
-const FIXTURES = join(__dirname, '../fixtures');
-const REALDATA = join(__dirname, '../../shared/realdata');
-
-/** Known-method envelopes of the project's recordings and of the real captures when they are there. */
-async function samples(): Promise<wire.Message[]> {
-  const out: wire.Message[] = [];
-  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.dyrec'))) {
-    for await (const rec of new RecordingReader(join(FIXTURES, f))) {
-      if (rec.kind !== 'in') continue;
-      const frame = decodeFrame(rec.bytes);
-      if (frame.kind !== 'frame') continue;
-      const response = unpackResponse(frame);
-      if (response.kind === 'response') for (const e of envelopesOf(response)) out.push(e.raw);
-    }
-  }
-  if (existsSync(REALDATA)) {
-    for (const f of readdirSync(join(REALDATA, 'payloads'))) {
-      const payload = readFileSync(join(REALDATA, 'payloads', f));
-      out.push(decodeWire('Message', encodeWire('Message', { method: `Webcast${f.replace(/\.bin$/, '')}`, payload })));
-    }
-    for (const f of readdirSync(join(REALDATA, 'responses')))
-      out.push(...decodeWire('Response', readFileSync(join(REALDATA, 'responses', f))).messages);
-  }
-  return out.filter((m) => Object.hasOwn(methodTypes, m.method) && m.payload.length > 0);
-}
-
 describe('generated walk tables', () => {
   let pool: wire.Message[] = [];
   beforeAll(async () => {
-    pool = await samples();
+    pool = (await knownMethodSamples()).filter((m) => m.payload.length > 0);
   });
 
   it('fail with the full decoder’s error, at the same offset, on mutated payloads', () => {

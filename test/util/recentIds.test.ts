@@ -1,3 +1,4 @@
+import { mulberry32 } from '@douyin-live/simulator';
 import { RecentIds } from '../../packages/core/src/util/recentIds.js';
 
 /** The behaviour RecentIds must have, written the slow, obvious way. */
@@ -32,18 +33,6 @@ class Reference {
   }
 }
 
-// mulberry32: a small seeded generator, so a failure can be replayed
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('RecentIds', () => {
   const cases: [capacity: number, maxAgeMs: number, refreshOnHit: boolean][] = [
     [0, Infinity, false],
@@ -58,7 +47,7 @@ describe('RecentIds', () => {
   it.each(cases)(
     'capacity %p, maxAgeMs %p, refreshOnHit %p: same answers as the reference model',
     (capacity, maxAgeMs, refresh) => {
-      const next = random(capacity * 7919 + (refresh ? 1 : 0) + (maxAgeMs === Infinity ? 0 : 17));
+      const next = mulberry32(capacity * 7919 + (refresh ? 1 : 0) + (maxAgeMs === Infinity ? 0 : 17));
       const ids = new RecentIds(capacity, maxAgeMs, refresh);
       const ref = new Reference(capacity, maxAgeMs, refresh);
       let now = 0;
