@@ -237,20 +237,18 @@ interface LaneTail {
   readonly widthPx: number;
 }
 
+/** Statistics before the first comment. */
+function noDanmakuYet(): DanmakuStats {
+  return { comments: 0, written: 0, delayed: 0, maxDelayMs: 0, droppedBusy: 0, droppedBeforeStart: 0 };
+}
+
 /**
  * Assigns lanes to comments given in time order (a comment given out of order simply finds its lanes busier).
  * Keeps only the last comment of each lane, so memory does not grow with the recording.
  */
 export class DanmakuLanes {
   /** What happened so far. */
-  readonly stats: DanmakuStats = {
-    comments: 0,
-    written: 0,
-    delayed: 0,
-    maxDelayMs: 0,
-    droppedBusy: 0,
-    droppedBeforeStart: 0,
-  };
+  readonly stats: DanmakuStats = noDanmakuYet();
   private readonly tails: (LaneTail | undefined)[];
 
   constructor(readonly options: ResolvedDanmakuOptions) {
@@ -403,14 +401,7 @@ export function danmakuEncoder(format: 'ass' | 'srt', options: DanmakuOptions = 
       stats: lanes.stats,
     };
   }
-  const stats: DanmakuStats = {
-    comments: 0,
-    written: 0,
-    delayed: 0,
-    maxDelayMs: 0,
-    droppedBusy: 0,
-    droppedBeforeStart: 0,
-  };
+  const stats = noDanmakuYet();
   return {
     head: '',
     add: (comment) => {
