@@ -159,6 +159,52 @@ describe('64-bit printing', () => {
     );
   });
 
+  it('decodes any bytes as a string exactly as Buffer#toString does: valid UTF-8 of every width, invalid sequences as U+FFFD', () => {
+    // Byte runs built from valid characters of 1-4 bytes and the invalid sequences a decoder must replace (stray
+    // continuations, overlong forms, surrogates, lead bytes F5-FF, sequences cut short), at lengths around the
+    // decoder's thresholds (32-byte intern table, 256-byte JS path) and with ASCII before the first wide byte.
+    const valid = fc
+      .oneof(
+        fc.integer({ min: 0, max: 0x7f }),
+        fc.integer({ min: 0x80, max: 0x7ff }),
+        fc.integer({ min: 0x800, max: 0xffff }).filter((c) => c < 0xd800 || c > 0xdfff),
+        fc.integer({ min: 0x10000, max: 0x10ffff }),
+      )
+      .map((c) => [...Buffer.from(String.fromCodePoint(c), 'utf8')]);
+    const invalid = fc.constantFrom(
+      [0x80],
+      [0xbf],
+      [0xc0, 0x80],
+      [0xc1, 0xbf],
+      [0xe0, 0x80, 0x80],
+      [0xe0, 0x9f, 0xbf],
+      [0xed, 0xa0, 0x80],
+      [0xed, 0xbf, 0xbf],
+      [0xf0, 0x8f, 0xbf, 0xbf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80],
+      [0xff],
+      [0xe4, 0xbd],
+      [0xf0, 0x9f, 0x98],
+      [0xc3],
+    );
+    const run = fc
+      .tuple(
+        fc.nat({ max: 40 }),
+        fc.array(fc.oneof({ arbitrary: valid, weight: 8 }, { arbitrary: invalid, weight: 1 }), { maxLength: 120 }),
+      )
+      .map(([ascii, parts]) => Uint8Array.from([...Array<number>(ascii).fill(0x61), ...parts.flat()]));
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 20 }), (runs) => {
+        const w = new ProtoWriter();
+        for (const bytes of runs) w.bytes(bytes);
+        const r = new ProtoReader(w.finish());
+        for (const bytes of runs) expect(r.string()).toBe(Buffer.from(bytes).toString('utf8'));
+      }),
+      { numRuns: 3000, seed: 11 },
+    );
+  });
+
   it('decodes short strings exactly while the intern table fills, collides and is overwritten', () => {
     // Thousands of distinct short strings (more than the table's slots) mixed with repeats and non-ASCII ones.
     const text = fc.oneof(
