@@ -1,6 +1,7 @@
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import { methodTypes, type KnownMethod } from '../gen/douyin.js';
 import type * as wire from '../gen/douyin.js';
+import type { FrameBody } from '../pipeline/frameBody.js';
 import type { DecodeFailure } from '../pipeline/types.js';
 import { ProtoReader } from '../wire/reader.js';
 import { makeFriendly, METHOD_ENTRIES } from './toFriendly.js';
@@ -18,23 +19,36 @@ export function isKnownMethod(method: string): method is KnownMethod {
  */
 export class MessageEnvelope {
   readonly kind = 'envelope';
+  /** Log id of the frame that carried it. */
+  readonly logId: string;
+  readonly #message: wire.Message;
+  readonly #body: FrameBody | undefined;
   #decoded: LiveMessage | DecodeFailure | undefined;
 
-  constructor(
-    /** The decoded `Message` wire object. */
-    readonly raw: wire.Message,
-    /** Log id of the frame that carried it. */
-    readonly logId: string,
-  ) {}
+  /**
+   * `body` is the frame body whose bytes `raw.payload` is a view of, when it is not yet the frame's own (the
+   * pipeline's envelopes; see pipeline/frameBody.ts).
+   */
+  constructor(raw: wire.Message, logId: string, body?: FrameBody) {
+    this.#message = raw;
+    this.logId = logId;
+    this.#body = body;
+  }
+
+  /** The decoded `Message` wire object (its payload the frame's own bytes). */
+  get raw(): wire.Message {
+    this.#body?.own();
+    return this.#message;
+  }
 
   /** The message's method, e.g. `WebcastChatMessage`. */
   get method(): string {
-    return this.raw.method;
+    return this.#message.method;
   }
 
   /** The message id (64-bit, as a string). */
   get msgId(): string {
-    return this.raw.msgId;
+    return this.#message.msgId;
   }
 
   /** The undecoded payload. */
@@ -44,29 +58,34 @@ export class MessageEnvelope {
 
   /** Decodes the payload by method (memoised): a typed message, an {@link UnknownMessage}, or a failure value. */
   decode(): LiveMessage | DecodeFailure {
-    return (this.#decoded ??= decodeEnvelope(this.raw));
+    return (this.#decoded ??= decodeEnvelope(this.#message, this.#body));
   }
 }
 
 /**
  * Decodes one envelope's payload according to its method. Never throws. Only the fields the friendly message
- * reads are decoded (the rest of the payload is validated); `raw` is decoded in full when first read.
+ * reads are decoded (the rest of the payload is validated); `raw` is decoded in full when first read. `body` is
+ * the frame body `raw.payload` is a view of while it is not the frame's own (see pipeline/frameBody.ts).
  */
-export function decodeEnvelope(raw: wire.Message): LiveMessage | DecodeFailure {
+export function decodeEnvelope(raw: wire.Message, body?: FrameBody): LiveMessage | DecodeFailure {
   const method = raw.method;
   // One Map lookup finds the picker and the class (and rules out unknown methods).
   const entry = METHOD_ENTRIES.get(method);
   if (entry === undefined) {
+    // The payload is kept: it must be bytes of its own, not a view of a buffer the next frame reuses.
+    body?.own();
     const unknown: UnknownMessage = { kind: 'message', method, unknown: true, msgId: raw.msgId, payload: raw.payload };
     return unknown;
   }
   try {
+    body?.readable();
     const payload = raw.payload;
     const reader = new ProtoReader(payload);
     const fields = entry.pick(reader, reader.len);
     reader.endAt(reader.len);
-    return makeFriendly(entry, fields, raw.msgId, payload, undefined) as LiveMessage;
+    return makeFriendly(entry, fields, raw.msgId, raw, body, undefined) as LiveMessage;
   } catch (cause) {
+    body?.own();
     return {
       kind: 'decode-failure',
       stage: 'message',

@@ -6,7 +6,8 @@ import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
 import type { KnownMethod, MessageMap, RankEntry, SocialKind } from './types.js';
 import { TO_USER_SLOT, USER_SLOT } from './avatar.js';
 import { optionalUserOf, userOf } from './user.js';
-import { WireBackedMessage } from './wireBacked.js';
+import type { FrameBody } from '../pipeline/frameBody.js';
+import { WireBackedMessage, type PayloadSource } from './wireBacked.js';
 
 /** The envelope facts a mapper needs besides the wire object. */
 export interface EnvelopeFacts {
@@ -173,12 +174,17 @@ export const METHOD_ENTRIES: ReadonlyMap<string, MethodEntry> = new Map(
   }),
 );
 
-/** Builds the friendly message of `entry`'s method from its picked (or full) wire object `f`. */
+/**
+ * Builds the friendly message of `entry`'s method from its picked (or full) wire object `f`. `raw` is decoded from
+ * `source.payload` on first access unless given; `body` is the frame body that payload is a view of while it is
+ * not the frame's own (see pipeline/frameBody.ts).
+ */
 export function makeFriendly<M extends KnownMethod>(
   entry: MethodEntry<M>,
   f: wire.MethodWireMap[M],
   msgId: string,
-  payload: Uint8Array | undefined,
+  source: PayloadSource | undefined,
+  body: FrameBody | undefined,
   raw: wire.MethodWireMap[M] | undefined,
 ): MessageMap[M] {
   const c = (f as { common?: wire.Common }).common;
@@ -188,7 +194,8 @@ export function makeFriendly<M extends KnownMethod>(
     c && c.roomId !== '0' ? c.roomId : '',
     c ? num(c.createTime) : 0,
     entry.type,
-    payload,
+    source,
+    body,
     raw,
   );
   const map = entry.map;
@@ -207,5 +214,6 @@ export function toFriendly<M extends KnownMethod>(
   source: RawSource<M> = { raw: fields },
 ): MessageMap[M] {
   const entry = METHOD_ENTRIES.get(env.method) as unknown as MethodEntry<M>;
-  return makeFriendly(entry, fields, env.msgId, source.payload, source.raw);
+  const bytes = source.payload !== undefined ? { payload: source.payload } : undefined;
+  return makeFriendly(entry, fields, env.msgId, bytes, undefined, source.raw);
 }

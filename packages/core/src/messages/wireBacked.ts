@@ -4,8 +4,14 @@
  */
 import { inspect } from 'node:util';
 import type { KnownMethod, MethodWireMap, WireTypes } from '../gen/douyin.js';
+import type { FrameBody } from '../pipeline/frameBody.js';
 import { decodeWire, type WireTypeName } from '../wire/codec.js';
 import type { MessageBase } from './types.js';
+
+/** What holds a message's payload bytes: its wire `Message` envelope, or any object with the bytes. */
+export interface PayloadSource {
+  readonly payload: Uint8Array;
+}
 
 /** A friendly message whose `raw` is decoded from its payload when first read (then kept). */
 export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> {
@@ -15,16 +21,22 @@ export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> 
   readonly roomId: string;
   readonly createTime: number;
   #type: WireTypeName;
-  #payload: Uint8Array | undefined;
+  #source: PayloadSource | undefined;
+  #body: FrameBody | undefined;
   #raw: MethodWireMap[M] | undefined;
 
+  /**
+   * `source.payload` is decoded for `raw` on first access, unless `raw` is given. `body` is the frame body that
+   * payload is a view of while it is not the frame's own (see pipeline/frameBody.ts).
+   */
   constructor(
     method: M,
     msgId: string,
     roomId: string,
     createTime: number,
     type: WireTypeName,
-    payload: Uint8Array | undefined,
+    source: PayloadSource | undefined,
+    body: FrameBody | undefined,
     raw: MethodWireMap[M] | undefined,
   ) {
     this.method = method;
@@ -32,7 +44,8 @@ export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> 
     this.roomId = roomId;
     this.createTime = createTime;
     this.#type = type;
-    this.#payload = payload;
+    this.#source = source;
+    this.#body = body;
     this.#raw = raw;
   }
 
@@ -40,19 +53,25 @@ export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> 
   get raw(): MethodWireMap[M] {
     let raw = this.#raw;
     if (raw === undefined) {
-      raw = decodeWire(this.#type, this.#payload!) as WireTypes[WireTypeName] as MethodWireMap[M];
+      // `raw` keeps views of the payload (bytes fields): the payload must be the frame's own first.
+      this.#body?.own();
+      raw = decodeWire(this.#type, this.#source!.payload) as WireTypes[WireTypeName] as MethodWireMap[M];
       this.#raw = raw;
-      this.#payload = undefined;
+      this.#source = undefined;
+      this.#body = undefined;
     }
     return raw;
   }
 
   /**
-   * The payload while `raw` has not been decoded yet (then undefined), and the wire type it decodes as: what a
-   * user of this message reads its avatar URL from (see avatar.ts). Internal.
+   * The payload while `raw` has not been decoded yet (then undefined), readable until the next frame is inflated:
+   * what a user of this message reads its avatar URL from (see avatar.ts). Internal.
    */
   static pendingPayload(m: WireBackedMessage<KnownMethod>): Uint8Array | undefined {
-    return m.#payload;
+    const source = m.#source;
+    if (source === undefined) return undefined;
+    m.#body?.readable();
+    return source.payload;
   }
 
   /** The wire type of the message's payload. Internal. */

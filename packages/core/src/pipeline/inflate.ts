@@ -14,8 +14,10 @@
  * implausible size) goes through a reused gzip context that checks the CRC, and anything unusual there through
  * `gunzipSync` itself, so those results and errors are exactly `gunzipSync`'s.
  *
- * The output of each call is a fresh buffer: a message that keeps a view of it (a friendly message's lazy `raw`)
- * keeps only that frame's inflated Response alive.
+ * {@link gunzip} returns a fresh buffer per call. {@link gunzipShared} writes into one buffer reused from call to
+ * call (while outputs fit in {@link MAX_SHARED_BYTES}), valid until the next `gunzipShared` call: the per-frame path
+ * (see `frameBody.ts`), where a fresh 5–50 KB buffer per frame was most of what the garbage collector had to do for a
+ * thousand rooms.
  */
 import { constants, createGunzip, createInflateRaw, gunzipSync, type Gunzip, type InflateRaw } from 'node:zlib';
 
@@ -31,6 +33,14 @@ const GZIP_HEADER_BYTES = 10;
 const GZIP_TRAILER_BYTES = 8;
 /** The gzip compression method byte for deflate, the only one defined. */
 const METHOD_DEFLATE = 8;
+
+/** The largest output {@link gunzipShared} writes into its shared buffer; larger ones get a buffer of their own. */
+export const MAX_SHARED_BYTES = 1024 * 1024; // 1 MiB
+
+/** The buffer {@link gunzipShared} reuses (grown on demand, never past MAX_SHARED_BYTES + 1). */
+let shared: Buffer = Buffer.allocUnsafe(0);
+/** Counts the writes into {@link shared}: a view taken at one count is stale once it has moved on. */
+let sharedWrites = 0;
 
 /** The parts of node's zlib binding that `gunzipSync` itself drives (present since Node 10, unchanged through 22). */
 interface ZlibHandle {
@@ -105,13 +115,41 @@ function inflateInto(
   return ok;
 }
 
-/** Inflates a gzip payload; throws as `gunzipSync` does on input it rejects (see the module doc for the CRC). */
+/** Inflates a gzip payload into a fresh buffer; throws as `gunzipSync` does on input it rejects (see the module doc for the CRC). */
 export function gunzip(bytes: Uint8Array): Uint8Array {
+  return inflateMember(bytes, false);
+}
+
+/**
+ * {@link gunzip} into the shared buffer when the output fits (a view of it, overwritten by the next call: see
+ * {@link isShared} and {@link sharedWriteCount}), into a fresh buffer otherwise.
+ */
+export function gunzipShared(bytes: Uint8Array): Uint8Array {
+  return inflateMember(bytes, true);
+}
+
+/** True when `view` is a view of the shared buffer (valid only while {@link sharedWriteCount} has not moved on). */
+export function isShared(view: Uint8Array): boolean {
+  return view.buffer === shared.buffer;
+}
+
+/** How many times the shared buffer has been written so far. */
+export function sharedWriteCount(): number {
+  return sharedWrites;
+}
+
+function inflateMember(bytes: Uint8Array, reuse: boolean): Uint8Array {
   const n = bytes.length;
   if (n < MIN_GZIP_BYTES) return gunzipSync(bytes);
   const size = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
   if (size > MAX_DIRECT_BYTES || size > n * MAX_RATIO) return gunzipSync(bytes);
-  const out = Buffer.allocUnsafe(size + 1);
+  let out: Buffer;
+  if (reuse && size <= MAX_SHARED_BYTES) {
+    if (shared.length < size + 1)
+      shared = Buffer.allocUnsafe(Math.min(MAX_SHARED_BYTES, Math.max(size, 2 * shared.length)) + 1);
+    out = shared;
+    sharedWrites++;
+  } else out = Buffer.allocUnsafe(size + 1);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === METHOD_DEFLATE && bytes[3] === 0) {
     const raw = rawEngine === undefined ? (rawEngine = makeEngine(createInflateRaw)) : rawEngine;
     const bodyBytes = n - GZIP_HEADER_BYTES - GZIP_TRAILER_BYTES;

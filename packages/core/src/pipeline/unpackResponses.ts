@@ -3,25 +3,56 @@ import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import { isGzip, PayloadType } from '../protocol/constants.js';
 import { decodeWire } from '../wire/codec.js';
-import { gunzip } from './inflate.js';
+import { FrameBody } from './frameBody.js';
+import { FrameResponse } from './frameResponse.js';
+import { gunzipShared } from './inflate.js';
 import type { DecodedFrame, DecodeFailure, InboundResponse } from './types.js';
 
 /** Payload types whose payload is a Response (the server's `hb` answer is an empty gzipped one). */
 const CARRIES_RESPONSE = new Set<string>([PayloadType.MSG, PayloadType.HEARTBEAT]);
 
+/** An {@link InboundResponse} as {@link unpackResponse} makes it: with the body its messages' payloads are views of. */
+class UnpackedResponse implements InboundResponse {
+  readonly kind = 'response';
+  readonly frame: DecodedFrame;
+  readonly response: wire.Response | undefined;
+  readonly #body: FrameBody | undefined;
+
+  constructor(frame: DecodedFrame, response: wire.Response | undefined, body: FrameBody | undefined) {
+    this.frame = frame;
+    this.response = response;
+    this.#body = body;
+  }
+
+  static bodyOf(item: InboundResponse): FrameBody | undefined {
+    return #body in item ? (item as UnpackedResponse).#body : undefined;
+  }
+}
+
+/**
+ * The body of a Response made by {@link unpackResponse}: its messages, with payloads readable until the next frame
+ * is inflated (see frameBody.ts). Undefined for an InboundResponse made elsewhere (read `response.messages` then).
+ */
+export function frameBodyOf(item: InboundResponse): FrameBody | undefined {
+  return UnpackedResponse.bodyOf(item);
+}
+
 /**
  * Inflates (when the payload starts with the gzip magic, whatever the headers claim) and decodes the Response
- * carried by a frame. Frames of other payload types pass with `response: undefined`.
+ * carried by a frame. Frames of other payload types pass with `response: undefined`. The inflated bytes go into a
+ * buffer reused from frame to frame; `response.messages` hands out payloads of their own (see frameBody.ts).
  */
 export function unpackResponse(frame: DecodedFrame): InboundResponse | DecodeFailure {
   if (!CARRIES_RESPONSE.has(frame.payloadType) || frame.payload.length === 0) {
-    return { kind: 'response', frame, response: undefined };
+    return new UnpackedResponse(frame, undefined, undefined);
   }
-  let body = frame.payload;
-  if (isGzip(body)) {
+  const payload = frame.payload;
+  let bytes = payload;
+  const gzipped = isGzip(payload);
+  if (gzipped) {
     try {
       // Synchronous on purpose: frames are small, and a sync pipeline runs in virtual time in marble tests.
-      body = gunzip(body);
+      bytes = gunzipShared(payload);
     } catch (cause) {
       return failure(
         'gzip',
@@ -34,7 +65,7 @@ export function unpackResponse(frame: DecodedFrame): InboundResponse | DecodeFai
   }
   let response: wire.Response;
   try {
-    response = decodeWire('Response', body);
+    response = decodeWire('Response', bytes);
   } catch (cause) {
     return failure(
       'response',
@@ -44,7 +75,9 @@ export function unpackResponse(frame: DecodedFrame): InboundResponse | DecodeFai
       cause,
     );
   }
-  return { kind: 'response', frame, response };
+  const body = new FrameBody(gzipped ? payload : undefined, bytes);
+  body.attach(response.messages);
+  return new UnpackedResponse(frame, body.owned ? response : new FrameResponse(response, body), body);
 }
 
 function failure(

@@ -3,7 +3,7 @@ import { BehaviorSubject, ReplaySubject, Subject, type Observable } from 'rxjs';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import type { LiveMessage } from '../messages/types.js';
-import { MessageEnvelope } from '../messages/envelope.js';
+import type { MessageEnvelope } from '../messages/envelope.js';
 import { ackFor } from '../pipeline/ackWith.js';
 import { decodeFrame } from '../pipeline/decodeFrames.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
@@ -225,9 +225,7 @@ class LiveSessionImpl implements LiveSession {
     const ack = ackFor(item);
     if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
     this.track(item);
-    const messages = item.response?.messages;
-    if (messages === undefined) return;
-    for (const message of messages) this.accept(new MessageEnvelope(message, frame.logId));
+    for (const envelope of envelopesOf(item)) this.accept(envelope);
   }
 
   /** Dedupe, then hand envelopes to subscribers (undecoded: each stream decodes what it needs); frame failures go to errors$. */

@@ -1,0 +1,90 @@
+/**
+ * The inflated Response of one frame, and the wire messages whose payloads are views of it.
+ *
+ * The per-frame path inflates into one shared buffer (`gunzipShared`): a fresh 5–50 KB buffer per frame was most of
+ * the garbage a thousand rooms made. The messages of the frame are decoded from that buffer right away, while it
+ * still holds this frame. Whatever outlives the frame reads its bytes through here:
+ *
+ * - {@link FrameBody.readable} before a read that is done at once (an envelope's decode, an avatar scan). If the
+ *   shared buffer has moved on to another frame, the frame is inflated again from its compressed payload, which
+ *   the frame already holds.
+ * - {@link FrameBody.own} before bytes are handed out to be kept (`response.messages`, `envelope.raw`,
+ *   `envelope.payload`, a friendly message's `raw`). The bytes are copied out of the shared buffer while it still
+ *   holds this frame, or inflated again otherwise.
+ *
+ * Either way every message's `payload` is re-pointed at the new bytes. From then on they are the frame's own.
+ * Bytes that never came from the shared buffer (a plain payload, a large frame) are the frame's own from the start.
+ */
+import type * as wire from '../gen/douyin.js';
+import { gunzip, isShared, sharedWriteCount } from './inflate.js';
+
+/** Marks bytes that are the frame's own (not a view of the shared buffer). */
+const OWN = -1;
+
+/** A frame's inflated Response bytes, in the shared buffer until {@link FrameBody.own} or a later frame moves them. */
+export class FrameBody {
+  /** The compressed payload, to inflate again when the shared buffer has moved on (dropped once the bytes are own). */
+  #gzip: Uint8Array | undefined;
+  #bytes: Uint8Array;
+  /** The shared buffer's write count when it held this frame, or {@link OWN}. */
+  #written: number;
+  #messages: readonly wire.Message[] = [];
+
+  /** `bytes` inflated from `gzip` (or the plain payload itself, `gzip` undefined). */
+  constructor(gzip: Uint8Array | undefined, bytes: Uint8Array) {
+    const shared = gzip !== undefined && isShared(bytes);
+    this.#gzip = shared ? gzip : undefined;
+    this.#bytes = bytes;
+    this.#written = shared ? sharedWriteCount() : OWN;
+  }
+
+  /** The bytes, readable now (call {@link readable} first when other frames may have been inflated since). */
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  /** False while the bytes are a view of the shared buffer. */
+  get owned(): boolean {
+    return this.#written === OWN;
+  }
+
+  /** The wire messages decoded from the bytes, without making the bytes own (internal: see the module doc). */
+  get messages(): readonly wire.Message[] {
+    return this.#messages;
+  }
+
+  /** Records the messages decoded from the bytes (their payloads are views of them). */
+  attach(messages: readonly wire.Message[]): void {
+    this.#messages = messages;
+  }
+
+  /** Makes the bytes readable now: inflated again (then own) if the shared buffer holds another frame by now. */
+  readable(): void {
+    if (this.#written !== OWN && this.#written !== sharedWriteCount()) this.#repoint(gunzip(this.#gzip!));
+  }
+
+  /** Makes the bytes the frame's own, so that views of them stay valid whatever is inflated next. */
+  own(): void {
+    if (this.#written === OWN) return;
+    if (this.#written === sharedWriteCount()) {
+      const copy = Buffer.allocUnsafe(this.#bytes.length);
+      copy.set(this.#bytes);
+      this.#repoint(copy);
+    } else this.#repoint(gunzip(this.#gzip!));
+  }
+
+  /** Moves every message's payload view from the current bytes to the same place in `next` (the frame's own). */
+  #repoint(next: Uint8Array): void {
+    const from = this.#bytes;
+    for (const m of this.#messages) {
+      const p = m.payload;
+      if (p.buffer === from.buffer && p.length > 0) {
+        const at = p.byteOffset - from.byteOffset;
+        m.payload = next.subarray(at, at + p.length);
+      }
+    }
+    this.#bytes = next;
+    this.#written = OWN;
+    this.#gzip = undefined;
+  }
+}
