@@ -62,6 +62,23 @@ describe('field-selective decode', () => {
     }
   });
 
+  it("takes the id from the payload's common.msg_id when the envelope carries none, as the full decode does", () => {
+    let checked = 0;
+    for (const m of all) {
+      const anonymous = { ...m, msgId: '0' };
+      const lazy = decodeEnvelope(anonymous);
+      if (lazy.kind === 'decode-failure') throw lazy.error;
+      const full = eager(anonymous);
+      expect(json(lazy, true)).toBe(json(full, true));
+      const common = (decodeWire(methodTypes[m.method as KnownMethod], m.payload) as { common?: wire.Common }).common;
+      if (common !== undefined && common.msgId !== '0') {
+        expect(lazy.msgId).toBe(common.msgId);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it("keeps a user's raw the same object as the message's raw.user", () => {
     const chats = all.map((m) => decodeEnvelope(m)).filter((m) => m.kind === 'message' && 'user' in m);
     expect(chats.length).toBeGreaterThan(10);

@@ -4,7 +4,7 @@ import { methodTypes, type KnownMethod } from '../../packages/core/src/gen/douyi
 import type * as wire from '../../packages/core/src/gen/douyin.js';
 import { decodeFrame } from '../../packages/core/src/pipeline/decodeFrames.js';
 import { envelopesOf } from '../../packages/core/src/pipeline/toMessages.js';
-import type { DecodedFrame, InboundResponse } from '../../packages/core/src/pipeline/types.js';
+import type { DecodedFrame, DecodeFailure, InboundResponse } from '../../packages/core/src/pipeline/types.js';
 import { unpackResponse } from '../../packages/core/src/pipeline/unpackResponses.js';
 import { MAX_SHARED_BYTES } from '../../packages/core/src/pipeline/inflate.js';
 import { decodeEnvelope } from '../../packages/core/src/messages/envelope.js';
@@ -54,9 +54,8 @@ function unpack(bytes: Uint8Array): InboundResponse {
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /** Everything a consumer can read of a decoded message, as plain data (forces the lazy parts). */
-function snapshot(m: LiveMessage | { kind: 'decode-failure' }): unknown {
-  if (m.kind === 'decode-failure')
-    return { failure: hex((m as { error: { context: { bytes: Uint8Array } } }).error.context.bytes) };
+function snapshot(m: LiveMessage | DecodeFailure): unknown {
+  if (m.kind === 'decode-failure') return { failure: hex(m.error.context.bytes as Uint8Array) };
   if ('unknown' in m) return { unknown: m.method, payload: hex(m.payload) };
   const user = 'user' in m ? (m.user as { avatarUrl?: string; nickname: string } | undefined) : undefined;
   return { json: JSON.parse(JSON.stringify(m)) as unknown, avatar: user?.avatarUrl, nickname: user?.nickname };

@@ -46636,22 +46636,18 @@ const WALKER = new WireWalker([
 
 /** The object pickCommon fills: picked fields own (one shape), the others inherited defaults. */
 function Common$Picked(this: Common): void {
-  this.msgId = '0';
   this.roomId = '0';
   this.createTime = '0';
 }
 Common$Picked.prototype = Common$defaults;
 
-/** Decodes only msgId, roomId, createTime of `douyin.Common` (the rest validated, not built), for the friendly mapping. */
+/** Decodes only roomId, createTime of `douyin.Common` (the rest validated, not built), for the friendly mapping. */
 function pickCommon(r: ProtoReader, end: number): Common {
   r.enter();
   const m = new (Common$Picked as unknown as new () => Common)();
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
-      case 16:
-        m.msgId = r.uint64();
-        break;
       case 24:
         m.roomId = r.uint64();
         break;

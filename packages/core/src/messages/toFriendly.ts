@@ -1,7 +1,7 @@
 import { methodPickers, methodTypes } from '../gen/douyin.js';
 import type * as wire from '../gen/douyin.js';
 import type { ProtoReader } from '../wire/reader.js';
-import type { WireTypeName } from '../wire/codec.js';
+import { decodeWire, type WireTypeName } from '../wire/codec.js';
 import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
 import type { KnownMethod, MessageMap, RankEntry, SocialKind } from './types.js';
 import { TO_USER_SLOT, USER_SLOT } from './avatar.js';
@@ -188,9 +188,16 @@ export function makeFriendly<M extends KnownMethod>(
   raw: wire.MethodWireMap[M] | undefined,
 ): MessageMap[M] {
   const c = (f as { common?: wire.Common }).common;
+  if (msgId === '0' && c !== undefined && raw === undefined && source !== undefined) {
+    // An envelope without an id (the picked `common` leaves msgId out: real envelopes always carry it). The id is
+    // the payload's common.msg_id: decode the payload in full now, and keep that as `raw`.
+    body?.own();
+    raw = decodeWire(entry.type, source.payload) as wire.MethodWireMap[M];
+  }
+  const common = raw !== undefined ? (raw as { common?: wire.Common }).common : c;
   const m = new WireBackedMessage<M>(
     entry.method,
-    msgId !== '0' ? msgId : (c?.msgId ?? '0'),
+    msgId !== '0' ? msgId : (common?.msgId ?? '0'),
     c && c.roomId !== '0' ? c.roomId : '',
     c ? num(c.createTime) : 0,
     entry.type,

@@ -8,12 +8,13 @@ import { WireBackedMessage } from './wireBacked.js';
 /** The id Douyin gives every anonymous web viewer. */
 export const ANONYMOUS_USER_ID = '111111';
 
-// Masked nicknames keep one or two characters and replace the rest with asterisks (`小***`, `用户****`).
-const MASKED_NICKNAME = /\*{3,}/;
+// Masked nicknames keep one or two characters and replace the rest with three or more asterisks (`小***`,
+// `用户****`).
+const MASK = '***';
 
 /** True when the server hid the user's identity (see {@link User.masked}). */
 export function isMaskedUser(raw: wire.User): boolean {
-  return raw.id === ANONYMOUS_USER_ID || raw.isAnonymous || MASKED_NICKNAME.test(raw.nickname);
+  return raw.id === ANONYMOUS_USER_ID || raw.isAnonymous || raw.nickname.includes(MASK);
 }
 
 // Stands in for a message that arrives without its user, so `message.user` is always an object.
