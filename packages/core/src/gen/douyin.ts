@@ -11,7 +11,7 @@ const EMPTY_BYTES = new Uint8Array(0);
 const EMPTY_LIST: never[] = [];
 const EMPTY_MAP: Record<string, never> = Object.create(null);
 // The last object each decoder returned, which keeps its hidden class alive across full GCs (see generate.mjs).
-const SHAPES: (object | undefined)[] = new Array<object | undefined>(640).fill(undefined);
+const SHAPES: (object | undefined)[] = new Array<object | undefined>(638).fill(undefined);
 
 /** Wire type `douyin.PushFrame`. One binary WebSocket frame. */
 export interface PushFrame {
@@ -47302,7 +47302,6 @@ function pickControlMessage(r: ProtoReader, end: number): ControlMessage {
 /** The object pickRoomUserSeqMessage fills: picked fields own (one shape), the others inherited defaults. */
 function RoomUserSeqMessage$Picked(this: RoomUserSeqMessage): void {
   this.common = undefined;
-  this.ranks = EMPTY_LIST;
   this.total = '0';
   this.totalUser = '0';
   this.totalUserStr = '';
@@ -47310,7 +47309,7 @@ function RoomUserSeqMessage$Picked(this: RoomUserSeqMessage): void {
 }
 RoomUserSeqMessage$Picked.prototype = RoomUserSeqMessage$defaults;
 
-/** Decodes only common, total, totalUser, totalUserStr, totalPvForAnchor, ranks of `douyin.RoomUserSeqMessage` (the rest validated, not built), for the friendly mapping. */
+/** Decodes only common, total, totalUser, totalUserStr, totalPvForAnchor of `douyin.RoomUserSeqMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage {
   r.enter();
   const m = new (RoomUserSeqMessage$Picked as unknown as new () => RoomUserSeqMessage)();
@@ -47320,12 +47319,6 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
       case 10: {
         const e = r.delimitedEnd();
         m.common = pickCommon(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18: {
-        const e = r.delimitedEnd();
-        (m.ranks === EMPTY_LIST ? (m.ranks = []) : m.ranks).push(pickContributor(r, e));
         r.endAt(e);
         break;
       }
@@ -47347,42 +47340,6 @@ function pickRoomUserSeqMessage(r: ProtoReader, end: number): RoomUserSeqMessage
   }
   r.leave();
   SHAPES[554] = m;
-  return m;
-}
-
-/** The object pickContributor fills: picked fields own (one shape), the others inherited defaults. */
-function Contributor$Picked(this: Contributor): void {
-  this.score = '0';
-  this.user = undefined;
-  this.rank = '0';
-}
-Contributor$Picked.prototype = Contributor$defaults;
-
-/** Decodes only rank, score, user of `douyin.Contributor` (the rest validated, not built), for the friendly mapping. */
-function pickContributor(r: ProtoReader, end: number): Contributor {
-  r.enter();
-  const m = new (Contributor$Picked as unknown as new () => Contributor)();
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 8:
-        m.score = r.uint64();
-        break;
-      case 18: {
-        const e = r.delimitedEnd();
-        m.user = pickUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 24:
-        m.rank = r.uint64();
-        break;
-      default:
-        WALKER.skipField(r, t, 128);
-    }
-  }
-  r.leave();
-  SHAPES[555] = m;
   return m;
 }
 
@@ -47425,7 +47382,7 @@ function pickFansclubMessage(r: ProtoReader, end: number): FansclubMessage {
     }
   }
   r.leave();
-  SHAPES[556] = m;
+  SHAPES[555] = m;
   return m;
 }
 
@@ -47475,7 +47432,7 @@ function pickEmojiChatMessage(r: ProtoReader, end: number): EmojiChatMessage {
     }
   }
   r.leave();
-  SHAPES[557] = m;
+  SHAPES[556] = m;
   return m;
 }
 
@@ -47523,7 +47480,7 @@ function pickRoomStatsMessage(r: ProtoReader, end: number): RoomStatsMessage {
     }
   }
   r.leave();
-  SHAPES[558] = m;
+  SHAPES[557] = m;
   return m;
 }
 
@@ -47559,18 +47516,17 @@ function pickRoomMessage(r: ProtoReader, end: number): RoomMessage {
     }
   }
   r.leave();
-  SHAPES[559] = m;
+  SHAPES[558] = m;
   return m;
 }
 
 /** The object pickRoomRankMessage fills: picked fields own (one shape), the others inherited defaults. */
 function RoomRankMessage$Picked(this: RoomRankMessage): void {
   this.common = undefined;
-  this.ranks = EMPTY_LIST;
 }
 RoomRankMessage$Picked.prototype = RoomRankMessage$defaults;
 
-/** Decodes only common, ranks of `douyin.RoomRankMessage` (the rest validated, not built), for the friendly mapping. */
+/** Decodes only common of `douyin.RoomRankMessage` (the rest validated, not built), for the friendly mapping. */
 function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
   r.enter();
   const m = new (RoomRankMessage$Picked as unknown as new () => RoomRankMessage)();
@@ -47583,50 +47539,12 @@ function pickRoomRankMessage(r: ProtoReader, end: number): RoomRankMessage {
         r.endAt(e);
         break;
       }
-      case 18: {
-        const e = r.delimitedEnd();
-        (m.ranks === EMPTY_LIST ? (m.ranks = []) : m.ranks).push(pickRoomRank(r, e));
-        r.endAt(e);
-        break;
-      }
       default:
         WALKER.skipField(r, t, 136);
     }
   }
   r.leave();
-  SHAPES[560] = m;
-  return m;
-}
-
-/** The object pickRoomRank fills: picked fields own (one shape), the others inherited defaults. */
-function RoomRank$Picked(this: RoomRank): void {
-  this.user = undefined;
-  this.scoreStr = '';
-}
-RoomRank$Picked.prototype = RoomRank$defaults;
-
-/** Decodes only user, scoreStr of `douyin.RoomRank` (the rest validated, not built), for the friendly mapping. */
-function pickRoomRank(r: ProtoReader, end: number): RoomRank {
-  r.enter();
-  const m = new (RoomRank$Picked as unknown as new () => RoomRank)();
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t) {
-      case 10: {
-        const e = r.delimitedEnd();
-        m.user = pickUser(r, e);
-        r.endAt(e);
-        break;
-      }
-      case 18:
-        m.scoreStr = r.string();
-        break;
-      default:
-        WALKER.skipField(r, t, 137);
-    }
-  }
-  r.leave();
-  SHAPES[561] = m;
+  SHAPES[559] = m;
   return m;
 }
 
@@ -47654,7 +47572,7 @@ function pickRoomStreamAdaptationMessage(r: ProtoReader, end: number): RoomStrea
     }
   }
   r.leave();
-  SHAPES[562] = m;
+  SHAPES[560] = m;
   return m;
 }
 
@@ -47682,7 +47600,7 @@ function pickInRoomBannerMessage(r: ProtoReader, end: number): InRoomBannerMessa
     }
   }
   r.leave();
-  SHAPES[563] = m;
+  SHAPES[561] = m;
   return m;
 }
 
@@ -47710,7 +47628,7 @@ function pickRoomDataSyncMessage(r: ProtoReader, end: number): RoomDataSyncMessa
     }
   }
   r.leave();
-  SHAPES[564] = m;
+  SHAPES[562] = m;
   return m;
 }
 
@@ -47746,7 +47664,7 @@ function pickUpdateFanTicketMessage(r: ProtoReader, end: number): UpdateFanTicke
     }
   }
   r.leave();
-  SHAPES[565] = m;
+  SHAPES[563] = m;
   return m;
 }
 
@@ -47774,7 +47692,7 @@ function pickCommonTextMessage(r: ProtoReader, end: number): CommonTextMessage {
     }
   }
   r.leave();
-  SHAPES[566] = m;
+  SHAPES[564] = m;
   return m;
 }
 
@@ -47813,7 +47731,7 @@ function pickScreenChatMessage(r: ProtoReader, end: number): ScreenChatMessage {
     }
   }
   r.leave();
-  SHAPES[567] = m;
+  SHAPES[565] = m;
   return m;
 }
 
@@ -47841,7 +47759,7 @@ function pickPrivilegeScreenChatMessage(r: ProtoReader, end: number): PrivilegeS
     }
   }
   r.leave();
-  SHAPES[568] = m;
+  SHAPES[566] = m;
   return m;
 }
 
@@ -47869,7 +47787,7 @@ function pickLightGiftMessage(r: ProtoReader, end: number): LightGiftMessage {
     }
   }
   r.leave();
-  SHAPES[569] = m;
+  SHAPES[567] = m;
   return m;
 }
 
@@ -47897,7 +47815,7 @@ function pickHotChatMessage(r: ProtoReader, end: number): HotChatMessage {
     }
   }
   r.leave();
-  SHAPES[570] = m;
+  SHAPES[568] = m;
   return m;
 }
 
@@ -47925,7 +47843,7 @@ function pickRoomIntroMessage(r: ProtoReader, end: number): RoomIntroMessage {
     }
   }
   r.leave();
-  SHAPES[571] = m;
+  SHAPES[569] = m;
   return m;
 }
 
@@ -47953,7 +47871,7 @@ function pickLiveShoppingMessage(r: ProtoReader, end: number): LiveShoppingMessa
     }
   }
   r.leave();
-  SHAPES[572] = m;
+  SHAPES[570] = m;
   return m;
 }
 
@@ -47981,7 +47899,7 @@ function pickProductChangeMessage(r: ProtoReader, end: number): ProductChangeMes
     }
   }
   r.leave();
-  SHAPES[573] = m;
+  SHAPES[571] = m;
   return m;
 }
 
@@ -48009,7 +47927,7 @@ function pickLiveEcomGeneralMessage(r: ProtoReader, end: number): LiveEcomGenera
     }
   }
   r.leave();
-  SHAPES[574] = m;
+  SHAPES[572] = m;
   return m;
 }
 
@@ -48037,7 +47955,7 @@ function pickEcomFansClubMessage(r: ProtoReader, end: number): EcomFansClubMessa
     }
   }
   r.leave();
-  SHAPES[575] = m;
+  SHAPES[573] = m;
   return m;
 }
 
@@ -48065,7 +47983,7 @@ function pickAwemeShopExplainMessage(r: ProtoReader, end: number): AwemeShopExpl
     }
   }
   r.leave();
-  SHAPES[576] = m;
+  SHAPES[574] = m;
   return m;
 }
 
@@ -48093,7 +48011,7 @@ function pickNotifyMessage(r: ProtoReader, end: number): NotifyMessage {
     }
   }
   r.leave();
-  SHAPES[577] = m;
+  SHAPES[575] = m;
   return m;
 }
 
@@ -48121,7 +48039,7 @@ function pickNotifyEffectMessage(r: ProtoReader, end: number): NotifyEffectMessa
     }
   }
   r.leave();
-  SHAPES[578] = m;
+  SHAPES[576] = m;
   return m;
 }
 
@@ -48149,7 +48067,7 @@ function pickAudioChatMessage(r: ProtoReader, end: number): AudioChatMessage {
     }
   }
   r.leave();
-  SHAPES[579] = m;
+  SHAPES[577] = m;
   return m;
 }
 
@@ -48177,7 +48095,7 @@ function pickAudioBgImgMessage(r: ProtoReader, end: number): AudioBgImgMessage {
     }
   }
   r.leave();
-  SHAPES[580] = m;
+  SHAPES[578] = m;
   return m;
 }
 
@@ -48205,7 +48123,7 @@ function pickChatLikeMessage(r: ProtoReader, end: number): ChatLikeMessage {
     }
   }
   r.leave();
-  SHAPES[581] = m;
+  SHAPES[579] = m;
   return m;
 }
 
@@ -48233,7 +48151,7 @@ function pickCommonDotMessage(r: ProtoReader, end: number): CommonDotMessage {
     }
   }
   r.leave();
-  SHAPES[582] = m;
+  SHAPES[580] = m;
   return m;
 }
 
@@ -48261,7 +48179,7 @@ function pickCommonToastMessage(r: ProtoReader, end: number): CommonToastMessage
     }
   }
   r.leave();
-  SHAPES[583] = m;
+  SHAPES[581] = m;
   return m;
 }
 
@@ -48289,7 +48207,7 @@ function pickDecorationModifyMessage(r: ProtoReader, end: number): DecorationMod
     }
   }
   r.leave();
-  SHAPES[584] = m;
+  SHAPES[582] = m;
   return m;
 }
 
@@ -48317,7 +48235,7 @@ function pickDecorationUpdateMessage(r: ProtoReader, end: number): DecorationUpd
     }
   }
   r.leave();
-  SHAPES[585] = m;
+  SHAPES[583] = m;
   return m;
 }
 
@@ -48345,7 +48263,7 @@ function pickExhibitionChatMessage(r: ProtoReader, end: number): ExhibitionChatM
     }
   }
   r.leave();
-  SHAPES[586] = m;
+  SHAPES[584] = m;
   return m;
 }
 
@@ -48373,7 +48291,7 @@ function pickGiftEffectGameMessage(r: ProtoReader, end: number): GiftEffectGameM
     }
   }
   r.leave();
-  SHAPES[587] = m;
+  SHAPES[585] = m;
   return m;
 }
 
@@ -48401,7 +48319,7 @@ function pickGiftPlayEventMessage(r: ProtoReader, end: number): GiftPlayEventMes
     }
   }
   r.leave();
-  SHAPES[588] = m;
+  SHAPES[586] = m;
   return m;
 }
 
@@ -48429,7 +48347,7 @@ function pickGiftSortMessage(r: ProtoReader, end: number): GiftSortMessage {
     }
   }
   r.leave();
-  SHAPES[589] = m;
+  SHAPES[587] = m;
   return m;
 }
 
@@ -48457,7 +48375,7 @@ function pickItemShareMessage(r: ProtoReader, end: number): ItemShareMessage {
     }
   }
   r.leave();
-  SHAPES[590] = m;
+  SHAPES[588] = m;
   return m;
 }
 
@@ -48485,7 +48403,7 @@ function pickLowPcuGuideMessage(r: ProtoReader, end: number): LowPcuGuideMessage
     }
   }
   r.leave();
-  SHAPES[591] = m;
+  SHAPES[589] = m;
   return m;
 }
 
@@ -48513,7 +48431,7 @@ function pickPreviewCjRpMessage(r: ProtoReader, end: number): PreviewCjRpMessage
     }
   }
   r.leave();
-  SHAPES[592] = m;
+  SHAPES[590] = m;
   return m;
 }
 
@@ -48541,7 +48459,7 @@ function pickPrizeNoticeMessage(r: ProtoReader, end: number): PrizeNoticeMessage
     }
   }
   r.leave();
-  SHAPES[593] = m;
+  SHAPES[591] = m;
   return m;
 }
 
@@ -48569,7 +48487,7 @@ function pickRankListAwardMessage(r: ProtoReader, end: number): RankListAwardMes
     }
   }
   r.leave();
-  SHAPES[594] = m;
+  SHAPES[592] = m;
   return m;
 }
 
@@ -48597,7 +48515,7 @@ function pickRanklistHourEntranceMessage(r: ProtoReader, end: number): RanklistH
     }
   }
   r.leave();
-  SHAPES[595] = m;
+  SHAPES[593] = m;
   return m;
 }
 
@@ -48625,7 +48543,7 @@ function pickResidentGuestMessage(r: ProtoReader, end: number): ResidentGuestMes
     }
   }
   r.leave();
-  SHAPES[596] = m;
+  SHAPES[594] = m;
   return m;
 }
 
@@ -48653,7 +48571,7 @@ function pickRoomIndicatorMessage(r: ProtoReader, end: number): RoomIndicatorMes
     }
   }
   r.leave();
-  SHAPES[597] = m;
+  SHAPES[595] = m;
   return m;
 }
 
@@ -48681,7 +48599,7 @@ function pickTaskCenterEntranceMessage(r: ProtoReader, end: number): TaskCenterE
     }
   }
   r.leave();
-  SHAPES[598] = m;
+  SHAPES[596] = m;
   return m;
 }
 
@@ -48709,7 +48627,7 @@ function pickUserPrivilegeChangeMessage(r: ProtoReader, end: number): UserPrivil
     }
   }
   r.leave();
-  SHAPES[599] = m;
+  SHAPES[597] = m;
   return m;
 }
 
@@ -48737,7 +48655,7 @@ function pickProfitInteractionScoreMessage(r: ProtoReader, end: number): ProfitI
     }
   }
   r.leave();
-  SHAPES[600] = m;
+  SHAPES[598] = m;
   return m;
 }
 
@@ -48765,7 +48683,7 @@ function pickProfitGameStatusMessage(r: ProtoReader, end: number): ProfitGameSta
     }
   }
   r.leave();
-  SHAPES[601] = m;
+  SHAPES[599] = m;
   return m;
 }
 
@@ -48793,7 +48711,7 @@ function pickBattleEndPunishMessage(r: ProtoReader, end: number): BattleEndPunis
     }
   }
   r.leave();
-  SHAPES[602] = m;
+  SHAPES[600] = m;
   return m;
 }
 
@@ -48821,7 +48739,7 @@ function pickBattleEffectContainerMessage(r: ProtoReader, end: number): BattleEf
     }
   }
   r.leave();
-  SHAPES[603] = m;
+  SHAPES[601] = m;
   return m;
 }
 
@@ -48849,7 +48767,7 @@ function pickBattlePowerContainerMessage(r: ProtoReader, end: number): BattlePow
     }
   }
   r.leave();
-  SHAPES[604] = m;
+  SHAPES[602] = m;
   return m;
 }
 
@@ -48877,7 +48795,7 @@ function pickBattleUpdatePropCardTaskMessage(r: ProtoReader, end: number): Battl
     }
   }
   r.leave();
-  SHAPES[605] = m;
+  SHAPES[603] = m;
   return m;
 }
 
@@ -48905,7 +48823,7 @@ function pickBattleStatusMessage(r: ProtoReader, end: number): BattleStatusMessa
     }
   }
   r.leave();
-  SHAPES[606] = m;
+  SHAPES[604] = m;
   return m;
 }
 
@@ -48933,7 +48851,7 @@ function pickBattleRankSeasonMessage(r: ProtoReader, end: number): BattleRankSea
     }
   }
   r.leave();
-  SHAPES[607] = m;
+  SHAPES[605] = m;
   return m;
 }
 
@@ -48961,7 +48879,7 @@ function pickBattleStealDragonMessage(r: ProtoReader, end: number): BattleStealD
     }
   }
   r.leave();
-  SHAPES[608] = m;
+  SHAPES[606] = m;
   return m;
 }
 
@@ -48989,7 +48907,7 @@ function pickBattleTeamTaskMessage(r: ProtoReader, end: number): BattleTeamTaskM
     }
   }
   r.leave();
-  SHAPES[609] = m;
+  SHAPES[607] = m;
   return m;
 }
 
@@ -49017,7 +48935,7 @@ function pickLinkMicBattleFinish(r: ProtoReader, end: number): LinkMicBattleFini
     }
   }
   r.leave();
-  SHAPES[610] = m;
+  SHAPES[608] = m;
   return m;
 }
 
@@ -49045,7 +48963,7 @@ function pickLinkMicArmies(r: ProtoReader, end: number): LinkMicArmies {
     }
   }
   r.leave();
-  SHAPES[611] = m;
+  SHAPES[609] = m;
   return m;
 }
 
@@ -49073,7 +48991,7 @@ function pickLinkMessage(r: ProtoReader, end: number): LinkMessage {
     }
   }
   r.leave();
-  SHAPES[612] = m;
+  SHAPES[610] = m;
   return m;
 }
 
@@ -49101,7 +49019,7 @@ function pickLinkMicMethod(r: ProtoReader, end: number): LinkMicMethod {
     }
   }
   r.leave();
-  SHAPES[613] = m;
+  SHAPES[611] = m;
   return m;
 }
 
@@ -49129,7 +49047,7 @@ function pickLinkerContributeMessage(r: ProtoReader, end: number): LinkerContrib
     }
   }
   r.leave();
-  SHAPES[614] = m;
+  SHAPES[612] = m;
   return m;
 }
 
@@ -49157,7 +49075,7 @@ function pickLinkSettingNotifyMessage(r: ProtoReader, end: number): LinkSettingN
     }
   }
   r.leave();
-  SHAPES[615] = m;
+  SHAPES[613] = m;
   return m;
 }
 
@@ -49185,7 +49103,7 @@ function pickLinkmicPlayModeUpdateScoreMessage(r: ProtoReader, end: number): Lin
     }
   }
   r.leave();
-  SHAPES[616] = m;
+  SHAPES[614] = m;
   return m;
 }
 
@@ -49213,7 +49131,7 @@ function pickLinkmicPlaymodeMessage(r: ProtoReader, end: number): LinkmicPlaymod
     }
   }
   r.leave();
-  SHAPES[617] = m;
+  SHAPES[615] = m;
   return m;
 }
 
@@ -49241,7 +49159,7 @@ function pickLinkmicProfitMessage(r: ProtoReader, end: number): LinkmicProfitMes
     }
   }
   r.leave();
-  SHAPES[618] = m;
+  SHAPES[616] = m;
   return m;
 }
 
@@ -49269,7 +49187,7 @@ function pickAnchorLinkmicSilenceMessage(r: ProtoReader, end: number): AnchorLin
     }
   }
   r.leave();
-  SHAPES[619] = m;
+  SHAPES[617] = m;
   return m;
 }
 
@@ -49297,7 +49215,7 @@ function pickLuckyBoxMessage(r: ProtoReader, end: number): LuckyBoxMessage {
     }
   }
   r.leave();
-  SHAPES[620] = m;
+  SHAPES[618] = m;
   return m;
 }
 
@@ -49325,7 +49243,7 @@ function pickLuckyBoxTempStatusMessage(r: ProtoReader, end: number): LuckyBoxTem
     }
   }
   r.leave();
-  SHAPES[621] = m;
+  SHAPES[619] = m;
   return m;
 }
 
@@ -49353,7 +49271,7 @@ function pickLuckyBoxEndMessage(r: ProtoReader, end: number): LuckyBoxEndMessage
     }
   }
   r.leave();
-  SHAPES[622] = m;
+  SHAPES[620] = m;
   return m;
 }
 
@@ -49381,7 +49299,7 @@ function pickLuckyBoxRewardMessage(r: ProtoReader, end: number): LuckyBoxRewardM
     }
   }
   r.leave();
-  SHAPES[623] = m;
+  SHAPES[621] = m;
   return m;
 }
 
@@ -49409,7 +49327,7 @@ function pickLotteryEventNewMessage(r: ProtoReader, end: number): LotteryEventNe
     }
   }
   r.leave();
-  SHAPES[624] = m;
+  SHAPES[622] = m;
   return m;
 }
 
@@ -49437,7 +49355,7 @@ function pickLotteryDrawResultEventMessage(r: ProtoReader, end: number): Lottery
     }
   }
   r.leave();
-  SHAPES[625] = m;
+  SHAPES[623] = m;
   return m;
 }
 
@@ -49465,7 +49383,7 @@ function pickImDeleteMessage(r: ProtoReader, end: number): ImDeleteMessage {
     }
   }
   r.leave();
-  SHAPES[626] = m;
+  SHAPES[624] = m;
   return m;
 }
 
@@ -49493,7 +49411,7 @@ function pickRoomVerifyMessage(r: ProtoReader, end: number): RoomVerifyMessage {
     }
   }
   r.leave();
-  SHAPES[627] = m;
+  SHAPES[625] = m;
   return m;
 }
 
@@ -49521,7 +49439,7 @@ function pickPullStreamUpdateMessage(r: ProtoReader, end: number): PullStreamUpd
     }
   }
   r.leave();
-  SHAPES[628] = m;
+  SHAPES[626] = m;
   return m;
 }
 
@@ -49549,7 +49467,7 @@ function pickNoticeMessage(r: ProtoReader, end: number): NoticeMessage {
     }
   }
   r.leave();
-  SHAPES[629] = m;
+  SHAPES[627] = m;
   return m;
 }
 
@@ -49577,7 +49495,7 @@ function pickBackupSEIMessage(r: ProtoReader, end: number): BackupSEIMessage {
     }
   }
   r.leave();
-  SHAPES[630] = m;
+  SHAPES[628] = m;
   return m;
 }
 
@@ -49605,7 +49523,7 @@ function pickBindingGiftMessage(r: ProtoReader, end: number): BindingGiftMessage
     }
   }
   r.leave();
-  SHAPES[631] = m;
+  SHAPES[629] = m;
   return m;
 }
 
@@ -49633,7 +49551,7 @@ function pickDoubleLikeTopUserMessage(r: ProtoReader, end: number): DoubleLikeTo
     }
   }
   r.leave();
-  SHAPES[632] = m;
+  SHAPES[630] = m;
   return m;
 }
 
@@ -49661,7 +49579,7 @@ function pickSandwichBorderMessage(r: ProtoReader, end: number): SandwichBorderM
     }
   }
   r.leave();
-  SHAPES[633] = m;
+  SHAPES[631] = m;
   return m;
 }
 
@@ -49689,7 +49607,7 @@ function pickTempStateAreaReachMessage(r: ProtoReader, end: number): TempStateAr
     }
   }
   r.leave();
-  SHAPES[634] = m;
+  SHAPES[632] = m;
   return m;
 }
 
@@ -49717,7 +49635,7 @@ function pickHotRoomMessage(r: ProtoReader, end: number): HotRoomMessage {
     }
   }
   r.leave();
-  SHAPES[635] = m;
+  SHAPES[633] = m;
   return m;
 }
 
@@ -49745,7 +49663,7 @@ function pickInteractEffectMessage(r: ProtoReader, end: number): InteractEffectM
     }
   }
   r.leave();
-  SHAPES[636] = m;
+  SHAPES[634] = m;
   return m;
 }
 
@@ -49773,7 +49691,7 @@ function pickTopEffectMessage(r: ProtoReader, end: number): TopEffectMessage {
     }
   }
   r.leave();
-  SHAPES[637] = m;
+  SHAPES[635] = m;
   return m;
 }
 
@@ -49801,7 +49719,7 @@ function pickGiftVoteMessage(r: ProtoReader, end: number): GiftVoteMessage {
     }
   }
   r.leave();
-  SHAPES[638] = m;
+  SHAPES[636] = m;
   return m;
 }
 
@@ -49829,7 +49747,7 @@ function pickGiftUpdateMessage(r: ProtoReader, end: number): GiftUpdateMessage {
     }
   }
   r.leave();
-  SHAPES[639] = m;
+  SHAPES[637] = m;
   return m;
 }
 

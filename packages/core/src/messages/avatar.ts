@@ -3,24 +3,20 @@
  * is first asked for before the message's `raw` was decoded. The picked decode does not build avatars (an `Image`,
  * its URL list and a ~100-byte URL string per user, which most bots never read); it validates them like every
  * other field it skips, so this scan meets only well-formed bytes. It follows the full decoder's rules: of a
- * singular message field that occurs more than once the last occurrence counts, the n-th element of a repeated
- * one is its n-th occurrence, `urlList[0]` is the first URL, and a field number under another wire type is an
- * unknown field.
+ * singular message field that occurs more than once the last occurrence counts, `urlList[0]` is the first URL (the
+ * first occurrence), and a field number under another wire type is an unknown field.
  */
 import type { WireTypeName } from '../wire/codec.js';
 import { encodeWire } from '../wire/codec.js';
 import { ProtoReader } from '../wire/reader.js';
 
-/** Where in its message a user sits: `user`, `toUser`, or (0 and up) the user of `ranks[slot]`. */
+/** Where in its message a user sits: `user` or `toUser` (users of `ranks` are made from `raw`). */
 export const USER_SLOT = -1;
 /** See {@link USER_SLOT}. */
 export const TO_USER_SLOT = -2;
 
-/** The element type of `ranks` in the message types that have one. */
-const RANK_TYPES: Partial<Record<WireTypeName, WireTypeName>> = {
-  RoomUserSeqMessage: 'Contributor',
-  RoomRankMessage: 'RoomRank',
-};
+/** A user's place in its message. */
+export type UserSlot = typeof USER_SLOT | typeof TO_USER_SLOT;
 
 /** The tag the generated encoder writes for `field` of `type` (field numbers come from the schema, not from here). */
 function tagOf(type: WireTypeName, field: string, value: unknown): number {
@@ -59,15 +55,9 @@ function seek(r: ProtoReader, end: number, tag: number, nth = -1): boolean {
  * The first avatar URL of the user at `slot` of a message of wire type `type`, read from the message's payload
  * (already validated by the picked decode); undefined when the user, the avatar or its URL list is absent.
  */
-export function avatarUrlIn(payload: Uint8Array, type: WireTypeName, slot: number): string | undefined {
+export function avatarUrlIn(payload: Uint8Array, type: WireTypeName, slot: UserSlot): string | undefined {
   const r = new ProtoReader(payload);
-  if (slot === USER_SLOT || slot === TO_USER_SLOT) {
-    if (!seek(r, r.len, cachedTag(type, slot === USER_SLOT ? 'user' : 'toUser', {}))) return undefined;
-  } else {
-    const rankType = RANK_TYPES[type];
-    if (rankType === undefined || !seek(r, r.len, cachedTag(type, 'ranks', [{}]), slot)) return undefined;
-    if (!seek(r, r.delimitedEnd(), cachedTag(rankType, 'user', {}))) return undefined;
-  }
+  if (!seek(r, r.len, cachedTag(type, slot === USER_SLOT ? 'user' : 'toUser', {}))) return undefined;
   if (!seek(r, r.delimitedEnd(), cachedTag('User', 'avatarThumb', {}))) return undefined;
   // urlList[0]: the first occurrence of the repeated field, read as the full decoder reads strings.
   return seek(r, r.delimitedEnd(), cachedTag('Image', 'urlList', ['-']), 0) ? r.string() : undefined;

@@ -5,7 +5,7 @@ import { decodeWire, type WireTypeName } from '../wire/codec.js';
 import { CONTROL_ACTION_LIVE_END } from '../protocol/constants.js';
 import type { KnownMethod, MessageMap, RankEntry, SocialKind } from './types.js';
 import { TO_USER_SLOT, USER_SLOT } from './avatar.js';
-import { optionalUserOf, userOf } from './user.js';
+import { optionalUserOf, toOptionalUser, userOf } from './user.js';
 import type { FrameBody } from '../pipeline/frameBody.js';
 import { WireBackedMessage, type PayloadSource } from './wireBacked.js';
 
@@ -94,13 +94,7 @@ const mappers: { [M in KnownMethod]?: Mapper<M> } = {
     m.totalUser = num(f.totalUser);
     m.totalUserStr = f.totalUserStr;
     m.totalPvForAnchor = f.totalPvForAnchor;
-    const from = f.ranks;
-    const ranks: RankEntry[] = new Array<RankEntry>(from.length);
-    for (let i = 0; i < from.length; i++) {
-      const r = from[i]!;
-      ranks[i] = { rank: num(r.rank), score: num(r.score), user: optionalUserOf(r.user, m, i) };
-    }
-    m.ranks = ranks;
+    // `ranks` (up to nine users) is made from `raw` on first read: see LAZY_FIELDS.
   },
   WebcastControlMessage: (f, m) => {
     const action = num(f.action);
@@ -131,9 +125,6 @@ const mappers: { [M in KnownMethod]?: Mapper<M> } = {
     m.content = f.content;
     m.roomMessageType = f.roomMessageType;
   },
-  WebcastRoomRankMessage: (f, m) => {
-    m.ranks = f.ranks.map((r, i) => ({ user: optionalUserOf(r.user, m, i), scoreStr: r.scoreStr }));
-  },
   WebcastScreenChatMessage: (f, m) => {
     m.user = optionalUserOf(f.user, m, USER_SLOT);
     m.content = f.content;
@@ -141,6 +132,22 @@ const mappers: { [M in KnownMethod]?: Mapper<M> } = {
   WebcastUpdateFanTicketMessage: (f, m) => {
     m.count = num(f.roomFanTicketCount);
     m.countText = f.roomFanTicketCountText;
+  },
+};
+
+/**
+ * Friendly fields made from the full wire object (`raw`) when first read, instead of with the message: lists of
+ * users that only leaderboards read. A RoomUserSeqMessage's nine-entry `ranks` was a third of what a frame's
+ * messages cost to map; a viewer-count bot reads `total` and never pays for it now. Each is an own enumerable getter
+ * defined after the mapper's fields (see lazyDescriptors), so keys, spreads and JSON are as before.
+ */
+const LAZY_FIELDS: { [M in KnownMethod]?: Readonly<Record<string, (raw: wire.MethodWireMap[M]) => unknown>> } = {
+  WebcastRoomUserSeqMessage: {
+    ranks: (raw): RankEntry[] =>
+      raw.ranks.map((r) => ({ rank: num(r.rank), score: num(r.score), user: toOptionalUser(r.user) })),
+  },
+  WebcastRoomRankMessage: {
+    ranks: (raw) => raw.ranks.map((r) => ({ user: toOptionalUser(r.user), scoreStr: r.scoreStr })),
   },
 };
 
@@ -153,6 +160,8 @@ export interface MethodEntry<M extends KnownMethod = KnownMethod> {
   readonly pick: (r: ProtoReader, end: number) => wire.MethodWireMap[M];
   /** The method's mapper, if it has a friendly shape beyond the base fields. */
   readonly map: Mapper<M> | undefined;
+  /** The method's lazy fields (see LAZY_FIELDS), defined on each message after the mapper's fields. */
+  readonly lazy: readonly [string, PropertyDescriptor][];
   /**
    * The last message made, which keeps its hidden class alive: V8 holds it only weakly, and a full GC that finds
    * no instance alive drops it and deoptimizes the code that embeds it ('reason: weak objects').
@@ -168,11 +177,33 @@ export const METHOD_ENTRIES: ReadonlyMap<string, MethodEntry> = new Map(
       type: methodTypes[method],
       pick: methodPickers[method] as MethodEntry['pick'],
       map: mappers[method] as Mapper<KnownMethod> | undefined,
+      lazy: lazyDescriptors(LAZY_FIELDS[method] as LazyFields | undefined),
       last: undefined,
     };
     return [method, entry];
   }),
 );
+
+type LazyFields = Readonly<Record<string, (raw: never) => unknown>>;
+
+/**
+ * One property descriptor per lazy field (an enumerable getter, shared by every message of the method, so they keep
+ * one hidden class): the field is an own property where the mapper would have stored it, and `Object.keys`,
+ * spreads and JSON see it; reading it makes the value from `raw`, once.
+ */
+function lazyDescriptors(fields: LazyFields | undefined): readonly [string, PropertyDescriptor][] {
+  if (fields === undefined) return [];
+  return Object.entries(fields).map(([name, make]) => [
+    name,
+    {
+      get(this: WireBackedMessage<KnownMethod>) {
+        return WireBackedMessage.lazyField(this, name, (raw) => make(raw as never));
+      },
+      enumerable: true,
+      configurable: true,
+    },
+  ]);
+}
 
 /**
  * Builds the friendly message of `entry`'s method from its picked (or full) wire object `f`. `raw` is decoded from
@@ -207,6 +238,7 @@ export function makeFriendly<M extends KnownMethod>(
   );
   const map = entry.map;
   if (map !== undefined) map(f, m as Building<M>);
+  for (const [name, descriptor] of entry.lazy) Object.defineProperty(m, name, descriptor);
   entry.last = m;
   return m as unknown as MessageMap[M];
 }

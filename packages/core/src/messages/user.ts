@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type * as wire from '../gen/douyin.js';
 import { decodeWire } from '../wire/codec.js';
-import { avatarUrlIn, TO_USER_SLOT, USER_SLOT } from './avatar.js';
+import { avatarUrlIn, USER_SLOT, type UserSlot } from './avatar.js';
 import type { KnownMethod, User } from './types.js';
 import { WireBackedMessage } from './wireBacked.js';
 
@@ -24,11 +24,9 @@ const NO_USER: wire.User = decodeWire('User', new Uint8Array(0));
 export type UserOwner = WireBackedMessage<KnownMethod>;
 
 /** The wire user at `slot` of a message's full wire object (undefined when absent). */
-function userAt(raw: object, slot: number): wire.User | undefined {
-  const holder = raw as { user?: wire.User; toUser?: wire.User; ranks?: readonly { user?: wire.User }[] };
-  if (slot === USER_SLOT) return holder.user;
-  if (slot === TO_USER_SLOT) return holder.toUser;
-  return holder.ranks?.[slot]?.user;
+function userAt(raw: object, slot: UserSlot): wire.User | undefined {
+  const holder = raw as { user?: wire.User; toUser?: wire.User };
+  return slot === USER_SLOT ? holder.user : holder.toUser;
 }
 
 /**
@@ -50,11 +48,11 @@ class WireBackedUser implements User {
   readonly isAdmin: boolean;
   #raw: wire.User | undefined;
   #owner: UserOwner | undefined;
-  #slot: number;
+  #slot: UserSlot;
   #avatar: string | undefined;
   #avatarRead = false;
 
-  constructor(fields: wire.User, raw: wire.User | undefined, owner: UserOwner | undefined, slot: number) {
+  constructor(fields: wire.User, raw: wire.User | undefined, owner: UserOwner | undefined, slot: UserSlot) {
     const club = fields.fansClub?.data;
     this.id = fields.id !== '0' ? fields.id : fields.idStr || '0';
     this.secUid = fields.secUid;
@@ -121,23 +119,23 @@ class WireBackedUser implements User {
 
 /** Builds the friendly {@link User} from its wire object (an absent user becomes one with default fields). */
 export function toUser(raw: wire.User = NO_USER): User {
-  return new WireBackedUser(raw, raw, undefined, 0);
+  return new WireBackedUser(raw, raw, undefined, USER_SLOT);
 }
 
 /** {@link toUser} for optional fields. */
 export function toOptionalUser(raw: wire.User | undefined): User | undefined {
-  return raw === undefined ? undefined : new WireBackedUser(raw, raw, undefined, 0);
+  return raw === undefined ? undefined : new WireBackedUser(raw, raw, undefined, USER_SLOT);
 }
 
 /**
  * The friendly {@link User} from a partially decoded wire user (only the fields the friendly ones need); its `raw`
  * is the user at `slot` of `owner.raw`, read on first access (absent there: the default user).
  */
-export function userOf(fields: wire.User | undefined, owner: UserOwner, slot: number): User {
+export function userOf(fields: wire.User | undefined, owner: UserOwner, slot: UserSlot): User {
   return new WireBackedUser(fields ?? NO_USER, undefined, owner, slot);
 }
 
 /** {@link userOf} for optional fields. */
-export function optionalUserOf(fields: wire.User | undefined, owner: UserOwner, slot: number): User | undefined {
+export function optionalUserOf(fields: wire.User | undefined, owner: UserOwner, slot: UserSlot): User | undefined {
   return fields === undefined ? undefined : new WireBackedUser(fields, undefined, owner, slot);
 }

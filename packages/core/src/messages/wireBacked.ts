@@ -24,6 +24,8 @@ export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> 
   #source: PayloadSource | undefined;
   #body: FrameBody | undefined;
   #raw: MethodWireMap[M] | undefined;
+  /** Values of the lazy fields read so far (see LAZY_FIELDS in toFriendly.ts). */
+  #lazy: Record<string, unknown> | undefined;
 
   /**
    * `source.payload` is decoded for `raw` on first access, unless `raw` is given. `body` is the frame body that
@@ -72,6 +74,13 @@ export class WireBackedMessage<M extends KnownMethod> implements MessageBase<M> 
     if (source === undefined) return undefined;
     m.#body?.readable();
     return source.payload;
+  }
+
+  /** The value of lazy field `name` of `m`, made from `m.raw` by `make` on first read. Internal. */
+  static lazyField(m: WireBackedMessage<KnownMethod>, name: string, make: (raw: object) => unknown): unknown {
+    const values = (m.#lazy ??= {});
+    if (!(name in values)) values[name] = make(m.raw);
+    return values[name];
   }
 
   /** The wire type of the message's payload. Internal. */
