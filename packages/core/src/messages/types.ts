@@ -49,7 +49,11 @@ export interface MessageBase<M extends KnownMethod> {
   readonly roomId: string;
   /** When the server created the message, in ms since the epoch; 0 when the message does not say. */
   readonly createTime: number;
-  /** The decoded wire object. */
+  /**
+   * The decoded wire object, decoded in full on first access (a getter). The frame's bytes are inflated into a
+   * buffer the next frame reuses; the first `raw` of a message read after that frame inflates its frame again
+   * (or copies it out while the buffer still holds it), once per frame.
+   */
   readonly raw: MethodWireMap[M];
 }
 
@@ -145,6 +149,10 @@ export interface RoomUserSeqMessage extends MessageBase<'WebcastRoomUserSeqMessa
   readonly totalUserStr: string;
   /** Cumulative page views as display text, e.g. "43.6万". */
   readonly totalPvForAnchor: string;
+  /**
+   * The top viewers (up to nine), made from `raw` on first read: an own enumerable getter, so it is in
+   * `Object.keys`, spreads and JSON like the other fields; a bot that never reads it never pays for its users.
+   */
   readonly ranks: readonly RankEntry[];
 }
 
@@ -189,6 +197,7 @@ export interface RoomMessage extends MessageBase<'WebcastRoomMessage'> {
 
 /** The room's ranking list. */
 export interface RoomRankMessage extends MessageBase<'WebcastRoomRankMessage'> {
+  /** Made from `raw` on first read, as {@link RoomUserSeqMessage.ranks}. */
   readonly ranks: readonly { readonly user: User | undefined; readonly scoreStr: string }[];
 }
 
