@@ -145,6 +145,22 @@ const oddField = fc.constantFrom(
 );
 
 describe('decodeFrame, against the generated decoder', () => {
+  it('reads every field the schema gives PushFrame and PushHeader (it reads them by hand: update it with the schema)', () => {
+    const empty = decodeWire('PushFrame', Uint8Array.of(0x2a, 0x00));
+    expect(Object.keys(Object.getPrototypeOf(empty) as object)).toEqual([
+      'seqId',
+      'logId',
+      'service',
+      'method',
+      'headers',
+      'payloadEncoding',
+      'payloadType',
+      'payload',
+      'logIdNew',
+    ]);
+    expect(Object.keys(Object.getPrototypeOf(empty.headers[0]) as object)).toEqual(['key', 'value']);
+  });
+
   it('gives the same frame (values, key order, prototypes of raw and headers) for any PushFrame', () => {
     fc.assert(
       fc.property(pushFrame, fc.array(fc.tuple(fc.nat(), oddField), { maxLength: 3 }), (init, odd) => {
