@@ -2,7 +2,7 @@
 // Decode throughput on REAL Douyin payloads: the floors, a naive protobufjs decoder and our pipeline, one run.
 //
 // Usage: node --expose-gc scripts/bench-decode-real.mjs [--frames N] [--iterations N] [--warmup N] [--quick]
-//          [--only gunzip,shallow,deep,protobufjs,full,lazy,sync] [--no-replay] [--no-gc] [--project DIR]
+//          [--only gunzip,shallow,deep,protobufjs,full,lazy,sync,frame] [--no-replay] [--no-gc] [--project DIR]
 // (normally through `npm run bench` or `npm run bench -- decode`, which build first).
 //
 // The corpus is built by ../shared/bench/make_corpus.py from the real captures in ../shared/realdata (only
@@ -19,6 +19,8 @@
 //   full        ours: from(frames).pipe(livePipeline({ send })), every message typed, an ack per frame
 //   lazy        ours: liveEnvelopes({ send }) + ofMethod('WebcastChatMessage'), only chats decoded
 //   sync        ours: the stages of `full` called in a loop (no RxJS)
+//   frame       ours: what every frame pays outside its Response: decodeFrame, then ackFor with a need_ack Response
+//               (every corpus frame has the im-internal_ext header the ack copies); no inflate, no messages
 // Then (unless --no-replay) a real-payload .dyrec is written to the temporary folder from the same frames (each
 // followed by its ack) and replayed with replaySession(file, { speed: 'max' }) in a child process: messages/s
 // and the child's peak RSS, for two sizes (memory must stay flat).
@@ -393,6 +395,19 @@ const cases = {
         }
         if (core.ackFor(r)) c.acks++;
         for (const e of core.envelopesOf(r)) tally(c, e.decode());
+      }
+      return c;
+    },
+  },
+  frame: {
+    label: 'ours: decodeFrame + ackFor only (no inflate, no Response)',
+    run() {
+      const c = count();
+      const response = { needAck: true, internalExt: '' };
+      for (const bytes of frames) {
+        const f = core.decodeFrame(bytes);
+        if (f.kind !== 'frame') c.failures++;
+        else if (core.ackFor({ kind: 'response', frame: f, response })) c.acks++;
       }
       return c;
     },

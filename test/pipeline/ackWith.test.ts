@@ -73,3 +73,62 @@ describe('ackFor bytes', () => {
     );
   });
 });
+
+describe('ackFor bytes, from decoded frames', () => {
+  const oddLogIds = fc.oneof(
+    fc.constantFrom(
+      '1',
+      '127',
+      '128',
+      '9007199254740991',
+      '9007199254740993',
+      '4901453207607420737',
+      '18446744073709551615',
+    ),
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String),
+  );
+  // unit 'binary' includes lone surrogates and astral characters: the header value decodes from their UTF-8 form.
+  const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }));
+
+  it('equal encodeWire for frames with and without the im-internal_ext header, any log id and text', () => {
+    fc.assert(
+      fc.property(oddLogIds, fc.option(text, { nil: undefined }), text, (logId, headerExt, bodyExt) => {
+        const headers = [{ key: 'im-now', value: '1790519971336' }];
+        if (headerExt !== undefined) headers.push({ key: 'im-internal_ext', value: headerExt });
+        const bytes = encodeWire('PushFrame', { logId, headers, payloadType: 'msg', payload: new Uint8Array(1) });
+        const frame = decodeFrame(bytes) as DecodedFrame;
+        const ack = ackFor({ kind: 'response', frame, response: { needAck: true, internalExt: bodyExt } as never });
+        const ext = frame.headers['im-internal_ext'] ?? bodyExt;
+        const expected = encodeWire('PushFrame', { logId, payloadType: 'ack', payload: Buffer.from(ext, 'utf8') });
+        expect(Buffer.from(ack!).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+      }),
+      { numRuns: 500, seed: 12 },
+    );
+  });
+
+  it('read a log id that is not plain digits as BigInt does, and throw where it throws', () => {
+    const frame = decodeFrame(encodeWire('PushFrame', { logId: '5', payloadType: 'msg' })) as DecodedFrame;
+    const ackOf = (logId: string) =>
+      ackFor({ kind: 'response', frame: { ...frame, logId }, response: { needAck: true, internalExt: 'é' } as never });
+    for (const logId of [
+      '',
+      '0',
+      '00012',
+      ' 12 ',
+      '+7',
+      '0x1f',
+      '-1',
+      '18446744073709551616',
+      '99999999999999999999',
+      '123456789012345678901234',
+    ]) {
+      const value = String(BigInt.asUintN(64, BigInt(logId)));
+      const expected = encodeWire('PushFrame', { logId: value, payloadType: 'ack', payload: Buffer.from('é') });
+      expect([logId, Buffer.from(ackOf(logId)!).toString('hex')]).toEqual([
+        logId,
+        Buffer.from(expected).toString('hex'),
+      ]);
+    }
+    for (const logId of ['abc', '1.5', '1e3', '12a']) expect(() => ackOf(logId)).toThrow(SyntaxError);
+  });
+});
