@@ -136,4 +136,14 @@ describe('frame bodies: kept parts of a frame survive the frames inflated after 
     unpack(a.bytes);
     expect(envelope.decode()).toMatchObject({ content });
   });
+
+  it("fails with a typed error, not another frame's bytes, when the input was changed before a late read", () => {
+    const bytes = Uint8Array.from(a.bytes);
+    const envelope = envelopesOf(unpack(bytes))[0]!;
+    unpack(b.bytes);
+    bytes.fill(0x55, bytes.length - 40); // the gzip trailer and the end of the deflate stream
+    expect(() => envelope.raw).toThrow(expect.objectContaining({ code: 'GZIP_FAILED' }));
+    // decode() never throws: a failure value.
+    expect(envelope.decode()).toMatchObject({ kind: 'decode-failure', stage: 'gzip', error: { code: 'GZIP_FAILED' } });
+  });
 });

@@ -71,21 +71,35 @@ export function decodeEnvelope(raw: wire.Message, body?: FrameBody): LiveMessage
   const method = raw.method;
   // One Map lookup finds the picker and the class (and rules out unknown methods).
   const entry = METHOD_ENTRIES.get(method);
-  if (entry === undefined) {
-    // The payload is kept: it must be bytes of its own, not a view of a buffer the next frame reuses.
-    body?.own();
-    const unknown: UnknownMessage = { kind: 'message', method, unknown: true, msgId: raw.msgId, payload: raw.payload };
-    return unknown;
+  try {
+    if (entry === undefined) {
+      // The payload is kept: it must be bytes of its own, not a view of a buffer the next frame reuses.
+      body?.own();
+      const unknown: UnknownMessage = {
+        kind: 'message',
+        method,
+        unknown: true,
+        msgId: raw.msgId,
+        payload: raw.payload,
+      };
+      return unknown;
+    }
+    body?.readable();
+  } catch (cause) {
+    return frameLost(cause);
   }
   try {
-    body?.readable();
     const payload = raw.payload;
     const reader = new ProtoReader(payload);
     const fields = entry.pick(reader, reader.len);
     reader.endAt(reader.len);
     return makeFriendly(entry, fields, raw.msgId, raw, body, undefined) as LiveMessage;
   } catch (cause) {
-    body?.own();
+    try {
+      body?.own();
+    } catch (lost) {
+      return frameLost(lost);
+    }
     return {
       kind: 'decode-failure',
       stage: 'message',
@@ -97,4 +111,10 @@ export function decodeEnvelope(raw: wire.Message, body?: FrameBody): LiveMessage
       ),
     };
   }
+}
+
+/** The failure value for a frame whose bytes could not be read again (see FrameBody: its input was changed). */
+function frameLost(cause: unknown): DecodeFailure {
+  if (cause instanceof DouyinLiveError) return { kind: 'decode-failure', stage: 'gzip', error: cause };
+  throw cause;
 }

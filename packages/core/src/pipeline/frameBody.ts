@@ -15,6 +15,7 @@
  * Either way every message's `payload` is re-pointed at the new bytes. From then on they are the frame's own.
  * Bytes that never came from the shared buffer (a plain payload, a large frame) are the frame's own from the start.
  */
+import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import { gunzip, isShared, sharedWriteCount } from './inflate.js';
 
@@ -60,7 +61,7 @@ export class FrameBody {
 
   /** Makes the bytes readable now: inflated again (then own) if the shared buffer holds another frame by now. */
   readable(): void {
-    if (this.#written !== OWN && this.#written !== sharedWriteCount()) this.#repoint(gunzip(this.#gzip!));
+    if (this.#written !== OWN && this.#written !== sharedWriteCount()) this.#repoint(this.#inflateAgain());
   }
 
   /** Makes the bytes the frame's own, so that views of them stay valid whatever is inflated next. */
@@ -70,7 +71,31 @@ export class FrameBody {
       const copy = Buffer.allocUnsafe(this.#bytes.length);
       copy.set(this.#bytes);
       this.#repoint(copy);
-    } else this.#repoint(gunzip(this.#gzip!));
+    } else this.#repoint(this.#inflateAgain());
+  }
+
+  /**
+   * The frame inflated again from its compressed payload. It inflated before, so it only fails if the input bytes
+   * were changed since (a transport that reuses its buffers): a typed error then, not another frame's bytes.
+   */
+  #inflateAgain(): Uint8Array {
+    const gzip = this.#gzip!;
+    let bytes: Uint8Array | undefined;
+    let cause: unknown;
+    try {
+      bytes = gunzip(gzip);
+    } catch (error) {
+      cause = error;
+    }
+    if (bytes === undefined || bytes.length !== this.#bytes.length) {
+      throw new DouyinLiveError(
+        ErrorCodes.GZIP_FAILED,
+        "a frame's payload no longer inflates to what it did: were its input bytes changed after decoding?",
+        { bytes: gzip },
+        { cause },
+      );
+    }
+    return bytes;
   }
 
   /** Moves every message's payload view from the current bytes to the same place in `next` (the frame's own). */
