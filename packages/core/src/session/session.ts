@@ -345,14 +345,7 @@ class LiveSessionImpl implements LiveSession {
   private async run(): Promise<void> {
     let outcome: SessionOutcome;
     try {
-      const resolution = await this.join();
-      if (this.stopped) throw new StopSignal(this.stopped);
-      this.resolvedRoom = resolution.room;
-      this.sink?.room(resolution.room);
-      this.roomSubject.next(resolution.room);
-      // A resumed session continues from its cursor: the history batch would move it back to "now".
-      if (resolution.fetched && !this.options.resume) this.acceptHistory(resolution.fetched);
-      await this.connectLoop(resolution.pushServer);
+      await this.connectLoop(await this.enter());
       outcome = { reason: (this.stopped as Stop | undefined)?.kind === 'ended' ? 'ended' : 'closed' };
     } catch (error) {
       const stop = error instanceof StopSignal ? error.stop : this.stopped;
@@ -363,6 +356,22 @@ class LiveSessionImpl implements LiveSession {
       }
     }
     this.finish(outcome);
+  }
+
+  /**
+   * Joins, publishes the room and takes the history batch; returns the push server to connect to. Its own method so
+   * that nothing of the resolution outlives it: the history Response (its payloads, kilobytes per room) would stay
+   * reachable from `run`'s suspended frame for the life of the session.
+   */
+  private async enter(): Promise<string | undefined> {
+    const resolution = await this.join();
+    if (this.stopped) throw new StopSignal(this.stopped);
+    this.resolvedRoom = resolution.room;
+    this.sink?.room(resolution.room);
+    this.roomSubject.next(resolution.room);
+    // A resumed session continues from its cursor: the history batch would move it back to "now".
+    if (resolution.fetched && !this.options.resume) this.acceptHistory(resolution.fetched);
+    return resolution.pushServer;
   }
 
   /**
