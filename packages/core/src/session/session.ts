@@ -9,7 +9,7 @@ import { decodeFrame } from '../pipeline/decodeFrames.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
 import { unpackResponse } from '../pipeline/unpackResponses.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
-import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
+import { FrameHeader, HEARTBEAT_FRAME, isGzip, PayloadType } from '../protocol/constants.js';
 import type { BrowserProfile } from '../room/pushParams.js';
 import { nativeSigner, type Signer } from '../signature/signature.js';
 import { pushHeaders, signedPushUrl } from './pushUrl.js';
@@ -216,12 +216,18 @@ class LiveSessionImpl implements LiveSession {
    * cursor tracking, envelopes), called as plain functions: an Observable chain per session cost an inner
    * subscription per frame and a Subject hop per stage, garbage that a thousand rooms multiply. The stages never
    * throw (failures are values), as in the pipeline.
+   *
+   * `borrowed` bytes lie in the connection's reused read buffer: nothing may keep them past this call. A gzipped
+   * payload is inflated into memory of its own, so only what would keep a view of the frame (a failure's bytes, a
+   * Response decoded in place from an uncompressed payload) starts over on a copy, before anything is sent or
+   * counted.
    */
-  private receive(bytes: Uint8Array): void {
+  private receive(bytes: Uint8Array, borrowed: boolean): void {
     const frame = decodeFrame(bytes);
-    if (frame.kind === 'decode-failure') return this.accept(frame);
+    if (frame.kind === 'decode-failure') return borrowed ? this.receive(copyOf(bytes), false) : this.accept(frame);
+    if (borrowed && frame.payload.length > 0 && !isGzip(frame.payload)) return this.receive(copyOf(bytes), false);
     const item = unpackResponse(frame);
-    if (item.kind === 'decode-failure') return this.accept(item);
+    if (item.kind === 'decode-failure') return borrowed ? this.receive(copyOf(bytes), false) : this.accept(item);
     const ack = ackFor(item);
     if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
     this.track(item);
@@ -583,6 +589,7 @@ class LiveSessionImpl implements LiveSession {
         headers: pushHeaders(this.jar.header(), this.profile, room.webRid),
         agent: this.options.agent,
         handshakeTimeoutMs: this.options.httpTimeoutMs,
+        reuseReadBuffer: true,
       },
       {
         onOpen: (headers, openUrl) => {
@@ -599,9 +606,11 @@ class LiveSessionImpl implements LiveSession {
           lastFrameAt = Math.floor(performance.now());
           if (this.stateSubject.value === 'stalled') this.setState('live');
           if (this.frames.observed) {
-            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
-          }
-          this.receive(bytes);
+            // A raw-frame subscriber (a recorder) keeps the bytes: they leave the reused read buffer first.
+            const own = copyOf(bytes);
+            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes: own });
+            this.receive(own, false);
+          } else this.receive(bytes, true);
         },
         onEnd: (end) => {
           clearTimers();
@@ -633,6 +642,11 @@ class LiveSessionImpl implements LiveSession {
   }
 
   private signer: Signer | undefined;
+}
+
+/** A copy of `bytes` in memory of its own (a Buffer's `slice` would be a view of the same memory). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }
 
 function toError(error: unknown): DouyinLiveError {
