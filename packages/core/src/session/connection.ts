@@ -7,7 +7,12 @@ import { FrameBoundaries } from './frameBoundaries.js';
 
 /** How long a polite close may wait for the server's close frame before the socket is dropped, ms. */
 const CLOSE_GRACE_MS = 1000;
-/** Size of a connection's reused read buffer, bytes: Douyin's frames are ~2 KiB on the wire. */
+/**
+ * Size of a connection's read buffer at first, bytes: enough for the upgrade answer, pings and heartbeat answers,
+ * all a quiet room ever reads (every connection holds its buffer while it waits).
+ */
+const FIRST_READ_BUFFER_BYTES = 1024;
+/** Size of a busy connection's read buffer, bytes (Douyin's frames are ~2 KiB on the wire); after a full read. */
 const READ_BUFFER_BYTES = 8 * 1024;
 
 /** How one WebSocket connection ended. */
@@ -176,13 +181,15 @@ function connectReusingReads(
 ): ReusedReads {
   const boundaries = new FrameBoundaries();
   let following = false;
-  let buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  let buffer = Buffer.allocUnsafeSlow(FIRST_READ_BUFFER_BYTES);
   const onread = {
     buffer: () => buffer,
     callback: (n: number, read: Uint8Array): boolean => {
       const more = socket.push(Buffer.from(read.buffer, read.byteOffset, n));
       const free = following && isOpen() && socket.readableLength === 0 && boundaries.atBoundary;
-      if (!free) buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+      // A read that filled the buffer may have left more waiting: a busy room reads into the larger size.
+      if (n === buffer.length && buffer.length < READ_BUFFER_BYTES) buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+      else if (!free) buffer = Buffer.allocUnsafeSlow(buffer.length);
       return more;
     },
   };
