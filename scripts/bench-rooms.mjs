@@ -495,6 +495,19 @@ const countTimers = () => process.getActiveResourcesInfo().filter((r) => r === '
 const countSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 const percentile = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+/** Latency histogram size: one bucket per ms, the last one for everything from a minute on. */
+const LATENCY_BUCKETS = 60_001;
+/** `percentile` of the `samples` values counted in `histogram` (bucket i = value i): the same rank rule. */
+function histogramPercentile(histogram, samples, p) {
+  if (samples === 0) return NaN;
+  const rank = Math.min(samples - 1, Math.floor(p * samples));
+  let seen = 0;
+  for (let value = 0; value < histogram.length; value++) {
+    seen += histogram[value];
+    if (seen > rank) return value;
+  }
+  return NaN;
+}
 
 /**
  * Starts V8's CPU profiler (`cpu`) or sampling heap profiler (`heap`: every allocation of the window by stack,
@@ -517,7 +530,9 @@ async function startProfiler(kind) {
     await session.post('HeapProfiler.startSampling', {
       samplingInterval: 4096,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      // BENCH_HEAP_PROFILE_SURVIVORS=1: only what outlived the young generation (promoted, collected by a major GC
+      // or still alive), i.e. what makes the old generation grow between mark-compacts.
+      includeObjectsCollectedByMinorGC: !process.env.BENCH_HEAP_PROFILE_SURVIVORS,
     });
   }
   return async (path) => {
@@ -581,7 +596,10 @@ async function clientMain(rooms, rate) {
   const index = new Map(webRids.map((w, i) => [w, i]));
   const counts = webRids.map(() => new Uint8Array(4096));
   const received = new Float64Array(rooms);
-  let latencies = [];
+  // Latencies in whole ms, as a histogram: an array of one number per message grew to megabytes in the window, its
+  // backing store promoted at every other scavenge (the bench's accounting, not the client's work, driving GCs).
+  const latencies = new Float64Array(LATENCY_BUCKETS);
+  let latencySamples = 0;
   let measuring = false;
   let windowStart = Infinity;
   let windowMessages = 0;
@@ -614,7 +632,10 @@ async function clientMain(rooms, rate) {
     received[i]++;
     if (measuring) {
       windowMessages++;
-      if (message.createTime >= windowStart) latencies.push(now - message.createTime);
+      if (message.createTime >= windowStart) {
+        latencies[Math.min(LATENCY_BUCKETS - 1, Math.max(0, now - message.createTime))]++;
+        latencySamples++;
+      }
     }
   });
 
@@ -689,6 +710,9 @@ async function clientMain(rooms, rate) {
     result.gcShare = gcTotals.ms / 1000 / elapsed; // of wall time
     await cpuProfiler?.(process.env.BENCH_CPU_PROFILE);
     await heapProfiler?.(process.env.BENCH_HEAP_PROFILE);
+    // What busy rooms keep alive between frames (no gc() first: the snapshot's own collection keeps what is live
+    // now, i.e. what a scavenge at this moment would copy or promote).
+    if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     const server = await request(child, 'measure');
     if (GC_PROFILE_SECONDS > 0 && !cpuProfiler) {
       result.gcProfile = await gcShareByProfiler(() => sleep(GC_PROFILE_SECONDS * 1000));
@@ -701,10 +725,12 @@ async function clientMain(rooms, rate) {
     result.clientSysMsPer1k = cpu.system / 1000 / (windowMessages / 1000); // the kernel's part: socket reads, writes
     result.clientCpuShare = (cpu.user + cpu.system) / 1e6 / elapsed; // of one core
     result.serverCpuShare = (server.cpu.user + server.cpu.system) / 1e6 / elapsed;
-    latencies.sort((a, b) => a - b);
-    result.latency = { samples: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-    result.latency.max = latencies.at(-1);
-    latencies = [];
+    result.latency = {
+      samples: latencySamples,
+      p50: histogramPercentile(latencies, latencySamples, 0.5),
+      p99: histogramPercentile(latencies, latencySamples, 0.99),
+      max: histogramPercentile(latencies, latencySamples, 1),
+    };
 
     // Stop the rooms, then compare every room's delivered ids with what the pool emitted.
     const { sent, connections, rss: serverRss } = await request(child, 'quiesce');

@@ -10,6 +10,7 @@ import type { HttpRequestInfo, RoomInput } from '../session/options.js';
 import { connectPooledSession } from '../session/session.js';
 import { STREAM_METHODS } from '../session/messageStreams.js';
 import type { LiveSession, SessionState } from '../session/types.js';
+import { Broadcast } from './broadcast.js';
 import { createJoinGate, type ReleaseJoinSlot } from './joinGate.js';
 import { ofPoolMethod } from './ofPoolMethod.js';
 import { DEFAULT_ROOM_POOL_OPTIONS, type RoomPoolOptions } from './options.js';
@@ -66,7 +67,8 @@ export function connectRooms(rooms: Iterable<PoolRoom>, options: RoomPoolOptions
 
 class RoomPoolImpl implements RoomPool {
   private readonly entries = new Map<string, Entry>();
-  private readonly messageSubject = new Subject<PoolMessage>();
+  /** Every room's messages: the one stream a message goes through (a `Subject` allocated per message). */
+  private readonly messageSubject = new Broadcast<PoolMessage>();
   private readonly errorSubject = new Subject<PoolError>();
   private readonly stateSubject = new Subject<PoolStateEvent>();
   private readonly limiter;
@@ -103,7 +105,7 @@ class RoomPoolImpl implements RoomPool {
     this.gate = options.joinGate ?? createJoinGate(options.maxConcurrentJoins ?? d.maxConcurrentJoins);
     this.dedupeWindow = options.dedupeWindow ?? d.dedupeWindow;
 
-    this.messages$ = this.messageSubject.asObservable();
+    this.messages$ = this.messageSubject.observable;
     this.chat$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.chat$));
     this.gift$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.gift$));
     this.like$ = this.messages$.pipe(ofPoolMethod(...STREAM_METHODS.like$));

@@ -1,9 +1,19 @@
-import type { Agent, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequestArgs, IncomingMessage } from 'node:http';
+import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
+import { FrameBoundaries } from './frameBoundaries.js';
 
 /** How long a polite close may wait for the server's close frame before the socket is dropped, ms. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * Size of a connection's read buffer at first, bytes: enough for the upgrade answer, pings and heartbeat answers,
+ * all a quiet room ever reads (every connection holds its buffer while it waits).
+ */
+const FIRST_READ_BUFFER_BYTES = 1024;
+/** Size of a busy connection's read buffer, bytes (Douyin's frames are ~2 KiB on the wire); after a full read. */
+const READ_BUFFER_BYTES = 8 * 1024;
 
 /** How one WebSocket connection ended. */
 export type ConnectionEnd =
@@ -15,7 +25,10 @@ export type ConnectionEnd =
 export interface ConnectionHandlers {
   /** The handshake succeeded (101); `headers` are the upgrade response's, `url` the one connected to. */
   onOpen(headers: Record<string, string>, url: string): void;
-  /** A binary message arrived. */
+  /**
+   * A binary message arrived. With {@link ConnectionOptions.reuseReadBuffer}, `bytes` may lie in a buffer that the
+   * next socket read overwrites: valid during the call only.
+   */
   onFrame(bytes: Uint8Array): void;
   /** The connection is over; called exactly once. */
   onEnd(end: ConnectionEnd): void;
@@ -36,6 +49,15 @@ export interface ConnectionOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly agent?: Agent | undefined;
   readonly handshakeTimeoutMs: number;
+  /**
+   * Reads the socket into one buffer, reused from read to read while nothing holds on to the bytes (between
+   * WebSocket frames, no message half-assembled), instead of a new one per read: a thousand rooms read ~4,000
+   * times a second, and each fresh buffer counts against V8's heap limits until a full GC frees it. `onFrame`'s
+   * bytes are then valid during the call only. Ignored with an `agent` (the agent makes the sockets).
+   */
+  readonly reuseReadBuffer?: boolean | undefined;
+  /** Certificates to trust for wss: instead of the system's (a test server's self-signed one). */
+  readonly ca?: string | Buffer | undefined;
 }
 
 function flatHeaders(res: IncomingMessage): Record<string, string> {
@@ -58,11 +80,25 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
     ended = true;
     handlers.onEnd(result);
   };
-  const ws = new WebSocket(url, {
+  let reads: ReusedReads | undefined;
+  // TLS as ws decides it, from the URL (its request options do not say).
+  const secure = /^(wss|https):/i.test(url);
+  const ws: WebSocket = new WebSocket(url, {
     headers: { ...options.headers },
     agent: options.agent,
     perMessageDeflate: false,
     handshakeTimeout: options.handshakeTimeoutMs,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    // Each message is handed over before the next read (ws's default, relied on by the reused read buffer).
+    allowSynchronousEvents: true,
+    ...(options.reuseReadBuffer && options.agent === undefined
+      ? {
+          createConnection: ((args: ClientRequestArgs) => {
+            reads = connectReusingReads(args, secure, () => ws.readyState === WebSocket.OPEN);
+            return reads.socket;
+          }) as unknown as typeof netConnect,
+        }
+      : {}),
   });
   // 'upgrade' carries the response headers but fires before the socket is OPEN; report the open on 'open' so
   // the first heartbeat sent from onOpen is not silently dropped.
@@ -72,6 +108,7 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
   let upgradeHeaders: Record<string, string> = {};
   ws.on('upgrade', (res) => (upgradeHeaders = flatHeaders(res)));
   ws.on('open', () => {
+    reads?.opened();
     const headers = upgradeHeaders;
     // Not kept for the life of the connection (a thousand rooms keep a thousand connections).
     upgradeHeaders = {};
@@ -121,5 +158,57 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
       closeTimer ??= setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
     },
     terminate: () => ws.terminate(),
+  };
+}
+
+/** A socket that reads into a reused buffer, and the hook that starts following its WebSocket frames. */
+interface ReusedReads {
+  readonly socket: Socket;
+  /** The WebSocket is open: from now on the socket carries its frames (ws has taken the upgrade's leftover bytes). */
+  opened(): void;
+}
+
+/**
+ * Connects as ws would (TLS for wss:, with SNI unless the host is an IP), but reads with `onread` into a buffer that
+ * is kept for the next read when the bytes just read are no longer needed: the upgrade is done, the WebSocket is
+ * open, the socket buffered nothing, and the frames ended with the read (ws has then delivered every message in it
+ * and kept no view of it). Otherwise the next read goes to a new buffer and the old one is left to its holders.
+ */
+function connectReusingReads(
+  args: ClientRequestArgs & { servername?: string },
+  secure: boolean,
+  isOpen: () => boolean,
+): ReusedReads {
+  const boundaries = new FrameBoundaries();
+  let following = false;
+  let buffer = Buffer.allocUnsafeSlow(FIRST_READ_BUFFER_BYTES);
+  const onread = {
+    buffer: () => buffer,
+    callback: (n: number, read: Uint8Array): boolean => {
+      const more = socket.push(Buffer.from(read.buffer, read.byteOffset, n));
+      const free = following && isOpen() && socket.readableLength === 0 && boundaries.atBoundary;
+      // A read that filled the buffer may have left more waiting: a busy room reads into the larger size.
+      if (n === buffer.length && buffer.length < READ_BUFFER_BYTES) buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+      else if (!free) buffer = Buffer.allocUnsafeSlow(buffer.length);
+      return more;
+    },
+  };
+  const host = args.host ?? args.hostname ?? undefined;
+  const socket: Socket = secure
+    ? tlsConnect({
+        ...(args as object),
+        path: undefined,
+        servername: args.servername ?? (host === undefined || isIP(host) ? '' : host),
+        onread,
+      } as TlsConnectionOptions)
+    : netConnect({ ...(args as object), path: args.socketPath, onread } as NetConnectOpts);
+  return {
+    socket,
+    opened: () => {
+      following = true;
+      // After ws's own listener (a listener before it would take the upgrade's leftover bytes, which ws has put
+      // back on the socket, from ws), and before they flow: it sees every byte ws's parser sees.
+      socket.on('data', (chunk: Buffer) => boundaries.feed(chunk));
+    },
   };
 }

@@ -9,7 +9,7 @@ import { decodeFrame } from '../pipeline/decodeFrames.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
 import { unpackResponse } from '../pipeline/unpackResponses.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
-import { FrameHeader, HEARTBEAT_FRAME, PayloadType } from '../protocol/constants.js';
+import { FrameHeader, HEARTBEAT_FRAME, isGzip, PayloadType } from '../protocol/constants.js';
 import type { BrowserProfile } from '../room/pushParams.js';
 import { nativeSigner, type Signer } from '../signature/signature.js';
 import { pushHeaders, signedPushUrl } from './pushUrl.js';
@@ -216,12 +216,18 @@ class LiveSessionImpl implements LiveSession {
    * cursor tracking, envelopes), called as plain functions: an Observable chain per session cost an inner
    * subscription per frame and a Subject hop per stage, garbage that a thousand rooms multiply. The stages never
    * throw (failures are values), as in the pipeline.
+   *
+   * `borrowed` bytes lie in the connection's reused read buffer: nothing may keep them past this call. A gzipped
+   * payload is inflated into memory of its own, so only what would keep a view of the frame (a failure's bytes, a
+   * Response decoded in place from an uncompressed payload) starts over on a copy, before anything is sent or
+   * counted.
    */
-  private receive(bytes: Uint8Array): void {
+  private receive(bytes: Uint8Array, borrowed: boolean): void {
     const frame = decodeFrame(bytes);
-    if (frame.kind === 'decode-failure') return this.accept(frame);
+    if (frame.kind === 'decode-failure') return borrowed ? this.receive(copyOf(bytes), false) : this.accept(frame);
+    if (borrowed && frame.payload.length > 0 && !isGzip(frame.payload)) return this.receive(copyOf(bytes), false);
     const item = unpackResponse(frame);
-    if (item.kind === 'decode-failure') return this.accept(item);
+    if (item.kind === 'decode-failure') return borrowed ? this.receive(copyOf(bytes), false) : this.accept(item);
     const ack = ackFor(item);
     if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
     this.track(item);
@@ -343,14 +349,7 @@ class LiveSessionImpl implements LiveSession {
   private async run(): Promise<void> {
     let outcome: SessionOutcome;
     try {
-      const resolution = await this.join();
-      if (this.stopped) throw new StopSignal(this.stopped);
-      this.resolvedRoom = resolution.room;
-      this.sink?.room(resolution.room);
-      this.roomSubject.next(resolution.room);
-      // A resumed session continues from its cursor: the history batch would move it back to "now".
-      if (resolution.fetched && !this.options.resume) this.acceptHistory(resolution.fetched);
-      await this.connectLoop(resolution.pushServer);
+      await this.connectLoop(await this.enter());
       outcome = { reason: (this.stopped as Stop | undefined)?.kind === 'ended' ? 'ended' : 'closed' };
     } catch (error) {
       const stop = error instanceof StopSignal ? error.stop : this.stopped;
@@ -361,6 +360,22 @@ class LiveSessionImpl implements LiveSession {
       }
     }
     this.finish(outcome);
+  }
+
+  /**
+   * Joins, publishes the room and takes the history batch; returns the push server to connect to. Its own method so
+   * that nothing of the resolution outlives it: the history Response (its payloads, kilobytes per room) would stay
+   * reachable from `run`'s suspended frame for the life of the session.
+   */
+  private async enter(): Promise<string | undefined> {
+    const resolution = await this.join();
+    if (this.stopped) throw new StopSignal(this.stopped);
+    this.resolvedRoom = resolution.room;
+    this.sink?.room(resolution.room);
+    this.roomSubject.next(resolution.room);
+    // A resumed session continues from its cursor: the history batch would move it back to "now".
+    if (resolution.fetched && !this.options.resume) this.acceptHistory(resolution.fetched);
+    return resolution.pushServer;
   }
 
   /**
@@ -572,6 +587,7 @@ class LiveSessionImpl implements LiveSession {
         headers: pushHeaders(this.jar.header(), this.profile, room.webRid),
         agent: this.options.agent,
         handshakeTimeoutMs: this.options.httpTimeoutMs,
+        reuseReadBuffer: true,
       },
       {
         onOpen: (headers, openUrl) => {
@@ -588,9 +604,11 @@ class LiveSessionImpl implements LiveSession {
           lastFrameAt = Math.floor(performance.now());
           if (this.stateSubject.value === 'stalled') this.setState('live');
           if (this.frames.observed) {
-            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes });
-          }
-          this.receive(bytes);
+            // A raw-frame subscriber (a recorder) keeps the bytes: they leave the reused read buffer first.
+            const own = copyOf(bytes);
+            this.frames.next({ direction: 'in', connection: number, at: this.options.now(), bytes: own });
+            this.receive(own, false);
+          } else this.receive(bytes, true);
         },
         onEnd: (end) => {
           clearTimers();
@@ -622,6 +640,11 @@ class LiveSessionImpl implements LiveSession {
   }
 
   private signer: Signer | undefined;
+}
+
+/** A copy of `bytes` in memory of its own (a Buffer's `slice` would be a view of the same memory). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }
 
 function toError(error: unknown): DouyinLiveError {
