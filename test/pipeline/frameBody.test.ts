@@ -5,7 +5,7 @@ import type * as wire from '../../packages/core/src/gen/douyin.js';
 import { decodeFrame } from '../../packages/core/src/pipeline/decodeFrames.js';
 import { envelopesOf } from '../../packages/core/src/pipeline/toMessages.js';
 import type { DecodedFrame, DecodeFailure, InboundResponse } from '../../packages/core/src/pipeline/types.js';
-import { unpackResponse } from '../../packages/core/src/pipeline/unpackResponses.js';
+import { frameBodyOf, unpackResponse } from '../../packages/core/src/pipeline/unpackResponses.js';
 import { MAX_SHARED_BYTES } from '../../packages/core/src/pipeline/inflate.js';
 import { decodeEnvelope } from '../../packages/core/src/messages/envelope.js';
 import type { LiveMessage } from '../../packages/core/src/messages/types.js';
@@ -145,5 +145,16 @@ describe('frame bodies: kept parts of a frame survive the frames inflated after 
     expect(() => envelope.raw).toThrow(expect.objectContaining({ code: 'GZIP_FAILED' }));
     // decode() never throws: a failure value.
     expect(envelope.decode()).toMatchObject({ kind: 'decode-failure', stage: 'gzip', error: { code: 'GZIP_FAILED' } });
+  });
+
+  it('after release(), inflates again from its own copy of the compressed payload (a reused input buffer)', () => {
+    const input = Uint8Array.from(a.bytes);
+    const item = unpack(input);
+    const envelopes = envelopesOf(item);
+    frameBodyOf(item)!.release();
+    input.fill(0); // the connection's read buffer, reused for the next read
+    unpack(b.bytes);
+    expect(envelopes.map((e) => snapshot(e.decode()))).toEqual(freshOf(a.bytes));
+    expect(envelopes.map((e) => hex(e.raw.payload))).toEqual(refA.messages.map((m) => hex(m.payload)));
   });
 });

@@ -86,6 +86,24 @@ describe('the reused read buffer', () => {
       for (const m of kept) if ('raw' in m && m.raw?.common) expect(m.raw.common.msgId).toBe(m.msgId);
     }));
 
+  it('lets kept messages read their raw at the end, from a copy of their frame, not the read buffer', () =>
+    withSim({}, async (sim) => {
+      // No frames$ subscriber: every frame is read in the reused buffer and inflated into the shared one.
+      const s = joinRoom(sim);
+      const messages = lastValueFrom(s.messages$.pipe(toArray()));
+      expect(await s.done).toEqual({ reason: 'ended' });
+      const kept = await messages;
+      expect(kept.length).toBeGreaterThan(100);
+      // raw is decoded on first read, long after the frame: from the frame inflated again.
+      let checked = 0;
+      for (const m of kept) {
+        if (!('raw' in m) || !m.raw || !('common' in m.raw) || !m.raw.common) continue;
+        expect(m.raw.common.msgId).toBe(m.msgId);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(100);
+    }));
+
   it.each([
     ['ws', false],
     ['wss', true],

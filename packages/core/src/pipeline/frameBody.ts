@@ -24,8 +24,11 @@ const OWN = -1;
 
 /** A frame's inflated Response bytes, in the shared buffer until {@link FrameBody.own} or a later frame moves them. */
 export class FrameBody {
-  /** The compressed payload, to inflate again when the shared buffer has moved on (dropped once the bytes are own). */
-  #gzip: Uint8Array | undefined;
+  /**
+   * The compressed payload, to inflate again when the shared buffer has moved on (dropped once the bytes are own):
+   * a view of the frame, or its bytes as a one-byte string once {@link release} copied them.
+   */
+  #gzip: Uint8Array | string | undefined;
   #bytes: Uint8Array;
   /** The shared buffer's write count when it held this frame, or {@link OWN}. */
   #written: number;
@@ -59,6 +62,16 @@ export class FrameBody {
     this.#messages = messages;
   }
 
+  /**
+   * Called when the frame's input bytes are about to be reused (a connection's read buffer): copies the compressed
+   * payload, which a later read of this frame inflates again, unless the bytes are already the frame's own. The copy
+   * is a one-byte string (latin1: one char per byte) on the JS heap, not a buffer: no external memory per frame.
+   */
+  release(): void {
+    const gzip = this.#gzip;
+    if (this.#written !== OWN && gzip instanceof Uint8Array) this.#gzip = latin1(gzip);
+  }
+
   /** Makes the bytes readable now: inflated again (then own) if the shared buffer holds another frame by now. */
   readable(): void {
     if (this.#written !== OWN && this.#written !== sharedWriteCount()) this.#repoint(this.#inflateAgain());
@@ -79,7 +92,8 @@ export class FrameBody {
    * were changed since (a transport that reuses its buffers): a typed error then, not another frame's bytes.
    */
   #inflateAgain(): Uint8Array {
-    const gzip = this.#gzip!;
+    const kept = this.#gzip!;
+    const gzip = typeof kept === 'string' ? Buffer.from(kept, 'latin1') : kept;
     let bytes: Uint8Array | undefined;
     let cause: unknown;
     try {
@@ -112,4 +126,9 @@ export class FrameBody {
     this.#written = OWN;
     this.#gzip = undefined;
   }
+}
+
+/** `bytes` as a string of one char per byte. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }

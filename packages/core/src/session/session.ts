@@ -7,7 +7,7 @@ import type { MessageEnvelope } from '../messages/envelope.js';
 import { ackFor } from '../pipeline/ackWith.js';
 import { decodeFrame } from '../pipeline/decodeFrames.js';
 import { envelopesOf } from '../pipeline/toMessages.js';
-import { unpackResponse } from '../pipeline/unpackResponses.js';
+import { frameBodyOf, unpackResponse } from '../pipeline/unpackResponses.js';
 import type { DecodeFailure, InboundResponse } from '../pipeline/types.js';
 import { FrameHeader, HEARTBEAT_FRAME, isGzip, PayloadType } from '../protocol/constants.js';
 import type { BrowserProfile } from '../room/pushParams.js';
@@ -218,9 +218,9 @@ class LiveSessionImpl implements LiveSession {
    * throw (failures are values), as in the pipeline.
    *
    * `borrowed` bytes lie in the connection's reused read buffer: nothing may keep them past this call. A gzipped
-   * payload is inflated into memory of its own, so only what would keep a view of the frame (a failure's bytes, a
-   * Response decoded in place from an uncompressed payload) starts over on a copy, before anything is sent or
-   * counted.
+   * payload is inflated elsewhere, and its frame body copies the compressed bytes when the call ends (release), so
+   * only what would keep a view of the frame (a failure's bytes, a Response decoded in place from an uncompressed
+   * payload) starts over on a copy, before anything is sent or counted.
    */
   private receive(bytes: Uint8Array, borrowed: boolean): void {
     const frame = decodeFrame(bytes);
@@ -232,6 +232,8 @@ class LiveSessionImpl implements LiveSession {
     if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
     this.track(item);
     for (const envelope of envelopesOf(item)) this.accept(envelope);
+    // What was kept of the frame may inflate it again later: from a copy, not from the read buffer.
+    if (borrowed) frameBodyOf(item)?.release();
   }
 
   /** Dedupe, then hand envelopes to subscribers (undecoded: each stream decodes what it needs); frame failures go to errors$. */
