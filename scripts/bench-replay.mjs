@@ -1,43 +1,78 @@
 #!/usr/bin/env node
-// Replay throughput and memory: generates large recordings (to the OS temp dir) with the project's own builders
-// and recorder, then replays each at `--speed max` in a fresh child process, through the library
-// (`replaySession`, every message decoded via `messages$`) and through the CLI (`douyin-live replay --speed max
-// --format jsonl`, lines counted, not printed). Peak RSS at two file sizes shows whether memory stays flat.
+// Replay throughput and memory. Writes large recordings to the OS temp dir with the project's own recorder, then
+// replays each at `--speed max` in a fresh child process, through the library (`replaySession`, every message
+// decoded via `messages$`) and through the CLI (`douyin-live replay --speed max --format jsonl`, lines counted,
+// not printed). Per run: messages/s, MB/s of file, CPU time per 1,000 messages (the replay only, every thread of
+// the child) and peak RSS; two file sizes show whether memory stays flat.
 //
-// Usage: node scripts/bench-replay.mjs                 (30 MB and 300 MB)
-//        node scripts/bench-replay.mjs --sizes 50,500  (sizes in MB)
-//        node scripts/bench-replay.mjs --quick         (10 MB and 60 MB)
-//        node scripts/bench-replay.mjs --keep          (keep the generated files)
-import { spawnSync } from 'node:child_process';
+// Recordings:
+// - *real* (the default whenever ../shared/realdata exists beside the checkout, or --realdata names it): real
+//   captured payloads (scripts/lib/realPayloads.mjs: the real corpus's method mix, only `common.msgId` and
+//   `common.create_time` rewritten), 5–10 a frame, framed as the simulator and the live server frame them (a
+//   gzip'd Response with cursor, internal_ext, now and need_ack, the im-cursor / im-internal_ext / im-now headers),
+//   each frame followed by its ack, a heartbeat every 10 s, 10 frames a second of recording time.
+// - *synthetic*: our own builders' messages (`messageFactory`), 10–20 a frame (~88 bytes of file per message,
+//   several times lighter than real ones): kept as extra rows, comparable with the earlier sessions' table.
+// Without ../shared/realdata the real rows are left out, loudly.
+//
+// --project A,B replays the same files with each checkout's own built packages (each a repository root after
+// `npm run build`), alternating the trees run by run, --rounds times: before/after in one sitting. The recordings
+// are always written by this checkout's packages, so every tree replays the same bytes.
+//
+// Usage: node scripts/bench-replay.mjs                      (real and synthetic, 30 MB and 300 MB)
+//        node scripts/bench-replay.mjs --sizes 50,500       (sizes in MB)
+//        node scripts/bench-replay.mjs --quick              (10 MB and 60 MB)
+//        node scripts/bench-replay.mjs --synthetic-sizes 30 (sizes of the synthetic recordings; 0 for none)
+//        node scripts/bench-replay.mjs --payloads real      (real | synthetic | real,synthetic)
+//        node scripts/bench-replay.mjs --realdata DIR       (where the real captures are)
+//        node scripts/bench-replay.mjs --project /work/base,. --rounds 2
+//        node scripts/bench-replay.mjs --paths lib          (lib = replaySession, cli = the CLI; both by default)
+//        node scripts/bench-replay.mjs --keep               (keep the generated files, paths printed)
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import os, { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hasRealPayloads, loadRealPool, realMessages } from './lib/realPayloads.mjs';
 
 const self = fileURLToPath(import.meta.url);
+const here = dirname(self);
 const argv = process.argv.slice(2);
+function option(name, fallback) {
+  const i = argv.indexOf(name);
+  if (i === -1) return fallback;
+  const value = argv[i + 1];
+  if (value === undefined) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+/** The built replay-cli package of the checkout `project` (a repository root). */
+const replayCliOf = (project) => pathToFileURL(join(project, 'packages', 'replay-cli', 'dist', 'index.js')).href;
 
 if (argv[0] === '--child') {
-  await child(argv[1], argv[2]);
+  await child(argv[1], argv[2], argv[3]);
 } else {
   await parent();
 }
 
-/** Runs one measurement and prints it as one JSON line. */
-async function child(mode, file) {
+/** Runs one measurement with `project`'s packages and prints it as one JSON line. */
+async function child(mode, file, project) {
+  const { replaySession, runCli } = await import(replayCliOf(project));
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
+  // RSS sampled through the run: the highest sample of each half tells whether memory still grows late in the run.
+  const samples = [];
+  const sampler = setInterval(() => samples.push([process.hrtime.bigint(), process.memoryUsage.rss()]), 100);
   let messages = 0;
   let frames = 0;
   let outputBytes = 0;
   if (mode === 'lib') {
-    const { replaySession } = await import('@douyin-live/replay-cli');
     const session = replaySession(file, { speed: 'max' });
     session.messages$.subscribe(() => messages++);
     const outcome = await session.done;
     if (outcome.reason === 'failed') throw outcome.error;
     frames = session.stats.framesIn;
   } else if (mode === 'cli') {
-    const { runCli } = await import('@douyin-live/replay-cli');
     const ctx = {
       out: (line) => {
         messages++;
@@ -50,86 +85,332 @@ async function child(mode, file) {
     };
     const code = await runCli(['replay', file, '--speed', 'max', '--format', 'jsonl'], ctx);
     if (code !== 0) throw new Error(`replay exited ${code}`);
-  } else {
-    // Baseline: the packages loaded, nothing replayed.
-    await import('@douyin-live/replay-cli');
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // mode 'none': the baseline, the packages loaded and nothing replayed.
+  const ended = process.hrtime.bigint();
+  clearInterval(sampler);
+  const seconds = Number(ended - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const half = started + (ended - started) / 2n;
+  const maxRss = (list) => list.reduce((max, [, rss]) => Math.max(max, rss), 0);
   const { maxRSS } = process.resourceUsage(); // KiB
-  console.log(JSON.stringify({ seconds, messages, frames, outputBytes, peakRssBytes: maxRSS * 1024 }));
+  console.log(
+    JSON.stringify({
+      seconds,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      messages,
+      frames,
+      outputBytes,
+      peakRssBytes: maxRSS * 1024,
+      rssHalvesBytes: [maxRss(samples.filter(([t]) => t < half)), maxRss(samples.filter(([t]) => t >= half))],
+    }),
+  );
 }
 
 async function parent() {
-  const sizesArg = argv.includes('--sizes')
-    ? argv[argv.indexOf('--sizes') + 1]
-    : argv.includes('--quick')
-      ? '10,60'
-      : '30,300';
+  const projects = option('--project', join(here, '..'))
+    .split(',')
+    .filter(Boolean)
+    .map((p) => resolvePath(p));
+  const rounds = Number(option('--rounds', '1'));
+  const sizesArg = option('--sizes', argv.includes('--quick') ? '10,60' : '30,300');
   const sizes = sizesArg.split(',').map((s) => Number(s) * 1e6);
+  const syntheticSizes = option('--synthetic-sizes', sizesArg)
+    .split(',')
+    .map((s) => Number(s) * 1e6)
+    .filter((s) => s > 0);
+  const realdata = resolvePath(option('--realdata', join(here, '..', '..', 'shared', 'realdata')));
+  const haveRealdata = hasRealPayloads(realdata);
+  const kinds = option('--payloads', 'real,synthetic').split(',');
+  for (const kind of kinds) if (kind !== 'real' && kind !== 'synthetic') throw new Error(`--payloads: ${kind}?`);
+  if (kinds.includes('real') && !haveRealdata) {
+    if (argv.includes('--payloads') || argv.includes('--realdata')) {
+      throw new Error(`no real payloads in ${realdata} (its payloads/ and responses/ folders)`);
+    }
+    kinds.splice(kinds.indexOf('real'), 1);
+    const warning =
+      `!!! NO REAL PAYLOADS at ${realdata}: falling back to the SYNTHETIC recordings only, which say nothing about ` +
+      `real payloads (put ../shared/realdata beside the checkout or pass --realdata DIR) !!!`;
+    console.error(warning);
+    console.log(`${warning}\n`);
+  }
+  const keep = argv.includes('--keep');
+  const modes = option('--paths', 'lib,cli').split(',');
+  for (const mode of modes) if (mode !== 'lib' && mode !== 'cli') throw new Error(`--paths: ${mode}?`);
+
+  console.log(
+    `Machine: ${os.cpus().length} vCPUs (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, Node ${process.version}, ` +
+      `load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+  );
+  const names = new Map(projects.map((p) => [p, `${basename(p)} (${commitOf(p)})`]));
+  console.log(
+    `Trees${projects.length > 1 ? `, alternated run by run, ${rounds} round(s)` : ''}: ${[...names.values()].join(', ')}`,
+  );
+  if (kinds.includes('real')) console.log(`Real payloads read from ${realdata}`);
+  console.log('');
+
   const dir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
   const rows = [];
   try {
-    const baseline = measure('none', '');
-    console.log(`baseline (packages loaded, nothing replayed): peak RSS ${mb(baseline.peakRssBytes)} MB\n`);
-    for (const size of sizes) {
-      const file = join(dir, `bench-${Math.round(size / 1e6)}MB.dyrec`);
+    for (const project of projects) {
+      const baseline = measure('none', '', project);
+      console.log(
+        `baseline ${names.get(project)} (packages loaded, nothing replayed): peak RSS ${mb(baseline.peakRssBytes)} MB`,
+      );
+    }
+    console.log('');
+    const recordings = [
+      ...(kinds.includes('real') ? sizes.map((size) => ({ kind: 'real', size })) : []),
+      ...(kinds.includes('synthetic') ? syntheticSizes.map((size) => ({ kind: 'synthetic', size })) : []),
+    ];
+    const pool = kinds.includes('real')
+      ? loadRealPool((await import('@douyin-live/core')).decodeWire, realdata)
+      : undefined;
+    for (const { kind, size } of recordings) {
+      const file = join(dir, `bench-${kind}-${Math.round(size / 1e6)}MB.dyrec`);
       const t0 = Date.now();
-      const generated = await generate(file, size);
+      const generated = kind === 'real' ? await generateReal(file, size, pool) : await generateSynthetic(file, size);
       const bytes = statSync(file).size;
       console.log(
-        `generated ${file}: ${mb(bytes)} MB, ${generated.frames.toLocaleString('en-US')} frames, ` +
-          `${generated.messages.toLocaleString('en-US')} messages, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        `generated ${file} (${kind}): ${mb(bytes)} MB, ${generated.frames.toLocaleString('en-US')} frames, ` +
+          `${generated.messages.toLocaleString('en-US')} messages (${(bytes / generated.messages).toFixed(0)} bytes of file each), ` +
+          `in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
-      for (const mode of ['lib', 'cli']) {
-        const r = measure(mode, file);
-        rows.push({ size: bytes, mode, ...r });
+      for (let round = 1; round <= rounds; round++) {
+        for (const mode of modes) {
+          for (const project of projects) {
+            const r = measure(mode, file, project);
+            const row = { kind, size: bytes, expected: generated.messages, mode, project, round, ...r };
+            rows.push(row);
+            console.log(
+              `  ${names.get(project)}${rounds > 1 ? ` #${round}` : ''} ${pathName(mode)}: ${r.seconds.toFixed(1)} s, ` +
+                `${Math.round(r.messages / r.seconds).toLocaleString('en-US')} messages/s, ${(bytes / 1e6 / r.seconds).toFixed(1)} MB/s, ` +
+                `${cpuPer1k(r).toFixed(2)} ms CPU / 1k messages, peak RSS ${mb(r.peakRssBytes)} MB ` +
+                `(highest sample in the first / second half ${mb(r.rssHalvesBytes[0])} / ${mb(r.rssHalvesBytes[1])} MB)` +
+                (r.messages === generated.messages
+                  ? ''
+                  : ` (${r.messages} messages out of ${generated.messages} recorded)`),
+            );
+          }
+        }
+      }
+      if (!keep) rmSync(file, { force: true });
+    }
+  } finally {
+    if (keep) console.log(`\nrecordings kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+
+  const several = projects.length > 1;
+  console.log(
+    `\n| recording | ${several ? 'tree | ' : ''}path | time | messages/s | MB/s (file) | CPU ms / 1k messages | peak RSS |`,
+  );
+  console.log(`|---:|${several ? ':---|' : ''}:---|---:|---:|---:|---:|---:|`);
+  for (const r of rows) {
+    console.log(
+      `| ${r.kind}, ${mb(r.size)} MB (${r.expected.toLocaleString('en-US')} messages) | ` +
+        `${several ? `${names.get(r.project)}${rounds > 1 ? ` #${r.round}` : ''} | ` : ''}${pathName(r.mode)} | ` +
+        `${r.seconds.toFixed(1)} s | ${Math.round(r.messages / r.seconds).toLocaleString('en-US')} | ` +
+        `${(r.size / 1e6 / r.seconds).toFixed(1)} | ${cpuPer1k(r).toFixed(2)} | ${mb(r.peakRssBytes)} MB |`,
+    );
+  }
+
+  if (several) {
+    // Each tree against the first, per recording and path: medians over the rounds.
+    const [first, ...others] = projects;
+    console.log('');
+    for (const other of others) {
+      for (const key of unique(rows.map((r) => `${r.kind}|${r.size}|${r.mode}`))) {
+        const of = (project) => rows.filter((r) => `${r.kind}|${r.size}|${r.mode}` === key && r.project === project);
+        const a = of(first);
+        const b = of(other);
+        const cpuA = median(a.map(cpuPer1k));
+        const cpuB = median(b.map(cpuPer1k));
+        const rateA = median(a.map((r) => r.messages / r.seconds));
+        const rateB = median(b.map((r) => r.messages / r.seconds));
+        const [kind, size, mode] = key.split('|');
         console.log(
-          `  ${mode === 'lib' ? 'replaySession (messages$)' : 'douyin-live replay --format jsonl'}: ${r.seconds.toFixed(1)} s, ` +
-            `${Math.round(r.messages / r.seconds).toLocaleString('en-US')} messages/s, ${(bytes / 1e6 / r.seconds).toFixed(1)} MB/s, ` +
-            `peak RSS ${mb(r.peakRssBytes)} MB`,
+          `${names.get(other)} vs ${names.get(first)}, ${kind} ${mb(Number(size))} MB, ${pathName(mode)}: ` +
+            `CPU / 1k messages ${cpuB.toFixed(2)} vs ${cpuA.toFixed(2)} ms (before/after **${(cpuA / cpuB).toFixed(2)}×**), ` +
+            `messages/s ${(rateB / rateA).toFixed(2)}×, peak RSS ${mb(median(b.map((r) => r.peakRssBytes)))} vs ` +
+            `${mb(median(a.map((r) => r.peakRssBytes)))} MB`,
         );
       }
     }
-  } finally {
-    if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }
-  console.log('\n| file | path | time | messages/s | MB/s (file) | peak RSS |');
-  console.log('|---:|:---|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(
-      `| ${mb(r.size)} MB | ${r.mode === 'lib' ? 'replaySession, messages$' : 'CLI replay --format jsonl'} | ${r.seconds.toFixed(1)} s | ` +
-        `${Math.round(r.messages / r.seconds).toLocaleString('en-US')} | ${(r.size / 1e6 / r.seconds).toFixed(1)} | ${mb(r.peakRssBytes)} MB |`,
-    );
+
+  console.log('');
+  for (const project of projects) {
+    for (const kind of kinds) {
+      for (const mode of modes) {
+        const mine = rows.filter((r) => r.project === project && r.kind === kind && r.mode === mode);
+        const bySize = unique(mine.map((r) => r.size)).sort((x, y) => x - y);
+        if (bySize.length < 2) continue;
+        const [small, large] = [bySize[0], bySize.at(-1)];
+        const rss = (size) => median(mine.filter((r) => r.size === size).map((r) => r.peakRssBytes));
+        const halves = (size, i) => mb(median(mine.filter((r) => r.size === size).map((r) => r.rssHalvesBytes[i])));
+        console.log(
+          `memory, ${several ? `${names.get(project)}, ` : ''}${kind}, ${pathName(mode)}: ${mb(small)} MB → ${mb(large)} MB of ` +
+            `recording (${(large / small).toFixed(1)}×) moved peak RSS from ${mb(rss(small))} to ${mb(rss(large))} MB ` +
+            `(${(rss(large) / rss(small)).toFixed(2)}×); on the ${mb(large)} MB recording the highest RSS sampled in the ` +
+            `first / second half of the run was ${halves(large, 0)} / ${halves(large, 1)} MB`,
+        );
+      }
+    }
   }
-  const lib = rows.filter((r) => r.mode === 'lib');
-  if (lib.length >= 2) {
-    const [small, large] = [lib[0], lib.at(-1)];
-    console.log(
-      `\nmemory: ${mb(small.size)} MB → ${mb(large.size)} MB of recording (${(large.size / small.size).toFixed(1)}×) moved ` +
-        `peak RSS from ${mb(small.peakRssBytes)} to ${mb(large.peakRssBytes)} MB (${(large.peakRssBytes / small.peakRssBytes).toFixed(2)}×)`,
+  const short = rows.filter((r) => r.messages !== r.expected);
+  if (short.length) {
+    console.error(
+      `\n${short.length} run(s) emitted a different number of messages than were recorded: ` +
+        short
+          .map((r) => `${names.get(r.project)} ${r.kind} ${mb(r.size)} MB ${r.mode}: ${r.messages}/${r.expected}`)
+          .join('; '),
     );
+    process.exitCode = 1;
   }
 }
 
-function measure(mode, file) {
-  const result = spawnSync(process.execPath, ['--expose-gc', self, '--child', mode, file], {
+function measure(mode, file, project) {
+  const result = spawnSync(process.execPath, ['--expose-gc', self, '--child', mode, file, project], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (result.status !== 0) throw new Error(`child ${mode} failed: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`child ${mode} (${project}) failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
+}
+
+function commitOf(project) {
+  try {
+    return execFileSync('git', ['-C', project, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'no git';
+  }
+}
+
+function pathName(mode) {
+  return mode === 'lib' ? 'replaySession, messages$' : 'CLI replay --format jsonl';
+}
+
+function cpuPer1k(r) {
+  return (r.cpuMs / r.messages) * 1000;
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function unique(values) {
+  return [...new Set(values)];
 }
 
 function mb(bytes) {
   return (bytes / 1e6).toFixed(1);
 }
 
-/**
- * Writes a recording of about `targetBytes`: one connection, frames of 10–20 messages (chat, entries, likes,
- * gifts, viewer stats) from a seeded generator, each followed by its ack, 10 frames a second of recording time.
- */
-async function generate(path, targetBytes) {
+/** A recorder for `path` at the given clock, with the connection opened. */
+async function openRecording(path, clock) {
   const { createRecorder } = await import('@douyin-live/recorder');
+  const recorder = createRecorder(path, {
+    room: { webRid: '261378947940', roomId: '7400000000000100000', title: 'bench' },
+    schemaHash: 'unknown',
+    now: clock,
+    flushBytes: 4 * 1024 * 1024,
+  });
+  recorder.write({
+    direction: 'open',
+    connection: 1,
+    at: clock(),
+    url: 'wss://bench.invalid/webcast/im/push/v2/?room_id=7400000000000100000',
+    headers: {},
+  });
+  return recorder;
+}
+
+/** Closes the connection and the recording. */
+async function closeRecording(recorder, path, at) {
+  recorder.write({ direction: 'close', connection: 1, at, code: 1000, reason: '' });
+  await recorder.end();
+  if (!existsSync(path)) throw new Error(`no file at ${path}`);
+}
+
+/**
+ * Writes a recording of about `targetBytes` of real payloads: one connection, 10 frames a second of recording time,
+ * 5–10 real messages a frame in the real corpus's mix, each frame framed as the simulator frames it (the shapes of
+ * packages/simulator's cursor and internal_ext values; bench-rooms's pipeline-alone baseline does the same), then
+ * its ack as the client sends it (log_id, payload_type "ack", the Response's internal_ext), and a heartbeat every
+ * 10 s. Seeded: the same file every run.
+ */
+async function generateReal(path, targetBytes, pool) {
+  const { encodeFrame, encodeResponse } = await import('@douyin-live/testing');
+  const { encodeCursor, mulberry32 } = await import('@douyin-live/simulator');
+  const { FrameHeader, HEARTBEAT_FRAME, PayloadType } = await import('@douyin-live/core');
+  const roomId = '7400000000000100000';
+  const real = realMessages(pool, mulberry32, 0);
+  let now = 1_700_000_000_000;
+  const firstReqMs = now;
+  const recorder = await openRecording(path, () => now);
+  let frames = 0;
+  let messages = 0;
+  while (recorder.stats.bytesWritten < targetBytes) {
+    now += 100;
+    const batch = real.next(5 + Math.floor(real.random() * 6), now);
+    messages += batch.length;
+    frames++;
+    const logId = String(7_300_000_000_000_000_000n + BigInt(frames));
+    const wrds = String(7_400_000_000_000_000_000n + BigInt(messages));
+    const cursor = encodeCursor(messages, now);
+    const bodyExt = `internal_src:dim|wss_push_room_id:${roomId}|wss_push_did:7300000000000000001|first_req_ms:${firstReqMs}|fetch_time:${now}|seq:${messages}|wss_info:0-${now}-0-0|wrds_v:${wrds}`;
+    const headerExt = `internal_src:pushserver|first_req_ms:${firstReqMs}|wss_msg_type:r|wrds_v:${wrds}|log_id:${logId}`;
+    const response = encodeResponse({
+      messages: batch,
+      cursor,
+      fetchInterval: '0',
+      now: String(now),
+      internalExt: bodyExt,
+      heartbeatDuration: '0',
+      needAck: true,
+    });
+    recorder.write({
+      direction: 'in',
+      connection: 1,
+      at: now,
+      bytes: encodeFrame({
+        response,
+        logId,
+        seqId: String(frames),
+        headers: {
+          [FrameHeader.CURSOR]: cursor,
+          [FrameHeader.INTERNAL_EXT]: headerExt,
+          [FrameHeader.NOW]: String(now),
+          [FrameHeader.LIVE_CURSOR]: 'd-1_u-1',
+        },
+      }),
+    });
+    recorder.write({
+      direction: 'out',
+      connection: 1,
+      at: now + 1,
+      bytes: encodeFrame({ logId, payloadType: PayloadType.ACK, payload: Buffer.from(bodyExt), gzip: false }),
+    });
+    if (frames % 100 === 0) recorder.write({ direction: 'out', connection: 1, at: now + 2, bytes: HEARTBEAT_FRAME });
+    // Let the writer keep up, so the generator's own memory stays small too.
+    if (frames % 2000 === 0) await recorder.flush();
+  }
+  await closeRecording(recorder, path, now + 10);
+  return { frames, messages };
+}
+
+/**
+ * Writes a recording of about `targetBytes` made by our own builders: one connection, frames of 10–20 messages
+ * (chat, entries, likes, gifts, viewer stats) from a seeded generator, each followed by its ack, 10 frames a second
+ * of recording time. The earlier sessions' recording, unchanged.
+ */
+async function generateSynthetic(path, targetBytes) {
   const { encodeFrame, messageFactory } = await import('@douyin-live/testing');
   const { mulberry32 } = await import('@douyin-live/simulator');
   const random = mulberry32(42); // the same file every run
@@ -150,19 +431,7 @@ async function generate(path, targetBytes) {
   });
   let now = 1_700_000_000_000;
   const factory = messageFactory({ now: () => now });
-  const recorder = createRecorder(path, {
-    room: { webRid: '261378947940', roomId: '7400000000000000001', title: 'bench' },
-    schemaHash: 'unknown',
-    now: () => now,
-    flushBytes: 4 * 1024 * 1024,
-  });
-  recorder.write({
-    direction: 'open',
-    connection: 1,
-    at: now,
-    url: 'wss://bench.invalid/webcast/im/push/v2/?room_id=1',
-    headers: {},
-  });
+  const recorder = await openRecording(path, () => now);
   let frames = 0;
   let messages = 0;
   let likeTotal = 0;
@@ -208,8 +477,6 @@ async function generate(path, targetBytes) {
     // Let the writer keep up, so the generator's own memory stays small too.
     if (frames % 2000 === 0) await recorder.flush();
   }
-  recorder.write({ direction: 'close', connection: 1, at: now + 10, code: 1000, reason: '' });
-  await recorder.end();
-  if (!existsSync(path)) throw new Error(`no file at ${path}`);
+  await closeRecording(recorder, path, now + 10);
   return { frames, messages };
 }
