@@ -69,4 +69,15 @@ describe('RecentIds', () => {
     const queue = (ids as unknown as { ids: string[]; head: number }).ids;
     expect(queue.length).toBeLessThan(100);
   });
+
+  it('keeps the queue bounded when every id is new (a replay or a long live session)', () => {
+    const ids = new RecentIds(100);
+    for (let i = 0; i < 100_000; i++) ids.check(`id${i}`, i);
+    expect(ids.size).toBe(100);
+    expect(ids.check('id99999', 100_000)).toBe(true);
+    expect(ids.check('id99899', 100_000)).toBe(false);
+    const internals = ids as unknown as { ids: string[]; times: number[] };
+    expect(internals.ids.length).toBeLessThan(300);
+    expect(internals.times.length).toBeLessThan(300);
+  });
 });

@@ -47,8 +47,9 @@ export class RecentIds {
   }
 
   private push(id: string, now: number): number {
-    // Stale entries (refreshed ids) and popped ones are dropped when they outnumber the live ones.
-    if (this.ids.length - this.head > 2 * this.seen.size + 64) this.compact();
+    // Stale entries (refreshed ids) and popped ones (the `head` slots before the oldest kept one) are dropped when
+    // they outnumber the live ones: the arrays never hold more than about twice the window.
+    if (this.ids.length > 2 * this.seen.size + 64) this.compact();
     this.ids.push(id);
     this.times.push(now);
     return this.next++;
