@@ -33,7 +33,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hasRealPayloads, loadRealPool, realMessages } from './lib/realPayloads.mjs';
+import { hasRealPayloads, loadRealPool, realMessages, simulatorFrame } from './lib/realPayloads.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const here = dirname(self);
@@ -346,9 +346,12 @@ async function closeRecording(recorder, path, at) {
  * 10 s. Seeded: the same file every run.
  */
 async function generateReal(path, targetBytes, pool) {
-  const { encodeFrame, encodeResponse } = await import('@douyin-live/testing');
-  const { encodeCursor, mulberry32 } = await import('@douyin-live/simulator');
-  const { FrameHeader, HEARTBEAT_FRAME, PayloadType } = await import('@douyin-live/core');
+  const testing = await import('@douyin-live/testing');
+  const simulator = await import('@douyin-live/simulator');
+  const core = await import('@douyin-live/core');
+  const packages = { core, simulator, testing };
+  const { mulberry32 } = simulator;
+  const { HEARTBEAT_FRAME, PayloadType } = core;
   const roomId = '7400000000000100000';
   const real = realMessages(pool, mulberry32, 0);
   let now = 1_700_000_000_000;
@@ -361,41 +364,18 @@ async function generateReal(path, targetBytes, pool) {
     const batch = real.next(5 + Math.floor(real.random() * 6), now);
     messages += batch.length;
     frames++;
-    const logId = String(7_300_000_000_000_000_000n + BigInt(frames));
-    const wrds = String(7_400_000_000_000_000_000n + BigInt(messages));
-    const cursor = encodeCursor(messages, now);
-    const bodyExt = `internal_src:dim|wss_push_room_id:${roomId}|wss_push_did:7300000000000000001|first_req_ms:${firstReqMs}|fetch_time:${now}|seq:${messages}|wss_info:0-${now}-0-0|wrds_v:${wrds}`;
-    const headerExt = `internal_src:pushserver|first_req_ms:${firstReqMs}|wss_msg_type:r|wrds_v:${wrds}|log_id:${logId}`;
-    const response = encodeResponse({
-      messages: batch,
-      cursor,
-      fetchInterval: '0',
-      now: String(now),
-      internalExt: bodyExt,
-      heartbeatDuration: '0',
-      needAck: true,
-    });
-    recorder.write({
-      direction: 'in',
-      connection: 1,
-      at: now,
-      bytes: encodeFrame({
-        response,
-        logId,
-        seqId: String(frames),
-        headers: {
-          [FrameHeader.CURSOR]: cursor,
-          [FrameHeader.INTERNAL_EXT]: headerExt,
-          [FrameHeader.NOW]: String(now),
-          [FrameHeader.LIVE_CURSOR]: 'd-1_u-1',
-        },
-      }),
-    });
+    const pushed = simulatorFrame({ batch, roomId, firstReqMs, now, seq: messages, frame: frames }, packages);
+    recorder.write({ direction: 'in', connection: 1, at: now, bytes: pushed.bytes });
     recorder.write({
       direction: 'out',
       connection: 1,
       at: now + 1,
-      bytes: encodeFrame({ logId, payloadType: PayloadType.ACK, payload: Buffer.from(bodyExt), gzip: false }),
+      bytes: testing.encodeFrame({
+        logId: pushed.logId,
+        payloadType: PayloadType.ACK,
+        payload: Buffer.from(pushed.internalExt),
+        gzip: false,
+      }),
     });
     if (frames % 100 === 0) recorder.write({ direction: 'out', connection: 1, at: now + 2, bytes: HEARTBEAT_FRAME });
     // Let the writer keep up, so the generator's own memory stays small too.

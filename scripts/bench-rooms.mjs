@@ -54,7 +54,7 @@ import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { loadRealPool, poissonCount, realMessages } from './lib/realPayloads.mjs';
+import { loadRealPool, poissonCount, realMessages, simulatorFrame } from './lib/realPayloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -579,9 +579,13 @@ async function clientMain(rooms, rate) {
  * cadence (one frame per 250 ms tick at 20 msg/s). Prints one JSON line.
  */
 async function baselineMain(kind) {
-  const { scenarioSource, encodeCursor, mulberry32 } = await import(dist('simulator/dist/index.js'));
-  const { encodeFrame, encodeResponse, messageFactory } = await import(dist('testing/dist/index.js'));
-  const { livePipeline, decodeWire, FrameHeader } = await import(dist('core/dist/index.js'));
+  const simulator = await import(dist('simulator/dist/index.js'));
+  const testing = await import(dist('testing/dist/index.js'));
+  const core = await import(dist('core/dist/index.js'));
+  const packages = { core, simulator, testing };
+  const { scenarioSource, mulberry32 } = simulator;
+  const { messageFactory } = testing;
+  const { livePipeline, decodeWire } = core;
   const { from } = await import('rxjs');
   const roomId = '7400000000000100000';
   let nextBatch;
@@ -604,35 +608,8 @@ async function baselineMain(kind) {
     if (!batch.length) continue;
     messages += batch.length;
     seq += batch.length;
-    const n = frames.length + 1;
-    const logId = String(7_300_000_000_000_000_000n + BigInt(n));
-    const wrds = String(7_400_000_000_000_000_000n + BigInt(seq));
-    // The shapes of the simulator's cursor and internal_ext values (packages/simulator/src/cursor.ts).
-    const cursor = encodeCursor(seq, now);
-    const bodyExt = `internal_src:dim|wss_push_room_id:${roomId}|wss_push_did:7300000000000000001|first_req_ms:${firstReqMs}|fetch_time:${now}|seq:${seq}|wss_info:0-${now}-0-0|wrds_v:${wrds}`;
-    const headerExt = `internal_src:pushserver|first_req_ms:${firstReqMs}|wss_msg_type:r|wrds_v:${wrds}|log_id:${logId}`;
-    const response = encodeResponse({
-      messages: batch,
-      cursor,
-      fetchInterval: '0',
-      now: String(now),
-      internalExt: bodyExt,
-      heartbeatDuration: '0',
-      needAck: true,
-    });
-    frames.push(
-      encodeFrame({
-        response,
-        logId,
-        seqId: String(n),
-        headers: {
-          [FrameHeader.CURSOR]: cursor,
-          [FrameHeader.INTERNAL_EXT]: headerExt,
-          [FrameHeader.NOW]: String(now),
-          [FrameHeader.LIVE_CURSOR]: 'd-1_u-1',
-        },
-      }),
-    );
+    const frame = frames.length + 1;
+    frames.push(simulatorFrame({ batch, roomId, firstReqMs, now, seq, frame }, packages).bytes);
   }
   // Steady state, like the tiers: one warm-up pass, then CPU over five passes (GC included, no forced gc()).
   const pass = () => {

@@ -199,3 +199,40 @@ export function poissonCount(random, rate, tickMs) {
   for (let p = random(); p > limit; p *= random()) k++;
   return k;
 }
+
+/**
+ * One PushFrame of `batch` framed as the simulator frames a push (packages/simulator/src/cursor.ts shapes): a
+ * gzip'd Response with cursor, internal_ext, now and need_ack, and the im-cursor / im-internal_ext / im-now /
+ * im-live_cursor headers, so the ack a client encodes for it is as long as a live one. `seq` counts the messages
+ * pushed so far (this batch included), `frame` the frames; `core`, `simulator` and `testing` are the measured
+ * tree's packages. Returns the frame's bytes, its log id and the Response's internal_ext (what an ack carries).
+ */
+export function simulatorFrame({ batch, roomId, firstReqMs, now, seq, frame }, { core, simulator, testing }) {
+  const logId = String(7_300_000_000_000_000_000n + BigInt(frame));
+  const wrds = String(7_400_000_000_000_000_000n + BigInt(seq));
+  const cursor = simulator.encodeCursor(seq, now);
+  const bodyExt = `internal_src:dim|wss_push_room_id:${roomId}|wss_push_did:7300000000000000001|first_req_ms:${firstReqMs}|fetch_time:${now}|seq:${seq}|wss_info:0-${now}-0-0|wrds_v:${wrds}`;
+  const headerExt = `internal_src:pushserver|first_req_ms:${firstReqMs}|wss_msg_type:r|wrds_v:${wrds}|log_id:${logId}`;
+  const response = testing.encodeResponse({
+    messages: batch,
+    cursor,
+    fetchInterval: '0',
+    now: String(now),
+    internalExt: bodyExt,
+    heartbeatDuration: '0',
+    needAck: true,
+  });
+  const { FrameHeader } = core;
+  const bytes = testing.encodeFrame({
+    response,
+    logId,
+    seqId: String(frame),
+    headers: {
+      [FrameHeader.CURSOR]: cursor,
+      [FrameHeader.INTERNAL_EXT]: headerExt,
+      [FrameHeader.NOW]: String(now),
+      [FrameHeader.LIVE_CURSOR]: 'd-1_u-1',
+    },
+  });
+  return { bytes, logId, internalExt: bodyExt };
+}
