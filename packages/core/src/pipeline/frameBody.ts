@@ -14,6 +14,8 @@
  *
  * Either way every message's `payload` is re-pointed at the new bytes. From then on they are the frame's own.
  * Bytes that never came from the shared buffer (a plain payload, a large frame) are the frame's own from the start.
+ * The compressed payload is a view of the frame's input; {@link FrameBody.release} copies it when that input is
+ * about to be reused (a connection's read buffer).
  */
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
@@ -40,11 +42,6 @@ export class FrameBody {
     this.#gzip = shared ? gzip : undefined;
     this.#bytes = bytes;
     this.#written = shared ? sharedWriteCount() : OWN;
-  }
-
-  /** The bytes, readable now (call {@link readable} first when other frames may have been inflated since). */
-  get bytes(): Uint8Array {
-    return this.#bytes;
   }
 
   /** False while the bytes are a view of the shared buffer. */

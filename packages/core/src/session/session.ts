@@ -231,9 +231,12 @@ class LiveSessionImpl implements LiveSession {
     const ack = ackFor(item);
     if (ack !== undefined && this.sendFrame(ack)) this.stats.acksSent++;
     this.track(item);
-    for (const envelope of envelopesOf(item)) this.accept(envelope);
-    // What was kept of the frame may inflate it again later: from a copy, not from the read buffer.
-    if (borrowed) frameBodyOf(item)?.release();
+    try {
+      for (const envelope of envelopesOf(item)) this.accept(envelope);
+    } finally {
+      // What was kept of the frame may inflate it again later: from a copy, not from the read buffer.
+      if (borrowed) frameBodyOf(item)?.release();
+    }
   }
 
   /** Dedupe, then hand envelopes to subscribers (undecoded: each stream decodes what it needs); frame failures go to errors$. */
