@@ -128,48 +128,50 @@ async function simulatorMain() {
     Object.values(sim.stats.messagesSent).reduce((n, list) => n + list.length, 0) - (mark?.messages ?? 0);
 
   /**
-   * A source that decides its batch times up front but builds each batch's messages only when the timeline's
-   * timer fires and reads `messages` (right before the push), so create_time is the send time. Rooms are
-   * spread over the tick so 1,000 rooms do not all push in the same millisecond.
+   * A source that decides its batch times up front but builds each batch's messages (`build()`) only when the
+   * timeline's timer fires and reads `messages` (right before the push), so create_time is the send time. Rooms are
+   * spread over the tick so 1,000 rooms do not all push in the same millisecond; a quiet room builds nothing.
    */
-  const lazySource = (context, index, rooms, rate) => {
-    const inner = scenarioSource(scenarioFor(rate, index + 1), context);
+  const tickedSource = (index, rooms, rate, history, build) => {
     const phase = Math.floor((index * TICK_MS) / rooms);
     let tick = 0;
     return {
-      history: () => (rate > 0 ? (inner.history?.() ?? []) : []),
+      history: () => (rate > 0 ? history() : []),
       next: () => {
         tick += 1;
         let built;
         return {
           atMs: phase + tick * TICK_MS,
           get messages() {
-            return (built ??= state.quiet || rate === 0 ? [] : (inner.next()?.messages ?? []));
+            return (built ??= state.quiet || rate === 0 ? [] : build());
           },
         };
       },
     };
   };
 
-  /** The same with real payloads: a Poisson count per tick, each message a real payload with this room's ids. */
+  /** Synthetic messages: the seeded scenario of our own builders. */
+  const lazySource = (context, index, rooms, rate) => {
+    const inner = scenarioSource(scenarioFor(rate, index + 1), context);
+    return tickedSource(
+      index,
+      rooms,
+      rate,
+      () => inner.history?.() ?? [],
+      () => inner.next()?.messages ?? [],
+    );
+  };
+
+  /** Real payloads: a Poisson count per tick, each message a real payload with this room's ids. */
   const realSource = (pool, index, rooms, rate) => {
     const messages = realMessages(pool, mulberry32, index);
-    const phase = Math.floor((index * TICK_MS) / rooms);
-    let tick = 0;
-    return {
-      history: () => (rate > 0 ? messages.next(3) : []),
-      next: () => {
-        tick += 1;
-        let built;
-        return {
-          atMs: phase + tick * TICK_MS,
-          get messages() {
-            return (built ??=
-              state.quiet || rate === 0 ? [] : messages.next(poissonCount(messages.random, rate, TICK_MS)));
-          },
-        };
-      },
-    };
+    return tickedSource(
+      index,
+      rooms,
+      rate,
+      () => messages.next(3),
+      () => messages.next(poissonCount(messages.random, rate, TICK_MS)),
+    );
   };
 
   process.on('message', async (msg) => {

@@ -197,7 +197,7 @@ function lazyDescriptors(fields: LazyFields | undefined): readonly [string, Prop
     name,
     {
       get(this: WireBackedMessage<KnownMethod>) {
-        return WireBackedMessage.lazyField(this, name, (raw) => make(raw as never));
+        return WireBackedMessage.lazyField(this, name, make as (raw: object) => unknown);
       },
       enumerable: true,
       configurable: true,
