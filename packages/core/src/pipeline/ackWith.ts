@@ -1,4 +1,5 @@
-import { tap, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction, Subscriber } from 'rxjs';
+import { operate, Stage } from './stage.js';
 import { FrameHeader } from '../protocol/constants.js';
 import type { DecodeFailure, InboundResponse } from './types.js';
 
@@ -133,9 +134,27 @@ export function ackFor(item: InboundResponse): Uint8Array | undefined {
  * leave the operator out (replay) and nothing is sent.
  */
 export function ackWith<T extends InboundResponse | DecodeFailure>(send: SendFn): MonoTypeOperatorFunction<T> {
-  return tap((item: T) => {
-    if (item.kind !== 'response') return;
-    const ack = ackFor(item as InboundResponse);
-    if (ack !== undefined) send(ack);
-  });
+  return operate((destination) => new AckWith<T>(destination, send));
+}
+
+class AckWith<T extends InboundResponse | DecodeFailure> extends Stage<T, T> {
+  readonly #send: SendFn;
+
+  constructor(destination: Subscriber<T>, send: SendFn) {
+    super(destination);
+    this.#send = send;
+  }
+
+  next(item: T): void {
+    if (this.closed) return;
+    try {
+      if (item.kind === 'response') {
+        const ack = ackFor(item as InboundResponse);
+        if (ack !== undefined) this.#send(ack);
+      }
+      this.destination.next(item);
+    } catch (err) {
+      this.error(err);
+    }
+  }
 }

@@ -1,4 +1,5 @@
-import { map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { operate, Stage } from './stage.js';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import { FrameHeader, PayloadType } from '../protocol/constants.js';
@@ -157,5 +158,16 @@ function readString(r: ProtoReader, bytes: Uint8Array, known: KnownStrings): str
 
 /** Stage 1: raw WebSocket message bytes → decoded PushFrames (failures as values). */
 export function decodeFrames(): OperatorFunction<Uint8Array, DecodedFrame | DecodeFailure> {
-  return map(decodeFrame);
+  return operate((destination) => new DecodeFrames(destination));
+}
+
+class DecodeFrames extends Stage<Uint8Array, DecodedFrame | DecodeFailure> {
+  next(bytes: Uint8Array): void {
+    if (this.closed) return;
+    try {
+      this.destination.next(decodeFrame(bytes));
+    } catch (err) {
+      this.error(err);
+    }
+  }
 }

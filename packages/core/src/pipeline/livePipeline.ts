@@ -1,9 +1,10 @@
-import { pipe, tap, type OperatorFunction } from 'rxjs';
+import { pipe, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { MessageEnvelope } from '../messages/envelope.js';
 import type { LiveMessage } from '../messages/types.js';
 import { ackWith, type SendFn } from './ackWith.js';
 import { decodeFrames } from './decodeFrames.js';
 import { decodeMessages } from './decodeMessages.js';
+import { operate, Stage } from './stage.js';
 import { toMessages } from './toMessages.js';
 import type { DecodeFailure, InboundResponse } from './types.js';
 import { unpackResponses } from './unpackResponses.js';
@@ -31,7 +32,7 @@ export function liveEnvelopes(
     decodeFrames(),
     unpackResponses(),
     send ? ackWith(send) : (source) => source,
-    onResponse ? tap((item) => item.kind === 'response' && onResponse(item)) : (source) => source,
+    onResponse ? operate((destination) => new OnResponse(destination, onResponse)) : (source) => source,
     toMessages(),
   );
 }
@@ -41,4 +42,24 @@ export function livePipeline(
   options: LivePipelineOptions = {},
 ): OperatorFunction<Uint8Array, LiveMessage | DecodeFailure> {
   return pipe(liveEnvelopes(options), decodeMessages());
+}
+
+/** Hands every frame's Response to `onResponse`, before its messages go on (a session's cursor tracking). */
+class OnResponse extends Stage<InboundResponse | DecodeFailure, InboundResponse | DecodeFailure> {
+  readonly #onResponse: (item: InboundResponse) => void;
+
+  constructor(destination: Subscriber<InboundResponse | DecodeFailure>, onResponse: (item: InboundResponse) => void) {
+    super(destination);
+    this.#onResponse = onResponse;
+  }
+
+  next(item: InboundResponse | DecodeFailure): void {
+    if (this.closed) return;
+    try {
+      if (item.kind === 'response') this.#onResponse(item);
+      this.destination.next(item);
+    } catch (err) {
+      this.error(err);
+    }
+  }
 }

@@ -1,4 +1,5 @@
-import { mergeMap, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { operate, Stage } from './stage.js';
 import { MessageEnvelope } from '../messages/envelope.js';
 import type { DecodeFailure, InboundResponse } from './types.js';
 import { frameBodyOf } from './unpackResponses.js';
@@ -21,5 +22,22 @@ const lastEnvelopes: MessageEnvelope[][] = [[]];
 
 /** Stage 3: flattens each Response into its message envelopes, in order (failures pass through). */
 export function toMessages(): OperatorFunction<InboundResponse | DecodeFailure, MessageEnvelope | DecodeFailure> {
-  return mergeMap((item) => (item.kind === 'response' ? envelopesOf(item) : [item]));
+  return operate((destination) => new ToMessages(destination));
+}
+
+class ToMessages extends Stage<InboundResponse | DecodeFailure, MessageEnvelope | DecodeFailure> {
+  next(item: InboundResponse | DecodeFailure): void {
+    if (this.closed) return;
+    try {
+      if (item.kind !== 'response') {
+        this.destination.next(item);
+        return;
+      }
+      const envelopes = envelopesOf(item);
+      // Checked between envelopes: a subscriber below that unsubscribes (take, takeUntil) stops the rest of the frame.
+      for (let i = 0; i < envelopes.length && !this.closed; i++) this.destination.next(envelopes[i]!);
+    } catch (err) {
+      this.error(err);
+    }
+  }
 }

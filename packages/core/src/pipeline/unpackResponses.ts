@@ -1,4 +1,5 @@
-import { map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { operate, Stage } from './stage.js';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import { isGzip, PayloadType } from '../protocol/constants.js';
@@ -96,5 +97,16 @@ function failure(
 
 /** Stage 2: decoded frames → frames with their Response (failures pass through unchanged). */
 export function unpackResponses(): OperatorFunction<DecodedFrame | DecodeFailure, InboundResponse | DecodeFailure> {
-  return map((item) => (item.kind === 'frame' ? unpackResponse(item) : item));
+  return operate((destination) => new UnpackResponses(destination));
+}
+
+class UnpackResponses extends Stage<DecodedFrame | DecodeFailure, InboundResponse | DecodeFailure> {
+  next(item: DecodedFrame | DecodeFailure): void {
+    if (this.closed) return;
+    try {
+      this.destination.next(item.kind === 'frame' ? unpackResponse(item) : item);
+    } catch (err) {
+      this.error(err);
+    }
+  }
 }
