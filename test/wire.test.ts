@@ -109,6 +109,12 @@ describe('64-bit printing', () => {
         const v = (BigInt(hi) << 32n) | BigInt(lo);
         expect(unsignedToString(lo, hi)).toBe(v.toString());
       }
+    // Around every power of ten a 64-bit value can reach (the digit count and the base-10^7 carries change there).
+    for (let k = 16n; k <= 19n; k++)
+      for (const d of [-1n, 0n, 1n]) {
+        const v = 10n ** k + d;
+        expect(unsignedToString(Number(v & 0xffffffffn), Number(v >> 32n))).toBe(v.toString());
+      }
   });
 
   it('hands back the same text for repeated short ASCII strings, and decodes the rest as before', () => {

@@ -394,7 +394,7 @@ const idLo = new Uint32Array(ID_SLOTS);
 const idHi = new Uint32Array(ID_SLOTS);
 const idText: string[] = new Array<string>(ID_SLOTS).fill('');
 
-/** The text of a value of 2^53 or more (so `c` below is at least 900: a, b are both zero-padded to 7 digits). */
+/** The text of a value of 2^53 or more (so `c` below is at least 90: a and b are both zero-padded to 7 digits). */
 function bigToString(lo: number, hi: number): string {
   const low = lo & 0xffffff;
   const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
@@ -403,14 +403,14 @@ function bigToString(lo: number, hi: number): string {
   let a = low + mid * 6777216 + high * 6710656;
   let b = mid + high * 8147497;
   let c = high * 2;
-  if (a >= BASE_1E7) {
-    b += Math.floor(a / BASE_1E7);
-    a %= BASE_1E7;
-  }
-  if (b >= BASE_1E7) {
-    c += Math.floor(b / BASE_1E7);
-    b %= BASE_1E7;
-  }
+  // Carries by multiply-and-subtract: `%` on doubles past the small-integer range is a call into C (fmod). Both are
+  // exact: a and b stay below 2^53, and a quotient that close to an integer cannot round up across it.
+  let carry = Math.floor(a / BASE_1E7);
+  b += carry;
+  a -= carry * BASE_1E7;
+  carry = Math.floor(b / BASE_1E7);
+  c += carry;
+  b -= carry * BASE_1E7;
   // The digits go right to left into a scratch buffer, two at a time, and come out as one flat string in a single
   // native call: three String() calls and their concatenation made a rope that was flattened again when used.
   const out = DIGITS;
