@@ -9,8 +9,9 @@
  * A stage here is one object that is both the subscriber the source feeds and a `Subscription` added to the
  * subscriber below it: `next` does the stage's work and calls the next subscriber directly. RxJS accepts it as a
  * subscriber as it is (`Observable.subscribe` takes any observer that is also a Subscription, the check it makes
- * for subscribers from another copy of RxJS), so no wrapper sits between the stages. The semantics are those of the
- * RxJS operators it replaces:
+ * for subscribers from another copy of RxJS), so no wrapper sits between the stages. That check is RxJS 7's (the
+ * packages depend on ^7.8); were a later RxJS to wrap the stage instead, a synchronous source would run on after an
+ * unsubscription, and test/pipeline/stage.test.ts fails. The semantics are those of the RxJS operators it replaces:
  *
  * - unsubscribing below closes the stage: a synchronous source (an array, a recording) stops at once, and a
  *   flatten stops between two items of one frame;
