@@ -1,3 +1,4 @@
+import { of, take } from 'rxjs';
 import { decodeMessages } from '../../packages/core/src/pipeline/decodeMessages.js';
 import { ofMethod } from '../../packages/core/src/pipeline/ofMethod.js';
 import { MessageEnvelope } from '../../packages/core/src/messages/envelope.js';
@@ -35,6 +36,18 @@ describe('ofMethod', () => {
         a: expect.objectContaining({ content: 'x' }),
       });
     });
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('stops decoding when the subscriber below has what it wants', () => {
+    const first = envelope(f.chat('a', 'one'));
+    const second = envelope(f.chat('b', 'two'));
+    const spy = jest.spyOn(second, 'decode');
+    const seen: string[] = [];
+    of(first, second)
+      .pipe(ofMethod('WebcastChatMessage'), take(1))
+      .subscribe((m) => seen.push(m.content));
+    expect(seen).toEqual(['one']);
     expect(spy).not.toHaveBeenCalled();
   });
 
