@@ -34,17 +34,12 @@ import os, { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hasRealPayloads, loadRealPool, realMessages, simulatorFrame } from './lib/realPayloads.mjs';
+import { optionsOf, projectsOf } from './lib/args.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const here = dirname(self);
 const argv = process.argv.slice(2);
-function option(name, fallback) {
-  const i = argv.indexOf(name);
-  if (i === -1) return fallback;
-  const value = argv[i + 1];
-  if (value === undefined) throw new Error(`${name} needs a value`);
-  return value;
-}
+const option = optionsOf(argv);
 
 /** The built replay-cli package of the checkout `project` (a repository root). */
 const replayCliOf = (project) => pathToFileURL(join(project, 'packages', 'replay-cli', 'dist', 'index.js')).href;
@@ -108,10 +103,7 @@ async function child(mode, file, project) {
 }
 
 async function parent() {
-  const projects = option('--project', join(here, '..'))
-    .split(',')
-    .filter(Boolean)
-    .map((p) => resolvePath(p));
+  const projects = projectsOf(option, join(here, '..'));
   const rounds = Number(option('--rounds', '1'));
   const sizesArg = option('--sizes', argv.includes('--quick') ? '10,60' : '30,300');
   const sizes = sizesArg.split(',').map((s) => Number(s) * 1e6);

@@ -55,23 +55,15 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { loadRealPool, poissonCount, realMessages, simulatorFrame } from './lib/realPayloads.mjs';
+import { optionsOf, projectsOf } from './lib/args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
-function option(name, fallback) {
-  const i = args.indexOf(name);
-  if (i === -1) return fallback;
-  const value = args[i + 1];
-  if (value === undefined) throw new Error(`${name} needs a value`);
-  return value;
-}
+const option = optionsOf(args);
 const quick = flag('--quick');
 // The checkouts measured (repository roots, built); the first is this one unless --project says otherwise.
-const PROJECTS = option('--project', join(here, '..'))
-  .split(',')
-  .filter(Boolean)
-  .map((p) => resolvePath(p));
+const PROJECTS = projectsOf(option, join(here, '..'));
 const ROUNDS = Number(option('--rounds', '1'));
 /** A built package file of the checkout `project`. */
 const distOf = (project, path) => join(project, 'packages', path);
