@@ -13,6 +13,7 @@ interface PackageJson {
   name: string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -77,10 +78,18 @@ it.each(packageDirs.map((dir) => [relative(PACKAGES, dir), dir]))(
   },
 );
 
-it('keeps @douyin-live/core free of every other @douyin-live package', () => {
+it('keeps @douyin-live/core free of every other @douyin-live package but its optional inflater', () => {
   const core = JSON.parse(readFileSync(join(PACKAGES, 'core/package.json'), 'utf8')) as PackageJson;
   expect(Object.keys(core.dependencies ?? {}).filter((name) => name.startsWith('@douyin-live/'))).toEqual([]);
   expect(Object.keys(core.peerDependencies ?? {}).filter((name) => name.startsWith('@douyin-live/'))).toEqual([]);
+  // The one exception: the libdeflate binding, optional (core works without it) and itself free of dependencies.
+  expect(core.optionalDependencies).toEqual({ '@douyin-live/libdeflate': '0.1.0' });
+  const native = JSON.parse(readFileSync(join(PACKAGES, 'libdeflate/package.json'), 'utf8')) as PackageJson;
+  expect([native.dependencies, native.peerDependencies, native.optionalDependencies]).toEqual([
+    undefined,
+    undefined,
+    undefined,
+  ]);
 });
 
 it('reports an import of the simulator or the test kit from core (the check can fail)', () => {

@@ -1,9 +1,17 @@
 // The per-frame inflater against zlib.gunzipSync: the same bytes for every member gunzipSync accepts, the same
 // error for every member it rejects — except a wrong CRC-32, which the raw-deflate path does not compute (see
 // pipeline/inflate.ts: TLS authenticates the bytes; a damaged recording still yields typed failures downstream).
+// Every case runs twice: with Node's zlib on the raw-deflate path, and with @douyin-live/libdeflate's binding
+// there when it is built on this machine (test/libdeflate/binding.test.ts says when it must be).
+import { libdeflate } from '@douyin-live/libdeflate';
 import fc from 'fast-check';
 import { deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
-import { gunzip } from '../../packages/core/src/pipeline/inflate.js';
+import {
+  gunzip,
+  inflaterInUse,
+  useNativeInflater,
+  type NativeInflater,
+} from '../../packages/core/src/pipeline/inflate.js';
 
 type Outcome = { ok: Buffer } | { error: string };
 
@@ -46,7 +54,18 @@ function crc32(data: Buffer): number {
   return gz.readUInt32LE(gz.length - 8);
 }
 
-describe('gunzip', () => {
+const INFLATERS: [string, NativeInflater | null][] = [['zlib', null]];
+if (libdeflate.available) INFLATERS.push([`libdeflate ${libdeflate.binding.libdeflateVersion}`, libdeflate.binding]);
+
+describe.each(INFLATERS)('gunzip, plain members inflated by %s', (_name, binding) => {
+  let before: NativeInflater | null;
+  beforeAll(() => {
+    before = useNativeInflater(binding);
+  });
+  afterAll(() => {
+    useNativeInflater(before);
+  });
+
   it('inflates what gzipSync makes to the same bytes as gunzipSync, from empty to 200 KB, at every level', () => {
     for (const size of [0, 1, 17, 1000, 4096, 18_300, 65_537, 200_000]) {
       for (const level of [0, 1, 6, 9]) {
@@ -125,5 +144,69 @@ describe('gunzip', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the native inflater seam', () => {
+  let before: NativeInflater | null;
+  beforeEach(() => {
+    before = useNativeInflater(null);
+  });
+  afterEach(() => {
+    useNativeInflater(before);
+  });
+
+  /** A binding that records its calls and answers with `answer` (writing `fill` into the output first). */
+  function fake(answer: (outLength: number) => number, fill = 0x58) {
+    const calls: [number, number, number][] = [];
+    const binding: NativeInflater = {
+      libdeflateVersion: 'fake',
+      inflateRawInto(input, inOffset, inLength, output, outLength) {
+        calls.push([input.length, inOffset, inLength]);
+        output.fill(fill, 0, outLength);
+        expect(output.length).toBeGreaterThanOrEqual(outLength);
+        return answer(outLength);
+      },
+    };
+    return { binding, calls };
+  }
+
+  it('gives a plain member to the binding, between header and trailer, with one spare byte of output room', () => {
+    const gz = gzipSync(responseLike(9, 2500));
+    const { binding, calls } = fake((room) => room - 1);
+    useNativeInflater(binding);
+    expect(inflaterInUse()).toEqual({ name: 'libdeflate', version: 'fake' });
+    // The binding's bytes are what comes out: the zlib path did not run.
+    expect(outcome(() => gunzip(gz))).toEqual({ ok: Buffer.alloc(2500, 0x58) });
+    expect(calls).toEqual([[gz.length, 10, gz.length - 18]]);
+  });
+
+  it('takes a member the binding does not accept (-1, or another size) through the checked path', () => {
+    const body = responseLike(10, 3000);
+    const gz = gzipSync(body);
+    for (const answer of [() => -1, (room: number) => room, (room: number) => room - 2]) {
+      const { binding, calls } = fake(answer);
+      useNativeInflater(binding);
+      expect(outcome(() => gunzip(gz))).toEqual({ ok: body });
+      expect(calls).toHaveLength(1);
+    }
+    // The checked path still rejects what gunzipSync rejects after the binding declined.
+    const truncated = gz.subarray(0, gz.length - 3);
+    useNativeInflater(fake(() => -1).binding);
+    expect(outcome(() => gunzip(truncated))).toEqual(outcome(() => gunzipSync(truncated)));
+  });
+
+  it('never gives the binding a member with header fields', () => {
+    const { binding, calls } = fake(() => -1);
+    useNativeInflater(binding);
+    const body = responseLike(11, 1000);
+    expect(outcome(() => gunzip(member(body, 0x08, Buffer.from('a.bin\0'))))).toEqual({ ok: body });
+    expect(calls).toEqual([]);
+  });
+
+  it('says zlib, and why, once the binding is taken away', () => {
+    useNativeInflater(fake(() => -1).binding);
+    useNativeInflater(null);
+    expect(inflaterInUse()).toEqual({ name: 'zlib', reason: 'useNativeInflater(null)' });
   });
 });

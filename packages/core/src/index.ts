@@ -15,6 +15,7 @@ export { ackFor, ackWith, type SendFn } from './pipeline/ackWith.js';
 export { decodeFrame, decodeFrames } from './pipeline/decodeFrames.js';
 export { decodeMessages } from './pipeline/decodeMessages.js';
 export { liveEnvelopes, livePipeline, type LivePipelineOptions } from './pipeline/livePipeline.js';
+export { inflaterInUse, type InflaterInUse } from './pipeline/inflate.js';
 export { isMethod, ofMethod, type MethodFilterInput } from './pipeline/ofMethod.js';
 export { envelopesOf, toMessages } from './pipeline/toMessages.js';
 export {

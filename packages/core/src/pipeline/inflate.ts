@@ -14,11 +14,19 @@
  * implausible size) goes through a reused gzip context that checks the CRC, and anything unusual there through
  * `gunzipSync` itself, so those results and errors are exactly `gunzipSync`'s.
  *
+ * **libdeflate.** When the optional `@douyin-live/libdeflate` is installed with its binding built (it is one of this
+ * package's optional dependencies; its install script needs a C compiler and `libdeflate-dev`), the raw deflate of
+ * such a member is inflated by libdeflate instead, under exactly the same acceptance rule: on Douyin's frames it
+ * takes ~10.5 µs where Node's zlib takes ~13.5 (docs/performance.md). Whatever libdeflate does not accept goes on
+ * to the checked zlib path below, so the results and errors of unusual members stay `gunzipSync`'s.
+ * `DOUYIN_LIVE_INFLATE=zlib` in the environment keeps Node's zlib; {@link inflaterInUse} says which one runs.
+ *
  * {@link gunzip} returns a fresh buffer per call. {@link gunzipShared} writes into one buffer reused from call to
  * call (while outputs fit in {@link MAX_SHARED_BYTES}), valid until the next `gunzipShared` call: the per-frame path
  * (see `frameBody.ts`), where a fresh 5–50 KB buffer per frame was most of what the garbage collector had to do for a
  * thousand rooms.
  */
+import { createRequire } from 'node:module';
 import { constants, createGunzip, createInflateRaw, gunzipSync, type Gunzip, type InflateRaw } from 'node:zlib';
 
 /** Output sizes above this go through `gunzipSync` (a trailer can claim anything up to 4 GiB). */
@@ -41,6 +49,60 @@ export const MAX_SHARED_BYTES = 1024 * 1024; // 1 MiB
 let shared: Buffer = Buffer.allocUnsafe(0);
 /** Counts the writes into {@link shared}: a view taken at one count is stale once it has moved on. */
 let sharedWrites = 0;
+
+/** What this module uses of `@douyin-live/libdeflate`'s binding (declared here: core does not depend on its types). */
+export interface NativeInflater {
+  /** Bytes written when the raw deflate stream ended exactly at the end of the input range, otherwise -1. */
+  inflateRawInto(input: Uint8Array, inOffset: number, inLength: number, output: Uint8Array, outLength: number): number;
+  readonly libdeflateVersion: string;
+}
+
+/** Which inflater takes Douyin's plain members, and why when it is zlib. */
+export type InflaterInUse =
+  { readonly name: 'libdeflate'; readonly version: string } | { readonly name: 'zlib'; readonly reason: string };
+
+/** Loads the optional binding, unless the environment asks for zlib. */
+function loadNative(): { native: NativeInflater | null; inUse: InflaterInUse } {
+  if (process.env['DOUYIN_LIVE_INFLATE'] === 'zlib')
+    return { native: null, inUse: { name: 'zlib', reason: 'DOUYIN_LIVE_INFLATE=zlib' } };
+  let loaded: { libdeflate?: { available: boolean; binding?: NativeInflater; reason?: string } };
+  try {
+    // Synchronous, for the first frame: `require` of an ES module (Node 20.19 and later).
+    loaded = createRequire(import.meta.url)('@douyin-live/libdeflate') as typeof loaded;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const reason =
+      code === 'MODULE_NOT_FOUND'
+        ? '@douyin-live/libdeflate is not installed'
+        : `@douyin-live/libdeflate does not load: ${(e as Error).message}`;
+    return { native: null, inUse: { name: 'zlib', reason } };
+  }
+  const state = loaded.libdeflate;
+  if (state?.available === true && state.binding !== undefined && typeof state.binding.inflateRawInto === 'function')
+    return { native: state.binding, inUse: { name: 'libdeflate', version: state.binding.libdeflateVersion } };
+  return { native: null, inUse: { name: 'zlib', reason: state?.reason ?? '@douyin-live/libdeflate has no binding' } };
+}
+
+let { native, inUse } = loadNative();
+
+/** Which inflater takes Douyin's plain gzip members in this process: libdeflate, or zlib and why. */
+export function inflaterInUse(): InflaterInUse {
+  return inUse;
+}
+
+/**
+ * Makes `binding` (or, with `null`, Node's zlib) take the plain members from now on, and returns the binding in use
+ * before. For tests and benchmarks that compare both paths in one process.
+ */
+export function useNativeInflater(binding: NativeInflater | null): NativeInflater | null {
+  const before = native;
+  native = binding;
+  inUse =
+    binding === null
+      ? { name: 'zlib', reason: 'useNativeInflater(null)' }
+      : { name: 'libdeflate', version: binding.libdeflateVersion };
+  return before;
+}
 
 /** The parts of node's zlib binding that `gunzipSync` itself drives (present since Node 10, unchanged through 22). */
 interface ZlibHandle {
@@ -151,9 +213,17 @@ function inflateMember(bytes: Uint8Array, reuse: boolean): Uint8Array {
     sharedWrites++;
   } else out = Buffer.allocUnsafe(size + 1);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === METHOD_DEFLATE && bytes[3] === 0) {
-    const raw = rawEngine === undefined ? (rawEngine = makeEngine(createInflateRaw)) : rawEngine;
     const bodyBytes = n - GZIP_HEADER_BYTES - GZIP_TRAILER_BYTES;
-    if (raw !== null && inflateInto(raw, bytes, GZIP_HEADER_BYTES, bodyBytes, out, size)) return out.subarray(0, size);
+    if (native !== null) {
+      // Same rule as the zlib path below: ends where the trailer begins, exactly ISIZE bytes (one spare byte of
+      // room tells a longer stream apart). Anything else goes on to the checked gzip path.
+      if (native.inflateRawInto(bytes, GZIP_HEADER_BYTES, bodyBytes, out, size + 1) === size)
+        return out.subarray(0, size);
+    } else {
+      const raw = rawEngine === undefined ? (rawEngine = makeEngine(createInflateRaw)) : rawEngine;
+      if (raw !== null && inflateInto(raw, bytes, GZIP_HEADER_BYTES, bodyBytes, out, size))
+        return out.subarray(0, size);
+    }
   }
   const gz = gzipEngine === undefined ? (gzipEngine = makeEngine(createGunzip)) : gzipEngine;
   if (gz !== null && inflateInto(gz, bytes, 0, n, out, size)) return out.subarray(0, size);
