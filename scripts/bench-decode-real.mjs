@@ -2,7 +2,7 @@
 // Decode throughput on REAL Douyin payloads: the floors, a naive protobufjs decoder and our pipeline, one run.
 //
 // Usage: node --expose-gc scripts/bench-decode-real.mjs [--frames N] [--iterations N] [--warmup N] [--quick]
-//          [--only gunzip,shallow,deep,protobufjs,full,lazy,sync,frame] [--no-replay] [--no-gc] [--project DIR]
+//          [--only gunzip,shallow,deep,deep-libdeflate,protobufjs,full,full-zlib,lazy,sync,frame] [--no-replay] [--no-gc] [--project DIR]
 // (normally through `npm run bench` or `npm run bench -- decode`, which build first).
 //
 // The corpus is built by ../shared/bench/make_corpus.py from the real captures in ../shared/realdata (only
@@ -17,6 +17,10 @@
 //   protobufjs  naive: protobufjs reflection on proto/douyin.proto, decode + toObject(longs: String) of the frame,
 //               the Response and every known message
 //   full        ours: from(frames).pipe(livePipeline({ send })), every message typed, an ack per frame
+//   full-zlib   ours: `full` with Node's zlib on the raw-deflate path instead of @douyin-live/libdeflate (only
+//               when the binding is built; `full` then uses it, as a bot's session does)
+//   deep-libdeflate  floor: `deep`, inflating with the same libdeflate binding as `full` instead of gunzipSync
+//               (only when it is built: the floor ours would be held to if the floors used our inflater)
 //   lazy        ours: liveEnvelopes({ send }) + ofMethod('WebcastChatMessage'), only chats decoded
 //   sync        ours: the stages of `full` called in a loop (no RxJS)
 //   frame       ours: what every frame pays outside its Response: decodeFrame, then ackFor with a need_ack Response
@@ -136,6 +140,19 @@ for (let i = 0; i < data.length;) {
 const mix = /mix\s+(.*)/.exec(made.stdout)?.[1] ?? '';
 
 const core = await load('core');
+// The inflater core uses, and a switch between it and Node's zlib (checkouts from before it existed: zlib only).
+const inflater = await import(pathToFileURL(join(project, 'packages/core/dist/pipeline/inflate.js')).href);
+const inUse = inflater.inflaterInUse?.() ?? { name: 'zlib', reason: 'this checkout has no native inflater' };
+const nativeBinding = inflater.useNativeInflater?.(null) ?? null;
+inflater.useNativeInflater?.(nativeBinding);
+/** A corpus payload (a plain gzip member) inflated by the binding, as core's plain-member path does. */
+function inflateWithBinding(gz) {
+  const n = gz.length;
+  const size = (gz[n - 4] | (gz[n - 3] << 8) | (gz[n - 2] << 16) | (gz[n - 1] << 24)) >>> 0;
+  const out = Buffer.allocUnsafe(size + 1);
+  if (nativeBinding.inflateRawInto(gz, 10, n - 18, out, size + 1) !== size) throw new Error('libdeflate refused');
+  return out.subarray(0, size);
+}
 const { methodTypes } = await import(pathToFileURL(join(project, 'packages/core/dist/gen/douyin.js')).href);
 
 // ------------------------------------------------------------------------------------------------------------
@@ -321,6 +338,15 @@ const cases = {
       return c;
     },
   },
+  'deep-libdeflate': {
+    label: 'floor: deep, inflated by the libdeflate binding instead of gunzipSync',
+    native: true,
+    run() {
+      const c = count();
+      for (const f of frames) c.messages += walkResponse(inflateWithBinding(payloadOf(f)), true);
+      return c;
+    },
+  },
   protobufjs: {
     label: 'protobufjs reflection + toObject(longs: String)',
     run() {
@@ -362,6 +388,18 @@ const cases = {
         .pipe(core.livePipeline({ send: () => void c.acks++ }))
         .subscribe((m) => tally(c, m));
       return c;
+    },
+  },
+  'full-zlib': {
+    label: "ours: livePipeline, with Node's zlib instead of libdeflate",
+    native: true,
+    run() {
+      const binding = inflater.useNativeInflater(null);
+      try {
+        return cases.full.run();
+      } finally {
+        inflater.useNativeInflater(binding);
+      }
     },
   },
   lazy: {
@@ -414,7 +452,9 @@ const cases = {
   },
 };
 
-const selected = Object.keys(cases).filter((k) => !ONLY || ONLY.includes(k));
+const selected = Object.keys(cases).filter(
+  (k) => (!ONLY || ONLY.includes(k)) && (cases[k].native !== true || nativeBinding !== null),
+);
 const gc = (FORCE_GC ? globalThis.gc : undefined) ?? (() => undefined);
 const wall = Object.fromEntries(selected.map((k) => [k, []]));
 const cpu = Object.fromEntries(selected.map((k) => [k, []]));
@@ -423,6 +463,11 @@ console.log(
   `bench-decode-real: ${frames.length} frames of real payloads (${(data.length / 1e6).toFixed(1)} MB), ` +
     `${WARMUP} warm-up + ${ITERATIONS} timed rounds${FORCE_GC ? '' : ' (no forced gc)'}, node ${process.version}, ${os.cpus().length} cpu` +
     (project !== root ? `, project ${project}` : ''),
+);
+console.log(
+  inUse.name === 'libdeflate'
+    ? `inflater: libdeflate ${inUse.version} (@douyin-live/libdeflate); full-zlib and deep-libdeflate compare both`
+    : `inflater: Node's zlib (${inUse.reason})`,
 );
 for (let round = 0; round < WARMUP + ITERATIONS; round++) {
   // Rotate the order: the case right after gc() also pays for the collector's background threads in its CPU time.
@@ -466,14 +511,14 @@ for (const k of selected) {
   );
 }
 console.log('\nchecks (every full decoder must agree):');
-for (const k of ['protobufjs', 'full', 'sync', 'lazy'].filter((x) => checks[x])) {
+for (const k of ['protobufjs', 'full', 'full-zlib', 'sync', 'lazy'].filter((x) => checks[x])) {
   const c = checks[k];
   console.log(
     `  ${k.padEnd(10)} messages=${c.messages} typed(7 methods)=${c.typed} nickname=${c.nick} content=${c.content} ` +
       `failures=${c.failures} acks=${c.acks}`,
   );
 }
-const full = ['protobufjs', 'full', 'sync'].filter((x) => checks[x]).map((x) => checks[x]);
+const full = ['protobufjs', 'full', 'full-zlib', 'sync'].filter((x) => checks[x]).map((x) => checks[x]);
 const agree = full.every((c) => ['messages', 'typed', 'nick', 'content'].every((f) => c[f] === full[0][f]));
 if (!agree) {
   console.error('bench-decode-real: the decoders disagree on the counts above');
