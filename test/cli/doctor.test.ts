@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diagnoseRoom } from '../../packages/core/src/diagnose/diagnoseRoom.js';
 import { DIAGNOSIS_STAGES, type DiagnosisEvent } from '../../packages/core/src/diagnose/types.js';
+import { inflaterInUse } from '../../packages/core/src/pipeline/inflate.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '@douyin-live/simulator';
 import { runCli } from '../../packages/replay-cli/src/cli.js';
 import { testContext } from '../helpers/cliContext.js';
@@ -189,6 +190,11 @@ describe('diagnoseRoom', () => {
       const byStage = new Map(events.flatMap((e) => (e.kind === 'stage' ? [[e.stage, e] as const] : [])));
       expect(byStage.get('enter')!.facts).toMatchObject({ roomId: '7400000000000000001', status: 2 });
       expect(byStage.get('im-fetch')!.facts['pushServer']).toBe(sim.wsUrl.replace(/\/webcast.*$/, ''));
+      // Which inflater runs here, as inflaterInUse() says (libdeflate where @douyin-live/libdeflate is built).
+      const inflater = inflaterInUse();
+      expect(byStage.get('first-frame')!.facts['inflater']).toBe(
+        inflater.name === 'libdeflate' ? `libdeflate ${inflater.version}` : 'zlib',
+      );
       // The socket is closed right after the last ack: the simulator may still be reading it.
       const seen = await sim.waitFor((stats) => stats.heartbeats > 0 && stats.acks.length > 0);
       expect(seen.acks.every((a) => a.matched)).toBe(true);

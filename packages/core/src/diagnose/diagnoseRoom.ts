@@ -7,6 +7,7 @@ import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import { DouyinLiveError, ErrorCodes, isDouyinLiveError } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
+import { inflaterInUse } from '../pipeline/inflate.js';
 import { pushServerFromFetch } from '../room/pushParams.js';
 import { CookieJar } from '../session/cookies.js';
 import { pushHeaders, signedPushUrl } from '../session/pushUrl.js';
@@ -414,7 +415,12 @@ export async function* diagnoseRoom(options: DiagnoseOptions): AsyncGenerator<Di
     yield verdict();
     return;
   }
-  yield stage('first-frame', 'ok', seen.firstFrameMs, `after ${seen.firstFrameMs} ms`, { frames: seen.frames });
+  // Which inflater took the frames: libdeflate when @douyin-live/libdeflate is built, otherwise Node's zlib.
+  const inflater = inflaterInUse();
+  yield stage('first-frame', 'ok', seen.firstFrameMs, `after ${seen.firstFrameMs} ms`, {
+    frames: seen.frames,
+    inflater: inflater.name === 'libdeflate' ? `libdeflate ${inflater.version}` : 'zlib',
+  });
 
   if (seen.firstByMethod.size === 0) {
     yield stage(
