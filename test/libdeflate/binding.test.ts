@@ -4,7 +4,7 @@
 // Where a C compiler and libdeflate-dev are present (CI installs them: .ci/run), the binding must have been built.
 import { libdeflate, type LibdeflateBinding } from '@douyin-live/libdeflate';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -105,6 +105,33 @@ describe('install.mjs', () => {
   });
 });
 
+describe('the package', () => {
+  it('loads without its binding, saying it was not built and how to build it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libdeflate-unbuilt-'));
+    try {
+      cpSync(join(PACKAGE, 'package.json'), join(dir, 'package.json'));
+      cpSync(join(PACKAGE, 'dist'), join(dir, 'dist'), { recursive: true });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { libdeflate } from ${JSON.stringify(join(dir, 'dist/index.js'))}; console.log(JSON.stringify(libdeflate));`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        available: false,
+        reason:
+          'not built when it was installed (see its install output, or run `npm rebuild @douyin-live/libdeflate`)',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the binding', () => {
   itBuilt('inflates raw deflate to the exact bytes and count, at every level and size', () => {
     for (const size of [0, 1, 100, 4096, 9000, 70_000]) {
@@ -202,20 +229,70 @@ describe('the binding', () => {
 });
 
 describe('core finds it', () => {
-  /** What the built `@douyin-live/core` says it inflates with, in a fresh node. */
-  function inUse(env: NodeJS.ProcessEnv): unknown {
+  /** What the built `@douyin-live/core` says it inflates with, in a fresh node started in `cwd`. */
+  function inUse(env: NodeJS.ProcessEnv, cwd = ROOT, flags: string[] = []): unknown {
     const r = spawnSync(
       process.execPath,
       [
+        ...flags,
         '--input-type=module',
         '-e',
         "import { inflaterInUse } from '@douyin-live/core'; console.log(JSON.stringify(inflaterInUse()));",
       ],
-      { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
+      { cwd, env: { ...process.env, ...env }, encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as unknown;
   }
+
+  /**
+   * A project whose node_modules links core, rxjs and ws from this repository, and `libdeflate` (a package folder
+   * of its own, or nothing) as @douyin-live/libdeflate; node runs there with --preserve-symlinks, so core resolves
+   * its optional dependency from the project, as in a bot's install.
+   */
+  function inProject(libdeflatePackage: Record<string, string> | undefined): unknown {
+    const dir = mkdtempSync(join(tmpdir(), 'libdeflate-project-'));
+    try {
+      const scope = join(dir, 'node_modules/@douyin-live');
+      mkdirSync(scope, { recursive: true });
+      symlinkSync(join(ROOT, 'packages/core'), join(scope, 'core'));
+      for (const dep of ['rxjs', 'ws', 'tslib']) {
+        const from = join(ROOT, 'node_modules', dep);
+        if (existsSync(from)) symlinkSync(from, join(dir, 'node_modules', dep));
+      }
+      if (libdeflatePackage !== undefined) {
+        mkdirSync(join(scope, 'libdeflate'));
+        for (const [name, text] of Object.entries(libdeflatePackage))
+          writeFileSync(join(scope, 'libdeflate', name), text);
+      }
+      return inUse({}, dir, ['--preserve-symlinks']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('keeps zlib, saying so, where @douyin-live/libdeflate is not installed', () => {
+    expect(inProject(undefined)).toEqual({ name: 'zlib', reason: '@douyin-live/libdeflate is not installed' });
+  });
+
+  it('keeps zlib with the package’s own reason where its binding was not built', () => {
+    const reason = 'not built when it was installed (see its install output)';
+    expect(
+      inProject({
+        'package.json': JSON.stringify({ name: '@douyin-live/libdeflate', type: 'module', main: 'index.js' }),
+        'index.js': `export const libdeflate = { available: false, reason: ${JSON.stringify(reason)} };`,
+      }),
+    ).toEqual({ name: 'zlib', reason });
+  });
+
+  it('keeps zlib where the package throws as it loads', () => {
+    expect(
+      inProject({
+        'package.json': JSON.stringify({ name: '@douyin-live/libdeflate', type: 'module', main: 'index.js' }),
+        'index.js': "throw new Error('broken on purpose');",
+      }),
+    ).toEqual({ name: 'zlib', reason: '@douyin-live/libdeflate does not load: broken on purpose' });
+  });
 
   itBuilt('through its optional dependency, with no code in the bot', () => {
     expect(inUse({})).toEqual({ name: 'libdeflate', version: binding!.libdeflateVersion });

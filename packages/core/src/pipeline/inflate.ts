@@ -74,7 +74,9 @@ function loadNative(): { native: NativeInflater | null; inUse: InflaterInUse } {
     const reason =
       code === 'MODULE_NOT_FOUND'
         ? '@douyin-live/libdeflate is not installed'
-        : `@douyin-live/libdeflate does not load: ${(e as Error).message}`;
+        : code === 'ERR_REQUIRE_ESM'
+          ? `Node ${process.version} cannot require an ES module (20.19 and later can)`
+          : `@douyin-live/libdeflate does not load: ${(e as Error).message}`;
     return { native: null, inUse: { name: 'zlib', reason } };
   }
   const state = loaded.libdeflate;
