@@ -4,6 +4,7 @@ import { DouyinLiveError, ErrorCodes } from '../errors.js';
 import type * as wire from '../gen/douyin.js';
 import { FrameHeader, PayloadType } from '../protocol/constants.js';
 import { decodeWire } from '../wire/codec.js';
+import { freshList } from '../wire/freshList.js';
 import { ProtoReader } from '../wire/reader.js';
 import type { DecodedFrame, DecodeFailure } from './types.js';
 
@@ -101,7 +102,7 @@ function readFrame(bytes: Uint8Array): DecodedFrame {
         }
         r.leave();
         r.endAt(e);
-        (m.headers.length === 0 ? (m.headers = []) : m.headers).push(h);
+        (m.headers.length === 0 ? (m.headers = freshList()) : m.headers).push(h);
         headers[h.key] = h.value;
         break;
       }

@@ -3,16 +3,17 @@ import { operate, Stage } from './stage.js';
 import { MessageEnvelope } from '../messages/envelope.js';
 import type { DecodeFailure, InboundResponse } from './types.js';
 import { frameBodyOf } from './unpackResponses.js';
+import { freshList } from '../wire/freshList.js';
 
 /** The messages of one Response, as undecoded envelopes. */
 export function envelopesOf(item: InboundResponse): MessageEnvelope[] {
   const body = frameBodyOf(item);
   // The body's own list: reading `response.messages` would copy the frame's bytes out of the shared buffer.
   const messages = body !== undefined ? body.messages : item.response?.messages;
-  if (messages === undefined || messages.length === 0) return [];
+  if (messages === undefined || messages.length === 0) return freshList();
   const logId = item.frame.logId;
-  const out = new Array<MessageEnvelope>(messages.length);
-  for (let i = 0; i < messages.length; i++) out[i] = new MessageEnvelope(messages[i]!, logId, body);
+  const out = freshList<MessageEnvelope>();
+  for (let i = 0; i < messages.length; i++) out.push(new MessageEnvelope(messages[i]!, logId, body));
   return (lastEnvelopes[0] = out);
 }
 
