@@ -1,8 +1,9 @@
 // The push connection reads into a buffer it reuses while nothing holds on to the bytes. What the session hands out
 // must not change when later reads land: failures' bytes, raw frames kept by a frames$ subscriber, every message.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { WebSocketServer } from 'ws';
@@ -37,6 +38,71 @@ async function withSim(
 
 const joinRoom = (sim: Awaited<ReturnType<typeof startSimulator>>) =>
   connectLiveSession({ room: ROOM, endpoints: sim.httpUrl, heartbeatIntervalMs: 50 });
+
+/** An unmasked server frame. */
+function serverFrame(fin: boolean, opcode: number, payload: Uint8Array): Buffer {
+  const n = payload.length;
+  const head = n < 126 ? [n] : [126, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, ...head]), payload]);
+}
+
+/** The opcodes and unmasked payloads of the client's frames in `bytes` (whole frames only, lengths under 64 KiB). */
+function clientFrames(bytes: Buffer): Array<{ opcode: number; payload: Buffer }> {
+  const out: Array<{ opcode: number; payload: Buffer }> = [];
+  for (let pos = 0; pos + 2 <= bytes.length;) {
+    let length = bytes[pos + 1]! & 0x7f;
+    let at = pos + 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at);
+      at += 2;
+    }
+    const mask = bytes.subarray(at, at + 4);
+    const payload = Buffer.from(bytes.subarray(at + 4, at + 4 + length).map((b, i) => b ^ mask[i % 4]!));
+    out.push({ opcode: bytes[pos]! & 0x0f, payload });
+    pos = at + 4 + length;
+  }
+  return out;
+}
+
+/**
+ * A WebSocket server written by hand, to send exact bytes: it answers the upgrade, then writes `burst` in one write
+ * (one read for the client) and records what the client sends back until the client's close frame, then ends.
+ */
+async function withRawServer(burst: Buffer, body: (url: string, replies: () => Promise<Buffer>) => Promise<void>) {
+  let replies!: Promise<Buffer>;
+  const server = createTcpServer((socket: Socket) => {
+    replies = new Promise((resolve) => {
+      let head = Buffer.alloc(0);
+      let after = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        if (!head.includes('\r\n\r\n')) {
+          head = Buffer.concat([head, chunk]);
+          const end = head.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          after = head.subarray(end + 4);
+          const key = /sec-websocket-key: *(\S+)/i.exec(head.toString('latin1'))![1]!;
+          const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+          socket.write(
+            `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
+          );
+          // A moment for the client to take the upgrade, so the burst arrives as one read of its own.
+          setTimeout(() => socket.write(burst), 50);
+        } else after = Buffer.concat([after, chunk]);
+        if (clientFrames(after).some((f) => f.opcode === 8)) {
+          socket.end();
+          resolve(after);
+        }
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await body(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, () => replies);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 describe('the reused read buffer', () => {
   it("keeps failures' bytes as the server sent them, read after every later frame has landed", () =>
@@ -166,4 +232,61 @@ describe('the reused read buffer', () => {
       }
     },
   );
+  it('takes whole binary frames itself and leaves pings, text and fragmented messages to ws, all in order', async () => {
+    const bin = (n: number, length = 3) => Buffer.alloc(length, n);
+    const burst = Buffer.concat([
+      serverFrame(true, 2, bin(1)),
+      serverFrame(true, 9, Buffer.from('ping-1')),
+      serverFrame(true, 2, bin(2, 300)),
+      serverFrame(true, 1, Buffer.from('text is not for the session')),
+      serverFrame(false, 2, bin(3, 2)),
+      serverFrame(true, 9, Buffer.from('ping-2')),
+      serverFrame(true, 0, bin(3, 4)),
+      serverFrame(true, 2, bin(4)),
+      serverFrame(true, 2, Buffer.alloc(0)),
+      serverFrame(true, 8, Buffer.from([0x03, 0xe8])),
+    ]);
+    await withRawServer(burst, async (url, replies) => {
+      const received: Buffer[] = [];
+      const end = await new Promise<ConnectionEnd>((resolve) =>
+        openConnection(
+          url,
+          { headers: {}, handshakeTimeoutMs: 10_000, reuseReadBuffer: true },
+          { onOpen: () => undefined, onFrame: (bytes) => received.push(Buffer.from(bytes)), onEnd: resolve },
+        ),
+      );
+      expect(end).toEqual({ kind: 'closed', code: 1000, reason: '' });
+      expect(received).toEqual([bin(1), bin(2, 300), bin(3, 6), bin(4), Buffer.alloc(0)]);
+      // ws answered each ping with its payload, then the close.
+      expect(clientFrames(await replies()).map((f) => [f.opcode, f.payload.toString('latin1')])).toEqual([
+        [10, 'ping-1'],
+        [10, 'ping-2'],
+        [8, '\x03\xe8'],
+      ]);
+    });
+  });
+
+  it('hands over the rest of a read after the handler closes the connection, until the close is done', async () => {
+    const burst = Buffer.concat([1, 2, 3, 4].map((n) => serverFrame(true, 2, Buffer.alloc(5, n))));
+    await withRawServer(Buffer.concat([burst, serverFrame(true, 8, Buffer.from([0x03, 0xe8]))]), async (url) => {
+      const received: number[] = [];
+      let connection: ReturnType<typeof openConnection> | undefined = undefined;
+      const end = await new Promise<ConnectionEnd>((resolve) => {
+        connection = openConnection(
+          url,
+          { headers: {}, handshakeTimeoutMs: 10_000, reuseReadBuffer: true },
+          {
+            onOpen: () => undefined,
+            onFrame: (bytes) => {
+              received.push(bytes[0]!);
+              if (received.length === 1) connection!.close(1000);
+            },
+            onEnd: resolve,
+          },
+        );
+      });
+      expect(end.kind).toBe('closed');
+      expect(received).toEqual([1, 2, 3, 4]);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'n
 import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { DouyinLiveError, ErrorCodes } from '../errors.js';
+import { takeBinaryFrames } from './binaryFrames.js';
 import { FrameBoundaries } from './frameBoundaries.js';
 
 /** How long a polite close may wait for the server's close frame before the socket is dropped, ms. */
@@ -94,7 +95,12 @@ export function openConnection(url: string, options: ConnectionOptions, handlers
     ...(options.reuseReadBuffer && options.agent === undefined
       ? {
           createConnection: ((args: ClientRequestArgs) => {
-            reads = connectReusingReads(args, secure, () => ws.readyState === WebSocket.OPEN);
+            reads = connectReusingReads(
+              args,
+              secure,
+              () => ws.readyState === WebSocket.OPEN && !ended,
+              (bytes) => handlers.onFrame(bytes),
+            );
             return reads.socket;
           }) as unknown as typeof netConnect,
         }
@@ -173,11 +179,18 @@ interface ReusedReads {
  * is kept for the next read when the bytes just read are no longer needed: the upgrade is done, the WebSocket is
  * open, the socket buffered nothing, and the frames ended with the read (ws has then delivered every message in it
  * and kept no view of it). Otherwise the next read goes to a new buffer and the old one is left to its holders.
+ *
+ * Once the WebSocket is open, a read that starts between frames with ws holding nothing hands its whole binary
+ * frames (every push frame) to `onFrame` itself, and only what follows the last of them (a control frame, a frame
+ * the read cut off) goes on to ws through the socket, in order: a push frame costs no stream events, no ws parse and
+ * none of the per-frame objects those keep in each connection's long-lived state (arrays, views), which a thousand
+ * rooms made survive every scavenge.
  */
 function connectReusingReads(
   args: ClientRequestArgs & { servername?: string },
   secure: boolean,
   isOpen: () => boolean,
+  onFrame: (bytes: Uint8Array) => void,
 ): ReusedReads {
   const boundaries = new FrameBoundaries();
   let following = false;
@@ -185,7 +198,11 @@ function connectReusingReads(
   const onread = {
     buffer: () => buffer,
     callback: (n: number, read: Uint8Array): boolean => {
-      const more = socket.push(Buffer.from(read.buffer, read.byteOffset, n));
+      // ws holds nothing and takes data as it comes (a paused socket would buffer it instead, so ws keeps it all).
+      const direct =
+        following && socket.readableLength === 0 && socket.readableFlowing === true && boundaries.atBoundary;
+      const taken = direct ? takeBinaryFrames(read, 0, n, onFrame, isOpen) : 0;
+      const more = taken === n || socket.push(Buffer.from(read.buffer, read.byteOffset + taken, n - taken));
       const free = following && isOpen() && socket.readableLength === 0 && boundaries.atBoundary;
       // A read that filled the buffer may have left more waiting: a busy room reads into the larger size.
       if (n === buffer.length && buffer.length < READ_BUFFER_BYTES) buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
