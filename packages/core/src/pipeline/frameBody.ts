@@ -23,6 +23,8 @@ import { gunzip, isShared, sharedWriteCount } from './inflate.js';
 
 /** Marks bytes that are the frame's own (not a view of the shared buffer). */
 const OWN = -1;
+/** The messages of a body not attached yet (a shared constant: a field initialised to `[]` is an allocation site). */
+const NO_MESSAGES: readonly wire.Message[] = Object.freeze([]);
 
 /** A frame's inflated Response bytes, in the shared buffer until {@link FrameBody.own} or a later frame moves them. */
 export class FrameBody {
@@ -34,7 +36,7 @@ export class FrameBody {
   #bytes: Uint8Array;
   /** The shared buffer's write count when it held this frame, or {@link OWN}. */
   #written: number;
-  #messages: readonly wire.Message[] = [];
+  #messages: readonly wire.Message[] = NO_MESSAGES;
 
   /** `bytes` inflated from `gzip` (or the plain payload itself, `gzip` undefined). */
   constructor(gzip: Uint8Array | undefined, bytes: Uint8Array) {
