@@ -198,7 +198,8 @@ function connectReusingReads(
   const onread = {
     buffer: () => buffer,
     callback: (n: number, read: Uint8Array): boolean => {
-      // ws holds nothing and takes data as it comes (a paused socket would buffer it instead, so ws keeps it all).
+      // Only while ws holds nothing of the stream: the socket flows (a paused one buffers what comes, for ws), has
+      // nothing buffered, and the bytes so far ended on a frame boundary outside a fragmented message.
       const direct =
         following && socket.readableLength === 0 && socket.readableFlowing === true && boundaries.atBoundary;
       const taken = direct ? takeBinaryFrames(read, 0, n, onFrame, isOpen) : 0;
