@@ -6,7 +6,7 @@ const MASKED = 0x80;
 const LENGTH_16 = 126;
 
 /**
- * Hands `take` the payload of each complete server frame at the start of `bytes[from, to)` that is a whole binary
+ * Hands `take` the payload of each complete server frame at the start of `bytes[0, to)` that is a whole binary
  * message as the server sends every push frame (FIN, opcode 2, no RSV bits, unmasked, under 64 KiB), and stops at
  * the first thing that is not one: a text, control or fragmented frame, a frame cut off by `to`, a 64-bit length.
  * Also stops when `more()` turns false (checked before each frame). `bytes` must start at a frame boundary, outside
@@ -16,12 +16,11 @@ const LENGTH_16 = 126;
  */
 export function takeBinaryFrames(
   bytes: Uint8Array,
-  from: number,
   to: number,
   take: (payload: Uint8Array) => void,
   more: () => boolean,
 ): number {
-  let pos = from;
+  let pos = 0;
   while (to - pos >= 2 && bytes[pos] === FIN_BINARY) {
     const b1 = bytes[pos + 1]!;
     if ((b1 & MASKED) !== 0) break;

@@ -202,7 +202,7 @@ function connectReusingReads(
       // nothing buffered, and the bytes so far ended on a frame boundary outside a fragmented message.
       const direct =
         following && socket.readableLength === 0 && socket.readableFlowing === true && boundaries.atBoundary;
-      const taken = direct ? takeBinaryFrames(read, 0, n, onFrame, isOpen) : 0;
+      const taken = direct ? takeBinaryFrames(read, n, onFrame, isOpen) : 0;
       const more = taken === n || socket.push(Buffer.from(read.buffer, read.byteOffset + taken, n - taken));
       const free = following && isOpen() && socket.readableLength === 0 && boundaries.atBoundary;
       // A read that filled the buffer may have left more waiting: a busy room reads into the larger size.
